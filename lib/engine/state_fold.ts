@@ -1,0 +1,177 @@
+import type { Fold } from "../../store/journal.ts";
+import type {
+  AgentState,
+  MaosEvent,
+  OrchestrationState,
+  PlanTask,
+  TaskState,
+} from "../../store/schema.ts";
+
+/**
+ * The meaning of each event: state.json is a cache of folding the whole log
+ * with this function, so deleting it and replaying gives the same state.
+ */
+export const foldEvent: Fold = (state, event) => {
+  if (event.type === "orchestration.created") {
+    return {
+      id: event.id,
+      request: event.request,
+      status: "running",
+      driver: event.driver,
+      maxParallel: event.maxParallel,
+      saveIntervalSeconds: null,
+      createdAt: event.at,
+      updatedAt: event.at,
+      agents: event.plan.agents.map((agent): AgentState => ({
+        id: agent.id,
+        role: agent.role,
+        driver: agent.driver ?? event.driver,
+        instructions: agent.instructions,
+        status: "pending",
+        sessionId: null,
+        messages: 0,
+        cost: 0,
+      })),
+      tasks: event.plan.tasks.map(newTask),
+      messages: 0,
+      cost: 0,
+      inboxOffset: 0,
+      lastSeq: event.seq,
+    };
+  }
+  if (!state) {
+    throw new Error(
+      `event ${event.seq} (${event.type}) comes before orchestration.created`,
+    );
+  }
+  const next = applyEvent(state, event);
+  next.lastSeq = event.seq;
+  next.updatedAt = event.at;
+  return next;
+};
+
+function newTask(task: PlanTask): TaskState {
+  return {
+    id: task.id,
+    agent: task.agent,
+    title: task.title,
+    description: task.description,
+    dependsOn: task.dependsOn,
+    ...(task.run === undefined ? {} : { run: task.run }),
+    status: "pending",
+    progress: 0,
+    summary: null,
+    starts: 0,
+    resumeNote: null,
+  };
+}
+
+// Events change a few fields; copy only what changes so replaying a long log stays cheap.
+function applyEvent(
+  state: OrchestrationState,
+  event: MaosEvent,
+): OrchestrationState {
+  switch (event.type) {
+    case "orchestration.created":
+      return state;
+    case "orchestration.started":
+    case "orchestration.resumed":
+      return { ...state, status: "running" };
+    case "orchestration.paused":
+      return { ...state, status: "paused" };
+    case "orchestration.completed":
+      return { ...state, status: "completed" };
+    case "orchestration.failed":
+      return { ...state, status: "failed" };
+    case "orchestration.settings":
+      return { ...state, saveIntervalSeconds: event.saveIntervalSeconds };
+    case "agent.status":
+      return withAgent(
+        state,
+        event.agent,
+        (a) => ({ ...a, status: event.status }),
+      );
+    case "agent.session":
+      return withAgent(
+        state,
+        event.agent,
+        (a) => ({ ...a, sessionId: event.sessionId }),
+      );
+    case "task.added":
+      return { ...state, tasks: [...state.tasks, newTask(event.task)] };
+    case "task.status":
+      return withTask(state, event.task, (t) => ({
+        ...t,
+        status: event.status,
+        progress: event.status === "completed" ? 100 : t.progress,
+        summary: event.summary ?? t.summary,
+        starts: event.status === "running" ? t.starts + 1 : t.starts,
+        resumeNote: event.resumeNote ??
+          (event.status === "completed" ? null : t.resumeNote),
+      }));
+    case "task.progress":
+      return withTask(
+        state,
+        event.task,
+        (t) => ({ ...t, progress: event.progress }),
+      );
+    case "message": {
+      const next = { ...state, messages: state.messages + 1 };
+      if (event.inboxEnd !== undefined) {
+        next.inboxOffset = Math.max(state.inboxOffset, event.inboxEnd);
+      }
+      return state.agents.some((a) => a.id === event.from)
+        ? withAgent(
+          next,
+          event.from,
+          (a) => ({ ...a, messages: a.messages + 1 }),
+        )
+        : next;
+    }
+    case "cost": {
+      const updated = withAgent(
+        state,
+        event.agent,
+        (a) => ({ ...a, cost: event.totalUsd }),
+      );
+      return {
+        ...updated,
+        cost: roundUsd(updated.agents.reduce((sum, a) => sum + a.cost, 0)),
+      };
+    }
+    case "checkpoint.created":
+      return state;
+    case "checkpoint.restored":
+      // Rewind to the checkpoint's state, but the log (and seq) keeps going.
+      return {
+        ...event.state,
+        inboxOffset: Math.max(state.inboxOffset, event.state.inboxOffset),
+      };
+  }
+}
+
+function withAgent(
+  state: OrchestrationState,
+  id: string,
+  change: (agent: AgentState) => AgentState,
+): OrchestrationState {
+  return {
+    ...state,
+    agents: state.agents.map((a) => (a.id === id ? change(a) : a)),
+  };
+}
+
+function withTask(
+  state: OrchestrationState,
+  id: string,
+  change: (task: TaskState) => TaskState,
+): OrchestrationState {
+  return {
+    ...state,
+    tasks: state.tasks.map((t) => (t.id === id ? change(t) : t)),
+  };
+}
+
+function roundUsd(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

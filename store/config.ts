@@ -1,0 +1,63 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ensureDir, writeFileAtomic } from "./atomic_write.ts";
+import { openJsonDb } from "./json_file.ts";
+import { findMaosDir, MAOS_DIR_NAME, MaosPaths } from "./paths.ts";
+import { type Config, ConfigSchema, defaultConfig } from "./schema.ts";
+
+/** Machine-local files that must never be committed. */
+export const GITIGNORE_TEXT =
+  "# machine-local files written by maos\n*.lock\n*.tmp\n*.takeover\n";
+
+export interface InitResult {
+  root: string;
+  created: boolean;
+}
+
+/**
+ * Create `.maos/` (maos.json, .gitignore, the two folders). Existing files
+ * are left alone, so running init twice is harmless.
+ */
+export async function initMaosDir(root: string): Promise<InitResult> {
+  const created = !fs.existsSync(path.join(root, "maos.json"));
+  ensureDir(root);
+  const paths = new MaosPaths(root);
+  ensureDir(paths.orchestrations);
+  ensureDir(paths.checkpoints);
+  if (!fs.existsSync(paths.gitignore)) {
+    writeFileAtomic(paths.gitignore, GITIGNORE_TEXT);
+  }
+  if (created) {
+    const db = await openJsonDb(paths.config, ConfigSchema, defaultConfig());
+    await db.write();
+  }
+  return { root, created };
+}
+
+/** The `.maos/` to use: found, or (for `orchestrate`) created in `cwd`. */
+export async function findOrCreateMaosDir(
+  options: {
+    dir?: string;
+    env?: Record<string, string | undefined>;
+    cwd?: string;
+  },
+): Promise<string> {
+  const found = findMaosDir(options);
+  const root = found ?? path.join(options.cwd ?? process.cwd(), MAOS_DIR_NAME);
+  if (!fs.existsSync(path.join(root, "maos.json"))) await initMaosDir(root);
+  return root;
+}
+
+export async function loadConfig(paths: MaosPaths): Promise<Config> {
+  const db = await openJsonDb(paths.config, ConfigSchema, defaultConfig());
+  return db.data;
+}
+
+export async function updateConfig(
+  paths: MaosPaths,
+  change: (config: Config) => void,
+): Promise<Config> {
+  const db = await openJsonDb(paths.config, ConfigSchema, defaultConfig());
+  await db.update(change);
+  return db.data;
+}

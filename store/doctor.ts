@@ -1,0 +1,261 @@
+import * as fs from "node:fs";
+import { Low } from "lowdb";
+import { fsyncDir } from "./atomic_write.ts";
+import { MaosError } from "./errors.ts";
+import { LOG_START, scanLog } from "./event_log.ts";
+import { readInboxSkipped } from "./inbox.ts";
+import { DurableJsonFile, toJsonText } from "./json_file.ts";
+import type { Fold } from "./journal.ts";
+import { inspectLock } from "./lock.ts";
+import type { MaosPaths } from "./paths.ts";
+import {
+  CheckpointFileSchema,
+  ConfigSchema,
+  FORMAT_VERSION,
+  type OrchestrationState,
+  SnapshotFileSchema,
+} from "./schema.ts";
+
+export interface Finding {
+  level: "ok" | "warning" | "error";
+  file: string;
+  message: string;
+  repaired?: boolean;
+}
+
+export interface DoctorReport {
+  findings: Finding[];
+  /** Problems left after repair: any means exit 4. */
+  unresolved: number;
+}
+
+/**
+ * Check every file under `.maos/`: JSON validity, torn tails, seq gaps,
+ * snapshot against log, stale locks, leftover agent processes. With
+ * `repair`, fix what can be fixed without losing data: cut torn tails,
+ * rebuild state.json from the log, remove stale locks, end orphans.
+ */
+export async function runDoctor(
+  paths: MaosPaths,
+  fold: Fold,
+  repair: boolean,
+): Promise<DoctorReport> {
+  const findings: Finding[] = [];
+  const rel = (file: string) =>
+    file.startsWith(paths.root)
+      ? ".maos" + file.slice(paths.root.length)
+      : file;
+  const check = (file: string, action: () => void) => {
+    try {
+      action();
+    } catch (err) {
+      findings.push({
+        level: "error",
+        file: rel(file),
+        message: err instanceof MaosError ? err.message : String(err),
+      });
+    }
+  };
+
+  check(paths.config, () => {
+    new DurableJsonFile(paths.config, ConfigSchema).readSync();
+    findings.push({ level: "ok", file: rel(paths.config), message: "valid" });
+  });
+
+  for (const id of paths.listOrchestrationIds().sort()) {
+    await checkOrchestration(paths, id, fold, repair, findings, rel);
+  }
+
+  for (const id of paths.listCheckpointIds().sort()) {
+    check(paths.checkpoint(id), () => {
+      new DurableJsonFile(paths.checkpoint(id), CheckpointFileSchema)
+        .readSync();
+    });
+  }
+  const checkpointErrors = findings.filter((f) =>
+    f.file.startsWith(".maos/checkpoints") && f.level === "error"
+  );
+  if (checkpointErrors.length === 0) {
+    findings.push({
+      level: "ok",
+      file: ".maos/checkpoints",
+      message: `${paths.listCheckpointIds().length} checkpoint(s) valid`,
+    });
+  }
+  const unresolved =
+    findings.filter((f) => f.level === "error" && !f.repaired).length;
+  return { findings, unresolved };
+}
+
+async function checkOrchestration(
+  paths: MaosPaths,
+  id: string,
+  fold: Fold,
+  repair: boolean,
+  findings: Finding[],
+  rel: (file: string) => string,
+): Promise<void> {
+  const eventsFile = paths.events(id);
+  const lockView = inspectLock(paths.lock(id));
+  const live = lockView.state === "live";
+
+  // The log is the truth: replay all of it.
+  let state: OrchestrationState | undefined;
+  let scan;
+  try {
+    scan = scanLog(eventsFile, LOG_START, (event) => {
+      state = fold(state, event);
+    });
+  } catch (err) {
+    findings.push({
+      level: "error",
+      file: rel(eventsFile),
+      message: `${
+        err instanceof Error ? err.message : String(err)
+      } — not repaired: restore the file from git or a backup`,
+    });
+    return;
+  }
+  if (scan.tornBytes > 0) {
+    const finding: Finding = {
+      level: "warning",
+      file: rel(eventsFile),
+      message: `torn last line (${scan.tornBytes} bytes)`,
+    };
+    if (repair && !live) {
+      fs.truncateSync(eventsFile, scan.end.offset);
+      finding.message += ": cut off";
+      finding.repaired = true;
+    }
+    findings.push(finding);
+  }
+  if (!state) {
+    findings.push({
+      level: "error",
+      file: rel(eventsFile),
+      message: "no orchestration.created event",
+    });
+    return;
+  }
+  findings.push({
+    level: "ok",
+    file: rel(eventsFile),
+    message: `${scan.end.seq} events, seq contiguous`,
+  });
+
+  const stateFile = paths.state(id);
+  let snapshotProblem: string | null = null;
+  try {
+    const snapshot = new DurableJsonFile(stateFile, SnapshotFileSchema)
+      .readSync();
+    if (!snapshot) snapshotProblem = "missing";
+    else if (snapshot.state.lastSeq > scan.end.seq) {
+      snapshotProblem =
+        `ahead of the log (seq ${snapshot.state.lastSeq} > ${scan.end.seq})`;
+    } else if (
+      snapshot.state.lastSeq === scan.end.seq &&
+      toJsonText(snapshot.state) !== toJsonText(state)
+    ) {
+      snapshotProblem = "differs from the replayed log";
+    } else if (snapshot.state.lastSeq < scan.end.seq) {
+      findings.push({
+        level: "ok",
+        file: rel(stateFile),
+        message: `valid (${
+          scan.end.seq - snapshot.state.lastSeq
+        } newer events in the log)`,
+      });
+    } else {
+      findings.push({
+        level: "ok",
+        file: rel(stateFile),
+        message: "valid, matches the log",
+      });
+    }
+  } catch (err) {
+    snapshotProblem = err instanceof Error ? err.message : String(err);
+  }
+  if (snapshotProblem) {
+    const finding: Finding = {
+      level: "error",
+      file: rel(stateFile),
+      message: snapshotProblem,
+    };
+    if (repair && !live) {
+      const db = new Low(new DurableJsonFile(stateFile, SnapshotFileSchema), {
+        formatVersion: FORMAT_VERSION,
+        state,
+        logOffset: scan.end.offset,
+      });
+      await db.write();
+      finding.message += ": rebuilt from events.jsonl";
+      finding.repaired = true;
+    }
+    findings.push(finding);
+  }
+
+  if (lockView.state === "stale") {
+    const finding: Finding = {
+      level: "warning",
+      file: rel(paths.lock(id)),
+      message: `stale lock (${lockView.reason})`,
+    };
+    if (repair) {
+      fs.rmSync(paths.lock(id), { force: true });
+      fsyncDir(paths.orchestration(id));
+      finding.message += ": removed";
+      finding.repaired = true;
+    }
+    findings.push(finding);
+  }
+
+  if (!live) {
+    for (const pid of processesOf(id)) {
+      const finding: Finding = {
+        level: "error",
+        file: rel(paths.orchestration(id)),
+        message: `orphaned agent process ${pid} still running`,
+      };
+      if (repair) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch { /* already gone */ }
+        finding.message += ": killed";
+        finding.repaired = true;
+      }
+      findings.push(finding);
+    }
+  }
+
+  const skipped = readInboxSkipped(paths, id);
+  if (skipped > 0) {
+    findings.push({
+      level: "warning",
+      file: rel(paths.inbox(id)),
+      message: `${skipped} unreadable line(s) skipped`,
+    });
+  }
+}
+
+/**
+ * Processes started for this orchestration carry MAOS_ORCHESTRATION_ID in
+ * their environment (Linux /proc); none should outlive the lock holder.
+ */
+function processesOf(id: string): number[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  const needle = `MAOS_ORCHESTRATION_ID=${id}`;
+  const found: number[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const env = fs.readFileSync(`/proc/${entry}/environ`, "latin1");
+      if (env.split("\0").includes(needle)) found.push(Number(entry));
+    } catch { /* gone or not ours to read */ }
+  }
+  return found;
+}

@@ -1,0 +1,348 @@
+import * as fs from "node:fs";
+import { writeAll } from "./atomic_write.ts";
+import { corruptError, diskError, errnoCode } from "./errors.ts";
+import {
+  type Durability,
+  EventSchema,
+  type MaosEvent,
+  type NewEvent,
+} from "./schema.ts";
+
+/** A place in the log: the last event's seq and the byte offset just after its line. */
+export interface LogPosition {
+  seq: number;
+  offset: number;
+}
+
+export const LOG_START: LogPosition = { seq: 0, offset: 0 };
+
+export interface ScanResult {
+  /** Position after the last whole, valid event. */
+  end: LogPosition;
+  /** Bytes after `end` that are a torn write (0 when the tail is clean). */
+  tornBytes: number;
+  /** False when the `from` hint did not point at a line end of event `from.seq`. */
+  hintMatched: boolean;
+}
+
+const CHUNK = 1 << 20;
+const NEWLINE = 0x0a;
+/** Group commit window of the `batched` policy. */
+export const BATCH_SYNC_MS = 100;
+
+/**
+ * Read events after `from`, calling `onEvent` for each, in order.
+ *
+ * `from` is a hint (state.json's lastSeq/logOffset): it is checked against
+ * the line that ends there, and when it does not match (the file was
+ * rewritten, e.g. by git) the whole file is scanned instead. A last line that
+ * is unterminated or does not parse is a torn write and is skipped; a bad line
+ * anywhere else, or a gap in seq, is corruption (exit 4), naming file and line.
+ */
+export function scanLog(
+  path: string,
+  from: LogPosition,
+  onEvent: (event: MaosEvent) => void,
+): ScanResult {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, "r");
+  } catch (err) {
+    if (errnoCode(err) === "ENOENT" && from.seq === 0) {
+      return { end: LOG_START, tornBytes: 0, hintMatched: true };
+    }
+    if (errnoCode(err) === "ENOENT") {
+      throw corruptError(
+        `${path} is missing but the snapshot expects ${from.seq} events`,
+      );
+    }
+    throw err;
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const hintMatched = from.seq === 0
+      ? from.offset === 0
+      : hintPointsAtSeq(fd, size, from);
+    const start = hintMatched ? from : LOG_START;
+    const result = scanFrom(fd, size, path, start, from.seq, onEvent);
+    if (result.end.seq < from.seq) {
+      throw corruptError(
+        `${path} ends at event ${result.end.seq} but the snapshot says ${from.seq}`,
+        "run: maos doctor --repair (rebuilds state.json from the log)",
+      );
+    }
+    return { ...result, hintMatched };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function scanFrom(
+  fd: number,
+  size: number,
+  path: string,
+  start: LogPosition,
+  skipThroughSeq: number,
+  onEvent: (event: MaosEvent) => void,
+): Omit<ScanResult, "hintMatched"> {
+  const decoder = new TextDecoder();
+  let end = start;
+  let lineNo = start.seq; // one event per line: event n is on line n
+  let pending: Uint8Array = new Uint8Array(0);
+  let pendingStart = start.offset;
+  let badLine: { line: number; offset: number; error: string } | null = null;
+  const buffer = new Uint8Array(CHUNK);
+  let position = start.offset;
+
+  while (position < size) {
+    const read = fs.readSync(
+      fd,
+      buffer,
+      0,
+      Math.min(CHUNK, size - position),
+      position,
+    );
+    if (read <= 0) break;
+    position += read;
+    const chunk = concat(pending, buffer.subarray(0, read));
+    let lineStart = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      if (chunk[i] !== NEWLINE) continue;
+      lineNo++;
+      const lineOffset = pendingStart + lineStart;
+      const lineEnd = pendingStart + i + 1;
+      if (badLine) {
+        throw corruptError(
+          `${path} line ${badLine.line} is corrupt: ${badLine.error}`,
+        );
+      }
+      const text = decoder.decode(chunk.subarray(lineStart, i));
+      lineStart = i + 1;
+      const parsed = parseEventLine(text);
+      if (typeof parsed === "string") {
+        badLine = { line: lineNo, offset: lineOffset, error: parsed };
+        continue;
+      }
+      if (parsed.seq !== end.seq + 1) {
+        throw corruptError(
+          `${path} line ${lineNo}: expected event seq ${
+            end.seq + 1
+          }, found ${parsed.seq}`,
+        );
+      }
+      end = { seq: parsed.seq, offset: lineEnd };
+      if (parsed.seq > skipThroughSeq) onEvent(parsed);
+    }
+    pending = chunk.slice(lineStart);
+    pendingStart += lineStart;
+  }
+  // A bad last line, or an unterminated one, is a torn write: ignored here.
+  const tornBytes = size - end.offset;
+  if (badLine && pending.length > 0) {
+    throw corruptError(
+      `${path} line ${badLine.line} is corrupt: ${badLine.error}`,
+    );
+  }
+  return { end, tornBytes };
+}
+
+function parseEventLine(text: string): MaosEvent | string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return "not valid JSON";
+  }
+  const result = EventSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    return `${issue?.path.join(".") || "event"}: ${
+      issue?.message ?? "invalid"
+    }`;
+  }
+  return result.data;
+}
+
+/** Does the line that ends at `from.offset` hold event `from.seq`? */
+function hintPointsAtSeq(fd: number, size: number, from: LogPosition): boolean {
+  if (from.offset > size || from.offset < 2) return false;
+  const length = Math.min(from.offset, 64 * 1024);
+  const bytes = new Uint8Array(length);
+  fs.readSync(fd, bytes, 0, length, from.offset - length);
+  if (bytes[length - 1] !== NEWLINE) return false;
+  const previous = bytes.lastIndexOf(NEWLINE, length - 2);
+  if (previous < 0 && length < from.offset) return false; // longer than the window
+  const parsed = parseEventLine(
+    new TextDecoder().decode(bytes.subarray(previous + 1, length - 1)),
+  );
+  return typeof parsed !== "string" && parsed.seq === from.seq;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * The newest `limit` events that `keep` accepts, oldest first, read backwards
+ * from the end so the cost does not grow with the history. A torn tail is skipped.
+ */
+export function readRecentEvents(
+  path: string,
+  limit: number,
+  keep: (event: MaosEvent) => boolean,
+): MaosEvent[] {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, "r");
+  } catch (err) {
+    if (errnoCode(err) === "ENOENT") return [];
+    throw err;
+  }
+  const found: MaosEvent[] = [];
+  try {
+    const decoder = new TextDecoder();
+    let position = fs.fstatSync(fd).size;
+    let carry: Uint8Array = new Uint8Array(0);
+    let atTail = true;
+    const window = 64 * 1024;
+    while (position > 0 && found.length < limit) {
+      const length = Math.min(window, position);
+      position -= length;
+      const chunk = new Uint8Array(length);
+      fs.readSync(fd, chunk, 0, length, position);
+      let data = concat(chunk, carry);
+      if (atTail) {
+        // Drop an unterminated last line: a write in progress or a torn one.
+        const lastNewline = data.lastIndexOf(NEWLINE);
+        data = data.subarray(0, lastNewline + 1);
+        atTail = false;
+      }
+      let lineEnd = data.length - 1; // index of a newline
+      while (lineEnd > 0 && found.length < limit) {
+        const lineStart = data.lastIndexOf(NEWLINE, lineEnd - 1) + 1;
+        if (lineStart === 0 && position > 0) break; // line continues in earlier bytes
+        const parsed = parseEventLine(
+          decoder.decode(data.subarray(lineStart, lineEnd)),
+        );
+        if (typeof parsed === "string") {
+          throw corruptError(
+            `${path} has a corrupt line near byte ${
+              position + lineStart
+            }: ${parsed}`,
+          );
+        }
+        if (keep(parsed)) found.push(parsed);
+        lineEnd = lineStart - 1;
+      }
+      carry = data.slice(0, Math.max(lineEnd + 1, 0));
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return found.reverse();
+}
+
+/**
+ * The append side of events.jsonl: one write of one whole line per event,
+ * `seq` contiguous, synced according to the durability policy.
+ */
+export class EventLog {
+  private dirty = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    private fd: number,
+    private position: LogPosition,
+    readonly durability: Durability,
+  ) {}
+
+  /**
+   * Open for appending after `end` (from scanLog). A torn tail past `end` is
+   * cut off first, so the next event starts on a clean line.
+   */
+  static openForAppend(
+    path: string,
+    end: LogPosition,
+    durability: Durability,
+  ): EventLog {
+    let fd: number;
+    try {
+      fd = fs.openSync(path, "a", 0o644);
+      const size = fs.fstatSync(fd).size;
+      if (size > end.offset) {
+        fs.ftruncateSync(fd, end.offset);
+        fs.fsyncSync(fd);
+      }
+    } catch (err) {
+      throw diskError(err, path);
+    }
+    return new EventLog(path, fd, end, durability);
+  }
+
+  get lastSeq(): number {
+    return this.position.seq;
+  }
+
+  get end(): LogPosition {
+    return this.position;
+  }
+
+  /** Append one event; when this returns, it is in the file (and synced if strict). */
+  append(event: NewEvent, at: Date = new Date()): MaosEvent {
+    if (this.closed) throw new Error(`event log ${this.path} is closed`);
+    const full = {
+      seq: this.position.seq + 1,
+      at: at.toISOString(),
+      ...event,
+    } as MaosEvent;
+    const bytes = new TextEncoder().encode(JSON.stringify(full) + "\n");
+    try {
+      writeAll(this.fd, bytes);
+    } catch (err) {
+      // A partial line may be on disk: cut it so the log stays whole.
+      try {
+        fs.ftruncateSync(this.fd, this.position.offset);
+      } catch { /* the next opener's torn-tail repair handles it */ }
+      throw diskError(err, this.path);
+    }
+    this.position = {
+      seq: full.seq,
+      offset: this.position.offset + bytes.length,
+    };
+    this.afterWrite();
+    return full;
+  }
+
+  private afterWrite(): void {
+    if (this.durability === "strict") {
+      fs.fdatasyncSync(this.fd);
+    } else if (this.durability === "batched") {
+      this.dirty = true;
+      this.timer ??= setTimeout(() => this.sync(), BATCH_SYNC_MS);
+    }
+  }
+
+  /** Make everything appended so far durable. */
+  sync(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.dirty && !this.closed) {
+      fs.fdatasyncSync(this.fd);
+      this.dirty = false;
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    if (this.durability !== "relaxed") this.sync();
+    if (this.timer) clearTimeout(this.timer);
+    this.closed = true;
+    fs.closeSync(this.fd);
+  }
+}

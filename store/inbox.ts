@@ -1,0 +1,125 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ensureDir, writeFileAtomic } from "./atomic_write.ts";
+import { errnoCode } from "./errors.ts";
+import { newId } from "./ids.ts";
+import { appendLineOnce } from "./jsonl_appender.ts";
+import type { MaosPaths } from "./paths.ts";
+import { type InboxLine, InboxLineSchema } from "./schema.ts";
+
+/** Lines stay under 4 KB so one O_APPEND write is atomic for every writer. */
+export const INBOX_LINE_LIMIT = 4000;
+
+/**
+ * Append a message to an orchestration's inbox.jsonl, from any process. A
+ * body too long for one atomic line goes to a file that the line names.
+ */
+export function appendInbox(
+  paths: MaosPaths,
+  orchestrationId: string,
+  message: InboxLine,
+): void {
+  let line = JSON.stringify(message);
+  if (new TextEncoder().encode(line).length > INBOX_LINE_LIMIT) {
+    const dir = paths.attachments(orchestrationId);
+    ensureDir(dir);
+    const file = `${newId()}.txt`;
+    writeFileAtomic(path.join(dir, file), message.content);
+    line = JSON.stringify({
+      ...message,
+      content: message.content.slice(0, 200) + "…",
+      contentFile: `attachments/${file}`,
+    });
+  }
+  appendLineOnce(paths.inbox(orchestrationId), line);
+}
+
+export interface InboxEntry {
+  message: InboxLine;
+  /** Inbox byte offset just after this line: what the orchestrator records. */
+  end: number;
+}
+
+/**
+ * Whole lines of inbox.jsonl after `from`. A line still being written (no
+ * newline yet) is left for next time; a line that does not parse is skipped.
+ */
+export function readInbox(
+  paths: MaosPaths,
+  orchestrationId: string,
+  from: number,
+): { entries: InboxEntry[]; skipped: number } {
+  let data: Uint8Array;
+  try {
+    const fd = fs.openSync(paths.inbox(orchestrationId), "r");
+    try {
+      const size = fs.fstatSync(fd).size;
+      if (size <= from) return { entries: [], skipped: 0 };
+      data = new Uint8Array(size - from);
+      fs.readSync(fd, data, 0, data.length, from);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (err) {
+    if (errnoCode(err) === "ENOENT") return { entries: [], skipped: 0 };
+    throw err;
+  }
+  const decoder = new TextDecoder();
+  const entries: InboxEntry[] = [];
+  let skipped = 0;
+  let start = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] !== 0x0a) continue;
+    const text = decoder.decode(data.subarray(start, i));
+    start = i + 1;
+    const parsed = safeParse(text);
+    if (!parsed) {
+      skipped++;
+      continue;
+    }
+    entries.push({
+      message: resolveAttachment(paths, orchestrationId, parsed),
+      end: from + i + 1,
+    });
+  }
+  return { entries, skipped };
+}
+
+function safeParse(text: string): InboxLine | null {
+  try {
+    const result = InboxLineSchema.safeParse(JSON.parse(text));
+    return result.success ? result.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function resolveAttachment(
+  paths: MaosPaths,
+  id: string,
+  message: InboxLine,
+): InboxLine {
+  if (
+    !message.contentFile ||
+    !/^attachments\/[0-9a-f]{12}\.txt$/.test(message.contentFile)
+  ) {
+    return message;
+  }
+  try {
+    const content = fs.readFileSync(
+      path.join(paths.orchestration(id), message.contentFile),
+      "utf8",
+    );
+    return { ...message, content };
+  } catch {
+    return message;
+  }
+}
+
+/** How many lines of the whole inbox do not parse (for `maos doctor`). */
+export function readInboxSkipped(
+  paths: MaosPaths,
+  orchestrationId: string,
+): number {
+  return readInbox(paths, orchestrationId, 0).skipped;
+}

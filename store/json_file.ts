@@ -1,0 +1,79 @@
+import * as fs from "node:fs";
+import { Low } from "lowdb";
+import type { Adapter } from "lowdb";
+import type { z } from "zod";
+import { writeFileAtomic } from "./atomic_write.ts";
+import { corruptError, errnoCode } from "./errors.ts";
+import { describeZodError } from "./schema.ts";
+
+/**
+ * A lowdb adapter whose `write` is the durable atomic write and whose `read`
+ * validates with a zod schema, so a snapshot is either the old file or the
+ * new one, and never trusted unchecked.
+ */
+export class DurableJsonFile<T> implements Adapter<T> {
+  constructor(
+    readonly path: string,
+    private readonly schema: z.ZodType<T>,
+  ) {}
+
+  read(): Promise<T | null> {
+    return Promise.resolve(this.readSync());
+  }
+
+  write(data: T): Promise<void> {
+    this.writeSync(data);
+    return Promise.resolve();
+  }
+
+  /** Synchronous read for hot paths and for callers outside lowdb. */
+  readSync(): T | null {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.path, "utf8");
+    } catch (err) {
+      if (errnoCode(err) === "ENOENT") return null;
+      throw err;
+    }
+    return parseJsonFile(this.path, text, this.schema);
+  }
+
+  writeSync(data: T): void {
+    writeFileAtomic(this.path, toJsonText(data));
+  }
+}
+
+/** Open a lowdb database on a durable, validated JSON file. */
+export async function openJsonDb<T>(
+  path: string,
+  schema: z.ZodType<T>,
+  defaultData: T,
+): Promise<Low<T>> {
+  const db = new Low<T>(new DurableJsonFile(path, schema), defaultData);
+  await db.read();
+  return db;
+}
+
+/** Git-friendly JSON: 2 spaces, LF, trailing newline; key order as built. */
+export function toJsonText(data: unknown): string {
+  return JSON.stringify(data, null, 2) + "\n";
+}
+
+/** Parse and validate; any failure is corruption naming the file (exit 4). */
+export function parseJsonFile<T>(
+  path: string,
+  text: string,
+  schema: z.ZodType<T>,
+): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw corruptError(`${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw corruptError(`${path} is invalid: ${describeZodError(parsed.error)}`);
+  }
+  return parsed.data;
+}

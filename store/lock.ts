@@ -1,0 +1,207 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import { writeFileAtomic } from "./atomic_write.ts";
+import { diskError, errnoCode, ExitCode, MaosError } from "./errors.ts";
+import { parseJsonFile, toJsonText } from "./json_file.ts";
+import { FORMAT_VERSION, type LockFile, LockFileSchema } from "./schema.ts";
+
+/** The holder refreshes its heartbeat this often (DESIGN: at least every 5 s). */
+export const HEARTBEAT_MS = 4000;
+/** A lock from another host is stale when its heartbeat is older than this. */
+export const STALE_HEARTBEAT_MS = 30_000;
+
+export type LockView =
+  | { state: "free" }
+  | { state: "live"; lock: LockFile }
+  | { state: "stale"; lock: LockFile; reason: string };
+
+/** Read a lock without taking it (what `status` and `list` do). */
+export function inspectLock(path: string, now = Date.now()): LockView {
+  let text: string;
+  try {
+    text = fs.readFileSync(path, "utf8");
+  } catch (err) {
+    if (errnoCode(err) === "ENOENT") return { state: "free" };
+    throw err;
+  }
+  let lock: LockFile;
+  try {
+    lock = parseJsonFile(path, text, LockFileSchema);
+  } catch {
+    // A lock file cut short by a crash during creation holds no live owner
+    // worth protecting once it is older than a heartbeat period.
+    const age = now - safeMtime(path);
+    if (age > STALE_HEARTBEAT_MS) {
+      return {
+        state: "stale",
+        lock: unknownLock(),
+        reason: "unreadable lock file",
+      };
+    }
+    return { state: "live", lock: unknownLock() };
+  }
+  const reason = staleReason(lock, now);
+  return reason ? { state: "stale", lock, reason } : { state: "live", lock };
+}
+
+function staleReason(lock: LockFile, now: number): string | null {
+  if (lock.host === os.hostname()) {
+    if (!processAlive(lock.pid)) return `process ${lock.pid} is gone`;
+    const start = processStartTime(lock.pid);
+    if (lock.processStart && start && start !== lock.processStart) {
+      return `pid ${lock.pid} now belongs to another process`;
+    }
+    return null;
+  }
+  const age = now - Date.parse(lock.heartbeatAt);
+  return age > STALE_HEARTBEAT_MS
+    ? `no heartbeat from ${lock.host} for ${Math.round(age / 1000)} s`
+    : null;
+}
+
+/** A held lock: keeps its heartbeat fresh until released. */
+export class HeldLock {
+  private timer: ReturnType<typeof setInterval>;
+  private released = false;
+
+  constructor(readonly path: string, private lock: LockFile) {
+    this.timer = setInterval(() => this.beat(), HEARTBEAT_MS);
+    // The heartbeat must not keep a finished process alive.
+    (this.timer as { unref?: () => void }).unref?.();
+  }
+
+  /** Refresh the heartbeat: a whole-file atomic replace, so readers never see half. */
+  beat(): void {
+    if (this.released) return;
+    this.lock = { ...this.lock, heartbeatAt: new Date().toISOString() };
+    try {
+      writeFileAtomic(this.path, toJsonText(this.lock));
+    } catch { /* a missed beat is retried; the lock stays ours */ }
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    clearInterval(this.timer);
+    try {
+      const current = inspectLock(this.path);
+      if (current.state !== "free" && current.lock.pid === process.pid) {
+        fs.unlinkSync(this.path);
+      }
+    } catch { /* already gone */ }
+  }
+}
+
+/**
+ * Take the lock, exclusively. A stale lock is taken over safely: only the
+ * process that wins the exclusive `run.lock.takeover` file may remove it,
+ * so two processes can never both believe they took it.
+ */
+export function acquireLock(path: string, command: string): HeldLock {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const lock = newLock(command);
+    if (createExclusive(path, toJsonText(lock))) {
+      return new HeldLock(path, lock);
+    }
+    const view = inspectLock(path);
+    if (view.state === "live") throw busyError(view.lock);
+    if (view.state === "stale") takeOverStale(path);
+  }
+  throw new MaosError(`could not take ${path}`, ExitCode.locked, "try again");
+}
+
+function takeOverStale(path: string): void {
+  const guard = `${path}.takeover`;
+  if (!createExclusive(guard, String(process.pid))) {
+    if (Date.now() - safeMtime(guard) > 10_000) {
+      fs.rmSync(guard, { force: true });
+    }
+    return;
+  }
+  try {
+    // Re-check under the guard: someone may have taken it over meanwhile.
+    if (inspectLock(path).state === "stale") fs.rmSync(path, { force: true });
+  } finally {
+    fs.rmSync(guard, { force: true });
+  }
+}
+
+function createExclusive(path: string, text: string): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, "wx", 0o644);
+  } catch (err) {
+    if (errnoCode(err) === "EEXIST") return false;
+    throw diskError(err, path);
+  }
+  try {
+    fs.writeSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return true;
+}
+
+export function busyError(lock: LockFile): MaosError {
+  return new MaosError(
+    `orchestration is being run by another process (pid ${lock.pid} on ${lock.host}, ` +
+      `since ${lock.acquiredAt}, command: ${lock.command})`,
+    ExitCode.locked,
+    "wait for it to finish, or stop it with Ctrl-C (it pauses and saves)",
+  );
+}
+
+function newLock(command: string): LockFile {
+  const now = new Date().toISOString();
+  return {
+    formatVersion: FORMAT_VERSION,
+    pid: process.pid,
+    host: os.hostname(),
+    processStart: processStartTime(process.pid),
+    acquiredAt: now,
+    heartbeatAt: now,
+    command,
+  };
+}
+
+function unknownLock(): LockFile {
+  const epoch = new Date(0).toISOString();
+  return {
+    formatVersion: FORMAT_VERSION,
+    pid: 1,
+    host: "unknown",
+    processStart: null,
+    acquiredAt: epoch,
+    heartbeatAt: epoch,
+    command: "unknown",
+  };
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return errnoCode(err) === "EPERM";
+  }
+}
+
+/** Linux: field 22 of /proc/<pid>/stat (start time in clock ticks); null elsewhere. */
+export function processStartTime(pid: number): string | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return fields[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function safeMtime(path: string): number {
+  try {
+    return fs.statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}

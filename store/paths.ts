@@ -1,0 +1,128 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { usageError } from "./errors.ts";
+import { assertAgentId, isId } from "./ids.ts";
+
+export const MAOS_DIR_NAME = ".maos";
+
+/**
+ * Find `.maos/` like git finds `.git`: an explicit `--dir`, then `MAOS_DIR`,
+ * then the nearest `.maos/` in `cwd` or an ancestor. Returns undefined when
+ * there is none.
+ */
+export function findMaosDir(
+  options: {
+    dir?: string;
+    env?: Record<string, string | undefined>;
+    cwd?: string;
+  } = {},
+): string | undefined {
+  const cwd = options.cwd ?? process.cwd();
+  const explicit = options.dir ?? options.env?.MAOS_DIR;
+  if (explicit) return path.resolve(cwd, explicit);
+  let current = path.resolve(cwd);
+  while (true) {
+    const candidate = path.join(current, MAOS_DIR_NAME);
+    try {
+      if (fs.statSync(candidate).isDirectory()) return candidate;
+    } catch { /* not here: go up */ }
+    const parent = path.dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}
+
+/** Like findMaosDir, but a missing `.maos/` is a usage error with a hint. */
+export function requireMaosDir(
+  options: {
+    dir?: string;
+    env?: Record<string, string | undefined>;
+    cwd?: string;
+  } = {},
+): string {
+  const found = findMaosDir(options);
+  if (!found || !fs.existsSync(found)) {
+    throw usageError(
+      found
+        ? `no .maos directory at ${found}`
+        : "no .maos directory here or in any parent directory",
+      "create one with: maos init",
+    );
+  }
+  return found;
+}
+
+/** Every path inside one `.maos/`, computed in one place. */
+export class MaosPaths {
+  constructor(readonly root: string) {}
+
+  /** The project the `.maos/` belongs to: agents work here. */
+  get projectRoot(): string {
+    return path.dirname(this.root);
+  }
+  get config(): string {
+    return path.join(this.root, "maos.json");
+  }
+  get gitignore(): string {
+    return path.join(this.root, ".gitignore");
+  }
+  get orchestrations(): string {
+    return path.join(this.root, "orchestrations");
+  }
+  get checkpoints(): string {
+    return path.join(this.root, "checkpoints");
+  }
+  orchestration(id: string): string {
+    return path.join(this.orchestrations, checkedId(id));
+  }
+  state(id: string): string {
+    return path.join(this.orchestration(id), "state.json");
+  }
+  events(id: string): string {
+    return path.join(this.orchestration(id), "events.jsonl");
+  }
+  inbox(id: string): string {
+    return path.join(this.orchestration(id), "inbox.jsonl");
+  }
+  lock(id: string): string {
+    return path.join(this.orchestration(id), "run.lock");
+  }
+  agentsDir(id: string): string {
+    return path.join(this.orchestration(id), "agents");
+  }
+  agentOutput(id: string, agentId: string): string {
+    return path.join(this.agentsDir(id), `${assertAgentId(agentId)}.jsonl`);
+  }
+  attachments(id: string): string {
+    return path.join(this.orchestration(id), "attachments");
+  }
+  checkpoint(id: string): string {
+    return path.join(this.checkpoints, `${checkedId(id)}.json`);
+  }
+
+  /** Ids of the orchestrations present, unsorted. */
+  listOrchestrationIds(): string[] {
+    return listIds(this.orchestrations, (name) => name);
+  }
+  listCheckpointIds(): string[] {
+    return listIds(
+      this.checkpoints,
+      (name) => name.endsWith(".json") ? name.slice(0, -5) : "",
+    );
+  }
+}
+
+function checkedId(id: string): string {
+  if (!isId(id)) throw usageError(`invalid id '${id}'`);
+  return id;
+}
+
+function listIds(dir: string, idOf: (name: string) => string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.map(idOf).filter(isId);
+}

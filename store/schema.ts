@@ -1,0 +1,316 @@
+/**
+ * Every file maos reads from disk (and every plan file) is parsed with one of
+ * these schemas. `formatVersion` is in each top-level JSON file so a later
+ * maos can migrate an older `.maos/`.
+ */
+import { z } from "zod";
+
+export const FORMAT_VERSION = 1;
+
+const formatVersion = z.literal(FORMAT_VERSION);
+const isoTime = z.string().min(1);
+const hexId = z.string().regex(
+  /^[0-9a-f]{12}$/,
+  "expected a 12-hex-character id",
+);
+const name = z.string().regex(
+  /^[a-z][a-z0-9_-]{0,40}$/,
+  "use lowercase letters, digits, '-' or '_' (start with a letter)",
+);
+
+export const DurabilitySchema = z.enum(["strict", "batched", "relaxed"]);
+export type Durability = z.infer<typeof DurabilitySchema>;
+
+export const MessageKindSchema = z.enum([
+  "discovery",
+  "request",
+  "broadcast",
+  "info",
+  "error",
+]);
+export const RunStatusSchema = z.enum([
+  "running",
+  "paused",
+  "completed",
+  "failed",
+]);
+export const WorkStatusSchema = z.enum([
+  "pending",
+  "running",
+  "paused",
+  "interrupted",
+  "completed",
+  "failed",
+]);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+export type WorkStatus = z.infer<typeof WorkStatusSchema>;
+
+// ---------------------------------------------------------------- config
+
+export const ConfigSchema = z.object({
+  formatVersion,
+  saveIntervalSeconds: z.number().positive().default(30),
+  durability: DurabilitySchema.default("batched"),
+  checkpoints: z.object({ keepAuto: z.number().int().min(1).default(20) })
+    .default({
+      keepAuto: 20,
+    }),
+  drivers: z.object({
+    default: z.string().optional(),
+    claude: z.object({
+      bin: z.string().optional(),
+      permissionMode: z.string().optional(),
+      model: z.string().optional(),
+    }).default({}),
+    exec: z.object({
+      command: z.array(z.string()).min(1).optional(),
+      promptVia: z.enum(["stdin", "arg"]).default("stdin"),
+    }).default({ promptVia: "stdin" }),
+  }).default({ claude: {}, exec: { promptVia: "stdin" } }),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function defaultConfig(): Config {
+  return ConfigSchema.parse({ formatVersion: FORMAT_VERSION });
+}
+
+// ---------------------------------------------------------------- plan
+
+export const PlanAgentSchema = z.object({
+  id: name,
+  role: z.string().min(1),
+  driver: z.string().min(1).optional(),
+  instructions: z.string().default(""),
+});
+export const PlanTaskSchema = z.object({
+  id: name,
+  agent: name,
+  title: z.string().min(1),
+  description: z.string().default(""),
+  dependsOn: z.array(name).default([]),
+  run: z.string().min(1).optional(),
+});
+export const PlanSchema = z.object({
+  agents: z.array(PlanAgentSchema).min(1),
+  tasks: z.array(PlanTaskSchema).min(1),
+});
+export type PlanAgent = z.infer<typeof PlanAgentSchema>;
+export type PlanTask = z.infer<typeof PlanTaskSchema>;
+export type Plan = z.infer<typeof PlanSchema>;
+
+// ---------------------------------------------------------------- state
+
+export const AgentStateSchema = z.object({
+  id: name,
+  role: z.string(),
+  driver: z.string(),
+  instructions: z.string(),
+  status: WorkStatusSchema,
+  sessionId: z.string().nullable(),
+  messages: z.number().int().min(0),
+  cost: z.number().min(0),
+});
+export const TaskStateSchema = z.object({
+  id: name,
+  agent: name,
+  title: z.string(),
+  description: z.string(),
+  dependsOn: z.array(name),
+  run: z.string().optional(),
+  status: WorkStatusSchema,
+  progress: z.number().min(0).max(100),
+  summary: z.string().nullable(),
+  /** How many times the task was started: completed tasks never start again. */
+  starts: z.number().int().min(0),
+  /** What an interrupted run had produced, told to the agent when it runs again. */
+  resumeNote: z.string().nullable(),
+});
+export type AgentState = z.infer<typeof AgentStateSchema>;
+export type TaskState = z.infer<typeof TaskStateSchema>;
+
+/** The fold of the log: everything needed to show or resume an orchestration. */
+export const OrchestrationStateSchema = z.object({
+  id: hexId,
+  request: z.string(),
+  status: RunStatusSchema,
+  driver: z.string(),
+  maxParallel: z.number().int().min(1),
+  saveIntervalSeconds: z.number().positive().nullable(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  agents: z.array(AgentStateSchema),
+  tasks: z.array(TaskStateSchema),
+  messages: z.number().int().min(0),
+  cost: z.number().min(0),
+  /** Bytes of inbox.jsonl already ingested into the log. */
+  inboxOffset: z.number().int().min(0),
+  lastSeq: z.number().int().min(0),
+});
+export type OrchestrationState = z.infer<typeof OrchestrationStateSchema>;
+
+/** state.json: the state plus where in events.jsonl it was taken. */
+export const SnapshotFileSchema = z.object({
+  formatVersion,
+  state: OrchestrationStateSchema,
+  /** Byte offset in events.jsonl just after the line of event `state.lastSeq`. */
+  logOffset: z.number().int().min(0),
+});
+export type SnapshotFile = z.infer<typeof SnapshotFileSchema>;
+
+// ---------------------------------------------------------------- events
+
+const eventBase = { seq: z.number().int().positive(), at: isoTime };
+
+export const EventSchema = z.discriminatedUnion("type", [
+  z.object({
+    ...eventBase,
+    type: z.literal("orchestration.created"),
+    id: hexId,
+    request: z.string(),
+    driver: z.string(),
+    maxParallel: z.number().int().min(1),
+    plan: PlanSchema,
+  }),
+  z.object({ ...eventBase, type: z.literal("orchestration.started") }),
+  z.object({
+    ...eventBase,
+    type: z.literal("orchestration.resumed"),
+    task: z.string().optional(),
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal("orchestration.paused"),
+    reason: z.string(),
+  }),
+  z.object({ ...eventBase, type: z.literal("orchestration.completed") }),
+  z.object({
+    ...eventBase,
+    type: z.literal("orchestration.failed"),
+    reason: z.string(),
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal("orchestration.settings"),
+    saveIntervalSeconds: z.number().positive().nullable(),
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal("agent.status"),
+    agent: name,
+    status: WorkStatusSchema,
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal("agent.session"),
+    agent: name,
+    sessionId: z.string().nullable(),
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal("task.added"),
+    task: PlanTaskSchema,
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal("task.status"),
+    task: name,
+    status: WorkStatusSchema,
+    summary: z.string().optional(),
+    resumeNote: z.string().optional(),
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal("task.progress"),
+    task: name,
+    progress: z.number().min(0).max(100),
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal("message"),
+    from: z.string(),
+    to: z.string().nullable(),
+    kind: MessageKindSchema,
+    content: z.string(),
+    /** Set when the message came from inbox.jsonl: the inbox offset after its line. */
+    inboxEnd: z.number().int().min(0).optional(),
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal("checkpoint.created"),
+    checkpoint: hexId,
+    name: z.string(),
+    auto: z.boolean(),
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal("checkpoint.restored"),
+    checkpoint: hexId,
+    /** The state the log rewinds to, kept in the event so replay needs no other file. */
+    state: OrchestrationStateSchema,
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal("cost"),
+    agent: name,
+    /** The session's running total (Claude reports totals, not deltas). */
+    totalUsd: z.number().min(0),
+  }),
+]);
+export type MaosEvent = z.infer<typeof EventSchema>;
+export type EventType = MaosEvent["type"];
+/** An event before the log gives it `seq` and `at`. */
+export type NewEvent = MaosEvent extends infer E
+  ? E extends MaosEvent ? Omit<E, "seq" | "at"> : never
+  : never;
+
+// ---------------------------------------------------------------- inbox
+
+/** One line of inbox.jsonl, appended by `maos message send` from any process. */
+export const InboxLineSchema = z.object({
+  at: isoTime,
+  from: z.string(),
+  to: z.string().nullable(),
+  kind: MessageKindSchema,
+  content: z.string(),
+  /** A body too long for one atomic line is stored in a file under the orchestration. */
+  contentFile: z.string().optional(),
+});
+export type InboxLine = z.infer<typeof InboxLineSchema>;
+
+// ---------------------------------------------------------------- lock
+
+export const LockFileSchema = z.object({
+  formatVersion,
+  pid: z.number().int().positive(),
+  host: z.string(),
+  /** The holder's process start time, so a recycled pid is not mistaken for it. */
+  processStart: z.string().nullable(),
+  acquiredAt: isoTime,
+  heartbeatAt: isoTime,
+  command: z.string(),
+});
+export type LockFile = z.infer<typeof LockFileSchema>;
+
+// ---------------------------------------------------------------- checkpoints
+
+export const CheckpointFileSchema = z.object({
+  formatVersion,
+  id: hexId,
+  name: z.string(),
+  auto: z.boolean(),
+  createdAt: isoTime,
+  orchestrations: z.array(z.object({
+    id: hexId,
+    seq: z.number().int().min(0),
+    state: OrchestrationStateSchema,
+  })),
+});
+export type CheckpointFile = z.infer<typeof CheckpointFileSchema>;
+
+/** One line of the error a schema reports: the first issue, with its path. */
+export function describeZodError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return "invalid data";
+  const where = issue.path.length ? issue.path.join(".") : "(top level)";
+  return `${where}: ${issue.message}`;
+}
