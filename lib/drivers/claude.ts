@@ -1,0 +1,176 @@
+/**
+ * The `claude` driver (DESIGN.md §4, shared/CLAUDE-PROTOCOL.md): runs Claude
+ * Code headless with stream-json output, keeps the session id the moment it
+ * arrives, reads cost and result from the final line, resumes with --resume.
+ */
+import { Buffer } from "node:buffer";
+import process from "node:process";
+import { ExitCode, MaosError } from "../../store/errors.ts";
+import type { AgentDriver, TaskResult, TaskRun } from "./driver.ts";
+import { runAgentProcess } from "./agent_process.ts";
+import { ClaudeStream } from "./claude_stream.ts";
+import { buildPrompt, roleInstructions } from "./prompt.ts";
+import { lastLine } from "./process_outcome.ts";
+
+/** Options of the claude driver (from maos.json driver settings). */
+export interface ClaudeDriverOptions {
+  /** The CLI to run; default env MAOS_CLAUDE_BIN, else `claude` on PATH. */
+  bin?: string;
+  /** `--permission-mode`; default "acceptEdits". */
+  permissionMode?: string;
+  /** `--model`, when set. */
+  model?: string;
+  /** More arguments, appended as they are. */
+  extraArgs?: string[];
+  /** Time between a stop request and SIGKILL; default 10 s. */
+  graceMs?: number;
+}
+
+/** Prompts larger than this go on stdin: one argv string may not exceed 128 KiB on Linux. */
+export const MAX_ARGV_PROMPT_BYTES = 100_000;
+
+export const NOT_LOGGED_IN =
+  "Claude Code is not logged in — run `claude` then /login";
+
+const SESSION_GONE = "No conversation found with session ID";
+
+/**
+ * Drive Claude Code. `run()` rejects with a MaosError when the binary is
+ * missing (every task would fail the same way); everything else is a result.
+ *
+ * @example
+ * const result = await new ClaudeDriver({ permissionMode: "acceptEdits" }).run(taskRun);
+ */
+export class ClaudeDriver implements AgentDriver {
+  readonly name = "claude";
+  readonly simulated = false;
+
+  constructor(private readonly options: ClaudeDriverOptions = {}) {}
+
+  /** The CLI this driver runs: option `bin`, else env MAOS_CLAUDE_BIN, else `claude`. */
+  get bin(): string {
+    return this.options.bin || process.env.MAOS_CLAUDE_BIN || "claude";
+  }
+
+  async run(run: TaskRun): Promise<TaskResult> {
+    const bin = this.bin;
+    const prompt = buildPrompt(run);
+    const viaStdin = Buffer.byteLength(prompt) > MAX_ARGV_PROMPT_BYTES;
+    const stream = new ClaudeStream(run.emit);
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      ...run.env,
+    };
+    // Set inside a Claude Code session; since 2.1.39 a nested `claude`
+    // refuses to start when it sees it, and maos may run from Claude Code.
+    delete env.CLAUDECODE;
+
+    const exit = await runAgentProcess({
+      command: bin,
+      args: claudeArgs(run, this.options, viaStdin ? undefined : prompt),
+      stdin: viaStdin ? prompt : undefined,
+      cwd: run.cwd,
+      env,
+      onLine: (line) => stream.onLine(line),
+      onProcess: run.onProcess,
+      stop: run.stop,
+      kill: run.kill,
+      graceMs: this.options.graceMs,
+    });
+
+    if (exit.spawnError?.what === "command") {
+      if (exit.spawnError.code === "ENOENT") throw claudeNotFound(bin);
+      throw new MaosError(
+        `cannot start Claude Code (\`${bin}\`): ${exit.spawnError.message}`,
+      );
+    }
+    if (exit.spawnError) {
+      return { status: "failed", summary: exit.spawnError.message };
+    }
+
+    const result = stream.result;
+    const resultText = result ? [result.text, ...result.errors].join("\n") : "";
+    if (
+      run.sessionId &&
+      (exit.stderr.includes(SESSION_GONE) || resultText.includes(SESSION_GONE))
+    ) {
+      return {
+        status: "failed",
+        summary:
+          `Claude session ${run.sessionId} no longer exists (${SESSION_GONE})`,
+        sessionLost: true,
+      };
+    }
+    if (
+      stream.authFailed ||
+      (result?.isError && /not logged in/i.test(result.text))
+    ) {
+      return { status: "failed", summary: NOT_LOGGED_IN };
+    }
+    if (result && !result.isError) {
+      return { status: "completed", summary: result.text.trim() || "done" };
+    }
+    // The session id was emitted when it arrived, so a stopped or broken run
+    // can still be resumed with it.
+    if (exit.stopped) {
+      const kept = stream.sessionId ? `; session ${stream.sessionId} kept` : "";
+      return { status: "stopped", summary: `stopped${kept}` };
+    }
+    if (result) {
+      const why = result.text.trim() || result.errors.join("; ") ||
+        `Claude Code reported ${result.subtype}`;
+      return { status: "failed", summary: why };
+    }
+    const how = exit.signal
+      ? `was killed by ${exit.signal}`
+      : `exited with code ${exit.exitCode}`;
+    const why = lastLine(exit.stderr);
+    return {
+      status: "failed",
+      summary: `Claude Code ${how} before finishing${why ? `: ${why}` : ""}`,
+    };
+  }
+}
+
+/**
+ * The error for a Claude Code binary that is not there.
+ *
+ * @example
+ * throw claudeNotFound("claude"); // "Claude Code (`claude`) not found; install it or set MAOS_CLAUDE_BIN"
+ */
+export function claudeNotFound(bin: string): MaosError {
+  return new MaosError(
+    `Claude Code (\`${bin}\`) not found; install it or set MAOS_CLAUDE_BIN`,
+    ExitCode.failed,
+    "npm install -g @anthropic-ai/claude-code, or use --driver shell or sim to run offline",
+  );
+}
+
+/**
+ * The argv of one run: `-p [PROMPT] --output-format stream-json --verbose
+ * --append-system-prompt ROLE [--resume SESSION] --permission-mode MODE
+ * [--model M] [extraArgs…]`. Without `prompt`, the CLI reads it from stdin.
+ *
+ * @example
+ * claudeArgs(taskRun, {}, "Do it"); // ["-p", "Do it", "--output-format", "stream-json", …]
+ */
+export function claudeArgs(
+  run: TaskRun,
+  options: ClaudeDriverOptions,
+  prompt: string | undefined,
+): string[] {
+  const args = ["-p"];
+  if (prompt !== undefined) args.push(prompt);
+  args.push(
+    "--output-format",
+    "stream-json",
+    "--verbose",
+    "--append-system-prompt",
+    roleInstructions(run.agent),
+  );
+  if (run.sessionId) args.push("--resume", run.sessionId);
+  args.push("--permission-mode", options.permissionMode ?? "acceptEdits");
+  if (options.model) args.push("--model", options.model);
+  args.push(...(options.extraArgs ?? []));
+  return args;
+}

@@ -1,0 +1,125 @@
+/**
+ * Reads Claude Code's `--output-format stream-json` stdout, one JSON object
+ * per line (shared/CLAUDE-PROTOCOL.md), and turns it into driver events as
+ * each line arrives: the session id at once, assistant text as output (its
+ * `::maos::` lines as messages and progress), the running cost.
+ */
+import type { DriverEvent } from "./driver.ts";
+import { parseMaosLine, parseMaosText } from "./maos_lines.ts";
+
+/** The fields of the final `result` line that the driver uses. */
+export interface ClaudeResult {
+  subtype: string;
+  isError: boolean;
+  text: string;
+  errors: string[];
+  totalCostUsd?: number;
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * Feed it stdout lines; read `sessionId`, `result` and `authFailed` when the
+ * process has ended.
+ *
+ * @example
+ * const stream = new ClaudeStream(run.emit);
+ * await runAgentProcess({ ..., onLine: (l) => stream.onLine(l) });
+ * stream.result?.isError;
+ */
+export class ClaudeStream {
+  /** The latest session id seen (init, assistant or result line). */
+  sessionId: string | undefined;
+  /** The final result, when the stream got that far. */
+  result: ClaudeResult | undefined;
+  /** An assistant turn carried `"error": "authentication_failed"`. */
+  authFailed = false;
+
+  constructor(private readonly emit: (e: DriverEvent) => void) {}
+
+  /** Handle one stdout line; a line that is not a JSON object is plain output. */
+  onLine(line: string): void {
+    const msg = parseObject(line);
+    if (!msg || typeof msg.type !== "string") {
+      if (line.trim() !== "") this.emit(parseMaosLine(line));
+      return;
+    }
+    // A failed resume ends with a result naming a fresh id that holds no
+    // conversation: an error result is no source of a session id.
+    if (msg.type !== "result" || msg.is_error !== true) {
+      this.#session(msg.session_id);
+    }
+    switch (msg.type) {
+      case "assistant":
+        return this.#assistant(msg);
+      case "result":
+        return this.#result(msg);
+      default:
+        // system/init carries only the session id; user (tool results),
+        // stream_event and future types are not shown.
+        return;
+    }
+  }
+
+  #session(id: unknown): void {
+    if (typeof id !== "string" || id === "" || id === this.sessionId) return;
+    this.sessionId = id;
+    this.emit({ type: "session", sessionId: id });
+  }
+
+  #assistant(msg: Json): void {
+    if (msg.error === "authentication_failed") this.authFailed = true;
+    const message = isObject(msg.message) ? msg.message : {};
+    const content = Array.isArray(message.content) ? message.content : [];
+    for (const block of content) {
+      if (!isObject(block)) continue;
+      if (block.type === "text" && typeof block.text === "string") {
+        for (const event of parseMaosText(block.text)) this.emit(event);
+      } else if (block.type === "tool_use" && typeof block.name === "string") {
+        this.emit({
+          type: "output",
+          line: `[tool] ${block.name} ${brief(block.input)}`,
+        });
+      }
+    }
+  }
+
+  #result(msg: Json): void {
+    const cost = msg.total_cost_usd;
+    const totalCostUsd = typeof cost === "number" && Number.isFinite(cost)
+      ? cost
+      : undefined;
+    // The session's running total (resumes included): report it as is.
+    if (totalCostUsd !== undefined) {
+      this.emit({ type: "cost", totalUsd: totalCostUsd });
+    }
+    this.result = {
+      subtype: typeof msg.subtype === "string" ? msg.subtype : "unknown",
+      // Trust is_error, not subtype: no login ends with subtype "success".
+      isError: msg.is_error === true,
+      text: typeof msg.result === "string" ? msg.result : "",
+      errors: Array.isArray(msg.errors) ? msg.errors.map(String) : [],
+      totalCostUsd,
+    };
+  }
+}
+
+function parseObject(line: string): Json | undefined {
+  if (!line.startsWith("{")) return undefined;
+  try {
+    const value: unknown = JSON.parse(line);
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A tool call's input on one short line. */
+function brief(input: unknown): string {
+  const text = JSON.stringify(input ?? {}) ?? "";
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}

@@ -1,0 +1,189 @@
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  assertStringIncludes,
+} from "./_test_assert.ts";
+import { MaosError } from "../../store/errors.ts";
+import {
+  ClaudeDriver,
+  MAX_ARGV_PROMPT_BYTES,
+  NOT_LOGGED_IN,
+} from "./claude.ts";
+import type { TaskRun } from "./driver.ts";
+import { FIXTURES, makeRun, outputs } from "./_test_helpers.ts";
+
+const FAKE = `${FIXTURES}fake-claude`;
+
+/** Run the driver against the fake CLI in `mode`; returns result, events and the argv log. */
+async function runFake(
+  mode: string,
+  overrides: Partial<TaskRun> = {},
+  prepare?: (r: ReturnType<typeof makeRun>) => void,
+) {
+  const log = Deno.makeTempFileSync();
+  const r = makeRun({
+    env: { FAKE_CLAUDE_MODE: mode, FAKE_CLAUDE_LOG: log },
+    ...overrides,
+  });
+  prepare?.(r);
+  try {
+    const result = await new ClaudeDriver({ bin: FAKE, graceMs: 500 }).run(
+      r.run,
+    );
+    return {
+      result,
+      events: r.events,
+      argv: Deno.readTextFileSync(log).trim().split("\n"),
+    };
+  } finally {
+    Deno.removeSync(log);
+  }
+}
+
+Deno.test("a successful run completes with the result text and the session id comes first", async () => {
+  const { result, events } = await runFake("success");
+  assertEquals(result, {
+    status: "completed",
+    summary: "All done: added auth",
+  });
+  assertEquals(events[0], { type: "session", sessionId: "sess-0001" });
+  assertEquals(events.filter((e) => e.type === "session").length, 1);
+});
+
+Deno.test("assistant text is output, its maos lines are messages and progress", async () => {
+  const { events } = await runFake("success");
+  assert(
+    events.some((e) =>
+      e.type === "message" && e.kind === "discovery" &&
+      e.content === "the API has no auth"
+    ),
+  );
+  assert(events.some((e) => e.type === "progress" && e.percent === 50));
+  const lines = outputs(events);
+  assert(lines.includes("Looking at the code"));
+  assert(lines.includes('[tool] Bash {"command":"ls"}'));
+  assert(lines.includes("not json at all"), "a non-JSON line is output");
+  assert(
+    !lines.some((l) => l.includes("tool_result") || l.includes("stream_event")),
+  );
+});
+
+Deno.test("the cost of the result is recorded as the session's total", async () => {
+  const { events } = await runFake("success", {
+    env: { FAKE_CLAUDE_MODE: "success", FAKE_CLAUDE_COST: "0.4321" },
+  });
+  assertEquals(events.filter((e) => e.type === "cost"), [{
+    type: "cost",
+    totalUsd: 0.4321,
+  }]);
+});
+
+Deno.test("the argv follows the protocol: -p, stream-json, --verbose, role, permission mode", async () => {
+  const { argv } = await runFake("success");
+  assertEquals(argv.length, 1);
+  assertStringIncludes(argv[0], "-p The team's request: Make a thing");
+  assertStringIncludes(argv[0], "--output-format stream-json --verbose");
+  assertStringIncludes(
+    argv[0],
+    "--append-system-prompt You are developer-001, the developer",
+  );
+  assertStringIncludes(argv[0], "--permission-mode acceptEdits");
+  assert(!argv[0].includes("--resume"));
+});
+
+Deno.test("a recorded session is resumed with --resume", async () => {
+  const { result, argv, events } = await runFake("success", {
+    sessionId: "sess-42",
+  });
+  assertStringIncludes(argv[0], "--resume sess-42");
+  assertEquals(result.status, "completed");
+  assertEquals(events[0], { type: "session", sessionId: "sess-42" });
+});
+
+Deno.test("a session the CLI does not know is reported as sessionLost", async () => {
+  const { result, events } = await runFake("unknown_session", {
+    sessionId: "lost-123",
+  });
+  assertEquals(result.status, "failed");
+  assertEquals(result.sessionLost, true);
+  assertStringIncludes(result.summary, "lost-123");
+  // The error result names a fresh, empty session: it must not be recorded.
+  assert(!events.some((e) => e.type === "session"));
+});
+
+Deno.test("no login fails with a clear summary", async () => {
+  const { result } = await runFake("not_logged_in");
+  assertEquals(result, { status: "failed", summary: NOT_LOGGED_IN });
+});
+
+Deno.test("an is_error result fails with its reason and still records the cost", async () => {
+  const { result, events } = await runFake("error_result");
+  assertEquals(result, {
+    status: "failed",
+    summary: "budget of 0.50 USD exceeded",
+  });
+  assert(events.some((e) => e.type === "cost"));
+  assert(!result.sessionLost);
+});
+
+Deno.test("a missing binary is a MaosError that says how to fix it", async () => {
+  const { run } = makeRun();
+  const err = await assertRejects(() =>
+    new ClaudeDriver({ bin: "maos-no-such-claude" }).run(run)
+  );
+  assert(err instanceof MaosError);
+  assertEquals(
+    err.message,
+    "Claude Code (`maos-no-such-claude`) not found; install it or set MAOS_CLAUDE_BIN",
+  );
+});
+
+Deno.test("MAOS_CLAUDE_BIN chooses the binary", async () => {
+  Deno.env.set("MAOS_CLAUDE_BIN", FAKE);
+  try {
+    const { run } = makeRun({ env: { FAKE_CLAUDE_MODE: "success" } });
+    assertEquals((await new ClaudeDriver().run(run)).status, "completed");
+  } finally {
+    Deno.env.delete("MAOS_CLAUDE_BIN");
+  }
+});
+
+Deno.test("killed mid-run, the task is stopped and its session id was kept", async () => {
+  const { result, events } = await runFake("hang", {}, (r) => {
+    const emit = r.run.emit;
+    r.run.emit = (e) => {
+      emit(e);
+      if (e.type === "output") r.kill.abort();
+    };
+  });
+  assertEquals(result.status, "stopped");
+  assertStringIncludes(result.summary, "sess-0001");
+  assertEquals(events[0], { type: "session", sessionId: "sess-0001" });
+});
+
+Deno.test("a stop request ends a hanging run promptly", async () => {
+  const started = Date.now();
+  const { result } = await runFake("hang", {}, (r) => {
+    r.run.emit = (e) => e.type === "output" && r.stop.abort();
+  });
+  assertEquals(result.status, "stopped");
+  assert(Date.now() - started < 2000);
+});
+
+Deno.test("a run that dies without a result fails and names how it ended", async () => {
+  const { result } = await runFake("hang", {}, (r) => {
+    r.run.emit = (e) => e.type === "output" && Deno.kill(r.pids[0], "SIGKILL");
+  });
+  assertEquals(result.status, "failed");
+  assertStringIncludes(result.summary, "killed by SIGKILL before finishing");
+});
+
+Deno.test("a prompt too big for argv goes on stdin", async () => {
+  const big = "x".repeat(MAX_ARGV_PROMPT_BYTES + 10);
+  const { result, events, argv } = await runFake("success", { request: big });
+  assertEquals(result.status, "completed");
+  assert(argv[0].startsWith("-p --output-format"));
+  const chars = outputs(events).find((l) => l.startsWith("prompt-chars: "));
+  assert(Number(chars?.slice(14)) > MAX_ARGV_PROMPT_BYTES);
+});

@@ -1,0 +1,96 @@
+/**
+ * The one interface every agent driver implements (DESIGN.md §4).
+ *
+ * The engine hands a driver one task for one agent; the driver runs it (a
+ * process, or a simulation) and reports what happens through `emit` as it
+ * happens, so the engine can persist each thing the moment it arrives.
+ */
+
+export type MessageKind =
+  | "discovery"
+  | "request"
+  | "broadcast"
+  | "info"
+  | "error";
+
+export const MESSAGE_KINDS: readonly MessageKind[] = [
+  "discovery",
+  "request",
+  "broadcast",
+  "info",
+  "error",
+];
+
+/** A message already on the bus, shown to an agent at the start of its turn. */
+export interface InboxMessage {
+  seq: number;
+  from: string;
+  to: string | null;
+  type: MessageKind;
+  content: string;
+}
+
+/** What a driver reports while a task runs. */
+export type DriverEvent =
+  | { type: "output"; line: string }
+  | { type: "message"; kind: MessageKind; to: string | null; content: string }
+  | { type: "progress"; percent: number }
+  | { type: "session"; sessionId: string }
+  | { type: "cost"; totalUsd: number };
+
+export interface AgentSpec {
+  id: string;
+  role: string;
+  driver: string;
+  instructions: string;
+}
+
+export interface TaskSpec {
+  id: string;
+  agent: string;
+  title: string;
+  description: string;
+  dependsOn: string[];
+  run?: string;
+}
+
+export interface TaskRun {
+  agent: AgentSpec;
+  task: TaskSpec;
+  /** The orchestration's request, for context. */
+  request: string;
+  /** Messages addressed to this agent (or broadcast) since its last turn. */
+  inbox: InboxMessage[];
+  /** Directory the agent works in (the project root). */
+  cwd: string;
+  /** Extra environment: MAOS_DIR, MAOS_ORCHESTRATION_ID, MAOS_AGENT_ID, MAOS_TASK_ID. */
+  env: Record<string, string>;
+  /** Driver session to continue (claude `--resume`), when one was recorded. */
+  sessionId?: string;
+  /** Set when this task was interrupted before: what it had produced so far. */
+  resumeNote?: string;
+  /** Extra instruction given with `maos orchestration resume --task`. */
+  extraTask?: string;
+  /** Aborted once: ask the agent to stop (SIGINT/SIGTERM, 10 s grace). */
+  stop: AbortSignal;
+  /** Aborted: kill at once (second Ctrl-C). */
+  kill: AbortSignal;
+  /** Everything the task produces, in order. */
+  emit(event: DriverEvent): void;
+  /** Called with the pid (and process group) of each process the driver starts. */
+  onProcess?(pid: number): void;
+}
+
+export interface TaskResult {
+  status: "completed" | "failed" | "stopped";
+  summary: string;
+  /** The driver's session no longer exists (Claude: "No conversation found"). */
+  sessionLost?: boolean;
+}
+
+export interface AgentDriver {
+  readonly name: string;
+  /** Simulated drivers are labelled as such in every output. */
+  readonly simulated: boolean;
+  run(task: TaskRun): Promise<TaskResult>;
+}

@@ -1,0 +1,120 @@
+/**
+ * What an agent is told at the start of a turn — shared by the drivers that
+ * talk to an AI CLI (claude, exec) and given to shell tasks as MAOS_PROMPT.
+ */
+import type { AgentSpec, InboxMessage, TaskRun } from "./driver.ts";
+
+/** The tail of an interrupted task's output kept in the prompt. */
+export const RESUME_NOTE_MAX_CHARS = 16_000;
+
+/**
+ * The agent's role, for a system prompt (claude `--append-system-prompt`).
+ *
+ * @example
+ * roleInstructions({ id: "analyst-001", role: "analyst", driver: "claude", instructions: "Find risks." });
+ * // "You are analyst-001, the analyst in a team of agents coordinated by maos.\nFind risks."
+ */
+export function roleInstructions(agent: AgentSpec): string {
+  const intro =
+    `You are ${agent.id}, the ${agent.role} in a team of agents coordinated by maos.`;
+  const own = agent.instructions.trim();
+  return own ? `${intro}\n${own}` : intro;
+}
+
+/**
+ * How much inbox text a prompt carries: the newest messages that fit. One
+ * argv or env string may not exceed 128 KiB on Linux.
+ */
+export const INBOX_MAX_CHARS = 50_000;
+
+/**
+ * Inbox messages as text, one per line (given to shell tasks as MAOS_INBOX);
+ * when they don't all fit in `maxChars`, the newest are kept and a first line
+ * says how many were left out.
+ *
+ * @example
+ * formatInbox([{ seq: 3, from: "analyst-001", to: null, type: "discovery", content: "no auth" }]);
+ * // "#3 discovery from analyst-001 to all: no auth"
+ */
+export function formatInbox(
+  inbox: InboxMessage[],
+  maxChars = INBOX_MAX_CHARS,
+): string {
+  const lines: string[] = [];
+  let size = 0;
+  for (let i = inbox.length - 1; i >= 0; i--) {
+    const m = inbox[i];
+    const line = `#${m.seq} ${m.type} from ${m.from} to ${
+      m.to ?? "all"
+    }: ${m.content}`;
+    size += line.length + 1;
+    if (size > maxChars && lines.length > 0) {
+      lines.push(
+        `(${i + 1} earlier message(s) not shown; see: maos message list)`,
+      );
+      break;
+    }
+    lines.push(
+      line.length > maxChars ? `${line.slice(0, maxChars - 1)}…` : line,
+    );
+  }
+  return lines.reverse().join("\n");
+}
+
+/** Options of {@link buildPrompt}. */
+export interface PromptOptions {
+  /** Start with the role (for CLIs without a separate system prompt). */
+  includeRole?: boolean;
+}
+
+/**
+ * The prompt of one turn: the request, the task, any extra task, what an
+ * interrupted run had produced, the inbox, and how to talk to the team.
+ *
+ * @example
+ * const prompt = buildPrompt(taskRun, { includeRole: true });
+ */
+export function buildPrompt(run: TaskRun, opts: PromptOptions = {}): string {
+  const parts: string[] = [];
+  if (opts.includeRole) parts.push(roleInstructions(run.agent));
+  parts.push(`The team's request: ${run.request.trim()}`);
+  const description = run.task.description.trim();
+  parts.push(
+    `Your task (${run.task.id}): ${run.task.title.trim()}` +
+      (description ? `\n${description}` : ""),
+  );
+  if (run.extraTask?.trim()) {
+    parts.push(`Additional task from the user: ${run.extraTask.trim()}`);
+  }
+  if (run.resumeNote?.trim()) {
+    parts.push(
+      `You were interrupted; so far you produced:\n${
+        tail(run.resumeNote.trim())
+      }\n` +
+        "Continue from there; do not redo what is already done.",
+    );
+  }
+  if (run.inbox.length > 0) {
+    parts.push(
+      `Messages from your team since your last turn:\n${
+        formatInbox(run.inbox)
+      }`,
+    );
+  }
+  parts.push(
+    [
+      "To talk to the team, put a line on its own in your output:",
+      "  ::maos::discovery:: TEXT          (a finding everyone should know)",
+      "  ::maos::request to=AGENT:: TEXT   (ask one agent for something)",
+      "  ::maos::progress:: 40             (your progress in percent)",
+      'or run: maos message send [--to AGENT] [--type discovery|request|info] "TEXT"',
+      "When you are done, end with a short summary of what you did.",
+    ].join("\n"),
+  );
+  return parts.join("\n\n");
+}
+
+function tail(text: string): string {
+  if (text.length <= RESUME_NOTE_MAX_CHARS) return text;
+  return `[… earlier output cut …]\n${text.slice(-RESUME_NOTE_MAX_CHARS)}`;
+}

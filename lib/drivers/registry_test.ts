@@ -1,0 +1,107 @@
+import { assert, assertEquals } from "./_test_assert.ts";
+import { ExitCode, MaosError } from "../../store/errors.ts";
+import { ClaudeDriver } from "./claude.ts";
+import { ExecDriver } from "./exec.ts";
+import {
+  createDriver,
+  DRIVER_NAMES,
+  isDriverName,
+  preflightDriver,
+} from "./registry.ts";
+import { FIXTURES, makeRun } from "./_test_helpers.ts";
+
+const execConfig = {
+  drivers: { exec: { command: ["fake-agent", "{prompt}"] } },
+};
+
+/** The MaosError `fn` throws; fails when it throws nothing or something else. */
+function thrown(fn: () => unknown): MaosError {
+  try {
+    fn();
+  } catch (err) {
+    assert(err instanceof MaosError, String(err));
+    return err;
+  }
+  throw new Error("expected a MaosError");
+}
+
+Deno.test("each known name gives its driver, and only sim is simulated", () => {
+  const drivers = DRIVER_NAMES.map((n) =>
+    createDriver(n, { config: execConfig, env: {} })
+  );
+  assertEquals(drivers.map((d) => d.name), ["claude", "exec", "shell", "sim"]);
+  assertEquals(drivers.filter((d) => d.simulated).map((d) => d.name), ["sim"]);
+});
+
+Deno.test("an unknown driver name is a usage error listing the valid names", () => {
+  const err = thrown(() => createDriver("gpt"));
+  assertEquals(err.code, ExitCode.usage);
+  assertEquals(
+    err.message,
+    "unknown driver 'gpt'; valid drivers: claude, exec, shell, sim",
+  );
+});
+
+Deno.test("exec without a command in maos.json is a usage error", () => {
+  assertEquals(
+    thrown(() => createDriver("exec", { env: {} })).code,
+    ExitCode.usage,
+  );
+});
+
+Deno.test("maos.json settings reach the drivers, MAOS_CLAUDE_BIN over drivers.claude.bin", () => {
+  const config = {
+    drivers: { claude: { bin: "from-config" }, ...execConfig.drivers },
+  };
+  const claude = createDriver("claude", { config, env: {} }) as ClaudeDriver;
+  assertEquals(claude.bin, "from-config");
+  const fromEnv = createDriver("claude", {
+    config,
+    env: { MAOS_CLAUDE_BIN: "from-env" },
+  }) as ClaudeDriver;
+  assertEquals(fromEnv.bin, "from-env");
+  assertEquals(
+    (createDriver("exec", { config, env: {} }) as ExecDriver).program,
+    "fake-agent",
+  );
+});
+
+Deno.test("MAOS_SIM_SPEED and MAOS_SIM_SEED in the given env configure sim", async () => {
+  const { run } = makeRun();
+  const started = Date.now();
+  const result = await createDriver("sim", {
+    env: { MAOS_SIM_SPEED: "0", MAOS_SIM_SEED: "1" },
+  }).run(run);
+  assertEquals(result.status, "completed");
+  assert(Date.now() - started < 100);
+});
+
+Deno.test("preflight passes when the agent CLIs are on PATH", () => {
+  const env = { PATH: FIXTURES, MAOS_CLAUDE_BIN: "fake-claude" };
+  for (const name of DRIVER_NAMES) {
+    preflightDriver(name, { config: execConfig, env });
+  }
+});
+
+Deno.test("preflight names a missing Claude Code or exec program", () => {
+  const env = { PATH: "/nonexistent" };
+  assertEquals(
+    thrown(() => preflightDriver("claude", { env })).message,
+    "Claude Code (`claude`) not found; install it or set MAOS_CLAUDE_BIN",
+  );
+  assertEquals(
+    thrown(() => preflightDriver("exec", { config: execConfig, env })).message,
+    "agent command `fake-agent` not found (exec driver)",
+  );
+  assertEquals(
+    thrown(() => preflightDriver("nope", { env })).code,
+    ExitCode.usage,
+  );
+  preflightDriver("shell", { env });
+  preflightDriver("sim", { env });
+});
+
+Deno.test("isDriverName tells known names from others", () => {
+  assert(isDriverName("shell"));
+  assert(!isDriverName("Shell"));
+});

@@ -1,0 +1,295 @@
+import * as path from "node:path";
+import { findOrCreateMaosDir, loadConfig } from "../../store/config.ts";
+import { ExitCode, MaosError, usageError } from "../../store/errors.ts";
+import { readRecentEvents } from "../../store/event_log.ts";
+import { newId } from "../../store/ids.ts";
+import { Journal } from "../../store/journal.ts";
+import { MaosPaths, requireMaosDir } from "../../store/paths.ts";
+import type { Config, OrchestrationState, Plan } from "../../store/schema.ts";
+import { readTaskOutputTail } from "./agent_output.ts";
+import { createDriverFactory } from "./driver_factory.ts";
+import { BUS_WINDOW, MessageBus, toInboxMessage } from "./message_bus.ts";
+import { defaultPlan, loadPlanFile } from "./planner.ts";
+import { OrchestrationRun, resumeNoteFrom } from "./run.ts";
+import type {
+  OrchestrateOptions,
+  ResumeOptions,
+  RunOutcome,
+  RunReporter,
+} from "./run_options.ts";
+import { foldEvent } from "./state_fold.ts";
+import { mostRecentResumable, resolveOrchestrationId } from "./queries.ts";
+
+/** Plan and run an orchestration in the foreground until it ends or is paused. */
+export async function orchestrate(
+  options: OrchestrateOptions,
+): Promise<RunOutcome> {
+  const request = options.request.trim();
+  if (!request) {
+    throw usageError(
+      "the request is empty",
+      'say what to do: maos orchestrate "Refactor the auth module"',
+    );
+  }
+  if (
+    options.maxParallel !== undefined &&
+    (!Number.isInteger(options.maxParallel) || options.maxParallel < 1)
+  ) {
+    throw usageError(
+      `--max-parallel must be a whole number ≥ 1, got ${options.maxParallel}`,
+    );
+  }
+  if (
+    options.saveIntervalSeconds !== undefined &&
+    !(options.saveIntervalSeconds > 0)
+  ) {
+    throw usageError(
+      `--save-interval must be a number of seconds > 0, got ${options.saveIntervalSeconds}`,
+    );
+  }
+  const plan = options.planFile
+    ? loadPlanFile(path.resolve(options.cwd, options.planFile))
+    : defaultPlan(request, options.agents);
+  const root = await findOrCreateMaosDir(options);
+  const paths = new MaosPaths(root);
+  const config = await loadConfig(paths);
+  const driver = options.driver ?? config.drivers.default ??
+    defaultDriverFor(plan);
+  const drivers = createDriverFactory(config, options.env);
+  const resolvedPlan: Plan = {
+    ...plan,
+    agents: plan.agents.map((a) => ({ ...a, driver: a.driver ?? driver })),
+  };
+  // Fail before anything is written when a driver is unknown or its CLI is missing.
+  for (const name of new Set(resolvedPlan.agents.map((a) => a.driver!))) {
+    drivers.preflight(name);
+  }
+
+  const id = options.env.MAOS_NEW_ORCHESTRATION_ID ?? newId();
+  const journal = await Journal.create(
+    paths,
+    id,
+    {
+      type: "orchestration.created",
+      id,
+      request,
+      driver,
+      maxParallel: options.maxParallel ??
+        Math.min(resolvedPlan.agents.length, 4),
+      plan: resolvedPlan,
+    },
+    foldEvent,
+    config.durability,
+    `maos orchestrate`,
+  );
+  const { reporter } = options;
+  try {
+    if (options.saveIntervalSeconds !== undefined) {
+      journal.append({
+        type: "orchestration.settings",
+        saveIntervalSeconds: options.saveIntervalSeconds,
+      });
+    }
+    const started = journal.append({ type: "orchestration.started" });
+    reporter.event(started, journal.state);
+    const simulated = resolvedPlan.agents.some((a) =>
+      drivers.get(a.driver!).simulated
+    );
+    reporter.line(
+      `🚀 Orchestration ${
+        id.slice(0, 8)
+      }: ${resolvedPlan.agents.length} agents, ${resolvedPlan.tasks.length} tasks ` +
+        `(driver: ${driver}${simulated ? ", simulated agents" : ""})`,
+    );
+    return await runToEnd(journal, config, reporter, drivers, root);
+  } finally {
+    await journal.close();
+  }
+}
+
+/** Resume a paused or interrupted (or failed) orchestration from its files alone. */
+export async function resume(options: ResumeOptions): Promise<RunOutcome> {
+  const root = requireMaosDir(options);
+  const paths = new MaosPaths(root);
+  const config = await loadConfig(paths);
+  const id = options.id
+    ? resolveOrchestrationId(paths, options.id)
+    : mostRecentResumable(paths);
+  if (!id) {
+    throw new MaosError(
+      "no paused or interrupted orchestration to resume",
+      ExitCode.usage,
+      "see them all with: maos orchestration list",
+    );
+  }
+  const journal = Journal.open(
+    paths,
+    id,
+    foldEvent,
+    config.durability,
+    "maos orchestration resume",
+  );
+  const { reporter } = options;
+  try {
+    const before = journal.state;
+    if (journal.opened.tornBytes > 0) {
+      reporter.warn(
+        `cut a torn last line (${journal.opened.tornBytes} bytes) from events.jsonl`,
+      );
+    }
+    if (!journal.opened.hintMatched) {
+      reporter.warn(
+        "state.json's logOffset did not match events.jsonl (rewritten?): scanned the whole log",
+      );
+    }
+    if (before.status === "completed") {
+      reporter.line(
+        `✅ Orchestration ${
+          id.slice(0, 8)
+        } is already completed; nothing to resume.`,
+      );
+      return "completed";
+    }
+    const drivers = createDriverFactory(config, options.env);
+    for (const name of new Set(before.agents.map((a) => a.driver))) {
+      drivers.preflight(name);
+    }
+
+    const shownStatus = before.status === "running"
+      ? "interrupted"
+      : before.status;
+    reporter.resumePanel(before, shownStatus);
+
+    const history = readRecentEvents(
+      paths.events(id),
+      BUS_WINDOW,
+      (e) => e.type === "message",
+    )
+      .map(toInboxMessage).filter((m) => m !== null);
+    const bus = new MessageBus(
+      journal,
+      (event) => reporter.event(event, journal.state),
+      history,
+    );
+    const ingested = bus.ingestInbox();
+    reporter.line(
+      `✓ Message bus restored${
+        ingested ? ` (${ingested} new from the inbox)` : ""
+      }`,
+    );
+    reporter.line(`✓ ${before.agents.length} agents restored`);
+    reporter.line(`✓ Loaded ${journal.state.messages} messages`);
+
+    prepareTasksForResume(journal, before);
+    if (options.task) addFollowUpTask(journal, options.task);
+    const resumed = journal.append({
+      type: "orchestration.resumed",
+      ...(options.task ? { task: options.task } : {}),
+    });
+    reporter.event(resumed, journal.state);
+    await journal.snapshot();
+    return await runToEnd(
+      journal,
+      config,
+      reporter,
+      drivers,
+      root,
+      bus,
+      options.task,
+      true,
+    );
+  } finally {
+    await journal.close();
+  }
+}
+
+async function runToEnd(
+  journal: Journal,
+  config: Config,
+  reporter: RunReporter,
+  drivers: ReturnType<typeof createDriverFactory>,
+  root: string,
+  bus?: MessageBus,
+  extraTask?: string,
+  announceContinuing = false,
+): Promise<RunOutcome> {
+  const run = new OrchestrationRun({
+    journal,
+    bus: bus ??
+      new MessageBus(journal, (event) => reporter.event(event, journal.state)),
+    config,
+    reporter,
+    driverFor: (name) => drivers.get(name),
+    cwd: path.dirname(root),
+    maosDir: root,
+    extraTask,
+    announceContinuing,
+  });
+  return await run.execute();
+}
+
+/**
+ * After a crash, tasks the log shows as running were cut off: mark them
+ * interrupted with what they had produced, so each runs again exactly once.
+ * Failed tasks (and those they blocked) get another chance.
+ */
+function prepareTasksForResume(
+  journal: Journal,
+  before: OrchestrationState,
+): void {
+  for (const task of before.tasks) {
+    if (task.status === "running") {
+      const lines = readTaskOutputTail(
+        journal.paths,
+        journal.id,
+        task.agent,
+        task.id,
+      );
+      journal.append({
+        type: "task.status",
+        task: task.id,
+        status: "interrupted",
+        summary: "interrupted (maos stopped while it ran)",
+        resumeNote: resumeNoteFrom(lines, task.resumeNote),
+      });
+    } else if (task.status === "failed") {
+      journal.append({
+        type: "task.status",
+        task: task.id,
+        status: "pending",
+        summary: "retrying after failure",
+      });
+    }
+  }
+  for (const agent of journal.state.agents) {
+    if (agent.status === "running" || agent.status === "failed") {
+      journal.append({
+        type: "agent.status",
+        agent: agent.id,
+        status: "interrupted",
+      });
+    }
+  }
+}
+
+/** `resume --task "…"`: a new task for the team's developer (or first agent). */
+function addFollowUpTask(journal: Journal, text: string): void {
+  const agents = journal.state.agents;
+  const agent = agents.find((a) => a.role === "developer") ?? agents[0];
+  const n =
+    journal.state.tasks.filter((t) => t.id.startsWith("followup-")).length + 1;
+  journal.append({
+    type: "task.added",
+    task: {
+      id: `followup-${n}`,
+      agent: agent.id,
+      title: text.slice(0, 80),
+      description: text,
+      dependsOn: [],
+    },
+  });
+}
+
+function defaultDriverFor(plan: Plan): string {
+  return plan.tasks.every((t) => t.run) ? "shell" : "claude";
+}

@@ -1,0 +1,465 @@
+import {
+  pruneAutoCheckpoints,
+  writeCheckpoint,
+} from "../../store/checkpoints.ts";
+import { MaosError } from "../../store/errors.ts";
+import type { Journal } from "../../store/journal.ts";
+import type {
+  Config,
+  MaosEvent,
+  NewEvent,
+  TaskState,
+  WorkStatus,
+} from "../../store/schema.ts";
+import type {
+  AgentDriver,
+  DriverEvent,
+  TaskResult,
+} from "../drivers/driver.ts";
+import { startWatchdog, type Watchdog } from "../drivers/watchdog.ts";
+import { AgentOutputs } from "./agent_output.ts";
+import { AutoSaver } from "./auto_save.ts";
+import type { MessageBus } from "./message_bus.ts";
+import type { RunOutcome, RunReporter } from "./run_options.ts";
+import { finalStatus, schedule } from "./scheduler.ts";
+
+export interface RunSetup {
+  journal: Journal;
+  bus: MessageBus;
+  config: Config;
+  reporter: RunReporter;
+  driverFor(name: string): AgentDriver;
+  /** The project root: agents work here. */
+  cwd: string;
+  /** Absolute `.maos/` path given to agents as MAOS_DIR. */
+  maosDir: string;
+  /** `maos orchestration resume --task`: told to every agent at its next turn. */
+  extraTask?: string;
+  /** Print `[agent]: Continuing …` when an agent starts its first turn of this run. */
+  announceContinuing?: boolean;
+}
+
+interface ActiveTask {
+  task: TaskState;
+  stop: AbortController;
+  kill: AbortController;
+  pids: number[];
+  lastLines: string[];
+  done: Promise<void>;
+}
+
+/** How often `maos message send` messages are picked up from inbox.jsonl. */
+const INBOX_POLL_MS = 250;
+
+/**
+ * One foreground run of an orchestration: schedules tasks onto drivers,
+ * persists everything they report the moment it arrives, saves
+ * progressively, and pauses cleanly on the first SIGINT/SIGTERM.
+ */
+export class OrchestrationRun {
+  private readonly active = new Map<string, ActiveTask>();
+  private readonly outputs: AgentOutputs;
+  private readonly saver: AutoSaver;
+  private watchdog: Watchdog | undefined;
+  private pausing = false;
+  private forced = false;
+  private wakeUp: () => void = () => {};
+  private announced = new Set<string>();
+  private saveError: unknown;
+
+  constructor(private readonly setup: RunSetup) {
+    const { journal, config } = setup;
+    this.outputs = new AgentOutputs(journal.paths, journal.id);
+    const interval = journal.state.saveIntervalSeconds ??
+      config.saveIntervalSeconds;
+    this.saver = new AutoSaver(journal, interval, (err) => {
+      this.saveError = err;
+      setup.reporter.warn(
+        `auto-save failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    });
+  }
+
+  /** Append an event and show it. */
+  record(event: NewEvent): MaosEvent {
+    const persisted = this.setup.journal.append(event);
+    this.setup.reporter.event(persisted, this.setup.journal.state);
+    return persisted;
+  }
+
+  async execute(): Promise<RunOutcome> {
+    const onSignal = () => this.requestPause();
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    this.watchdog = startWatchdog();
+    this.saver.start();
+    const inboxTimer = setInterval(() => this.ingestInbox(), INBOX_POLL_MS);
+    try {
+      await this.loop();
+      this.ingestInbox();
+      return await this.finish();
+    } finally {
+      clearInterval(inboxTimer);
+      this.saver.stop();
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      this.outputs.closeAll();
+      this.watchdog.close();
+    }
+  }
+
+  /** First signal: pause (agents get SIGINT/SIGTERM and time to stop). Second: stop them at once. */
+  requestPause(): void {
+    if (this.pausing) {
+      this.forced = true;
+      this.setup.reporter.warn("Stopping agents now…");
+      for (const run of this.active.values()) run.kill.abort();
+      return;
+    }
+    this.pausing = true;
+    this.setup.reporter.warn(
+      "\nPausing: stopping agents and saving (press Ctrl-C again to stop them at once)…",
+    );
+    for (const run of this.active.values()) run.stop.abort();
+    this.wakeUp();
+  }
+
+  private async loop(): Promise<void> {
+    const { journal } = this.setup;
+    const maxParallel = journal.state.maxParallel;
+    while (true) {
+      if (!this.pausing) {
+        const busy = new Set(
+          [...this.active.values()].map((a) => a.task.agent),
+        );
+        const next = schedule(journal.state, busy, maxParallel);
+        if (next.blocked.length > 0) {
+          for (const { task, failedDependency } of next.blocked) {
+            this.record({
+              type: "task.status",
+              task: task.id,
+              status: "failed",
+              summary: `not run: dependency '${failedDependency}' failed`,
+            });
+            this.settleAgent(task.agent);
+          }
+          await this.saver.save();
+          continue;
+        }
+        for (const task of next.start) this.startTask(task);
+      }
+      if (this.active.size === 0) return;
+      const woken = new Promise<void>((resolve) => (this.wakeUp = resolve));
+      await Promise.race([
+        woken,
+        ...[...this.active.values()].map((a) => a.done),
+      ]);
+    }
+  }
+
+  private startTask(task: TaskState): void {
+    const { journal, reporter } = this.setup;
+    const agent = journal.state.agents.find((a) => a.id === task.agent);
+    if (!agent) {
+      throw new MaosError(`task ${task.id} names unknown agent ${task.agent}`);
+    }
+    const driver = this.setup.driverFor(agent.driver);
+    if (this.setup.announceContinuing && !this.announced.has(agent.id)) {
+      reporter.line(
+        `[${agent.id}]: Continuing ${task.title}${
+          agent.sessionId ? ` (session ${agent.sessionId.slice(0, 8)}…)` : ""
+        }`,
+      );
+    }
+    this.announced.add(agent.id);
+    const resumeNote = task.resumeNote ?? undefined;
+    this.record({ type: "task.status", task: task.id, status: "running" });
+    if (agent.status !== "running") {
+      this.record({ type: "agent.status", agent: agent.id, status: "running" });
+    }
+
+    const run: ActiveTask = {
+      task,
+      stop: new AbortController(),
+      kill: new AbortController(),
+      pids: [],
+      lastLines: [],
+      done: Promise.resolve(),
+    };
+    this.active.set(task.id, run);
+    run.done = this.runOnDriver(
+      driver,
+      run,
+      agent.sessionId ?? undefined,
+      resumeNote,
+    )
+      .catch((err): TaskResult => ({
+        status: "failed",
+        summary: err instanceof Error ? err.message : String(err),
+      }))
+      .then((result) => this.taskEnded(run, result))
+      .catch((err) =>
+        reporter.warn(`could not record the end of ${task.id}: ${String(err)}`)
+      )
+      .finally(() => {
+        this.active.delete(task.id);
+        this.wakeUp();
+      });
+  }
+
+  private async runOnDriver(
+    driver: AgentDriver,
+    run: ActiveTask,
+    sessionId: string | undefined,
+    resumeNote: string | undefined,
+  ): Promise<TaskResult> {
+    const { journal } = this.setup;
+    const agent = journal.state.agents.find((a) => a.id === run.task.agent)!;
+    const attempt = (session: string | undefined, note: string | undefined) =>
+      driver.run({
+        agent: {
+          id: agent.id,
+          role: agent.role,
+          driver: agent.driver,
+          instructions: agent.instructions,
+        },
+        task: {
+          id: run.task.id,
+          agent: run.task.agent,
+          title: run.task.title,
+          description: run.task.description,
+          dependsOn: run.task.dependsOn,
+          ...(run.task.run ? { run: run.task.run } : {}),
+        },
+        request: journal.state.request,
+        inbox: this.setup.bus.takeFor(agent.id),
+        cwd: this.setup.cwd,
+        env: {
+          MAOS_DIR: this.setup.maosDir,
+          MAOS_ORCHESTRATION_ID: journal.id,
+          MAOS_AGENT_ID: agent.id,
+          MAOS_TASK_ID: run.task.id,
+        },
+        sessionId: session,
+        resumeNote: note,
+        extraTask: this.setup.extraTask,
+        stop: run.stop.signal,
+        kill: run.kill.signal,
+        emit: (event) => this.onDriverEvent(run, event),
+        onProcess: (pid) => {
+          run.pids.push(pid);
+          this.watchdog?.watch(pid);
+        },
+      });
+    try {
+      const result = await attempt(sessionId, resumeNote);
+      if (!result.sessionLost || run.stop.signal.aborted) return result;
+      // The driver's session is gone (another machine, expired): start fresh, told what was done.
+      this.record({ type: "agent.session", agent: agent.id, sessionId: null });
+      this.setup.reporter.warn(
+        `[${agent.id}] session ${
+          sessionId ?? ""
+        } not found here; starting a fresh session with the saved output`,
+      );
+      return await attempt(
+        undefined,
+        resumeNote ?? "(no output was saved before the interruption)",
+      );
+    } finally {
+      for (const pid of run.pids) this.watchdog?.unwatch(pid);
+    }
+  }
+
+  private onDriverEvent(run: ActiveTask, event: DriverEvent): void {
+    const agentId = run.task.agent;
+    switch (event.type) {
+      case "output":
+        this.outputs.append(agentId, run.task.id, event.line);
+        run.lastLines.push(event.line);
+        if (run.lastLines.length > 20) run.lastLines.shift();
+        this.setup.reporter.output(agentId, event.line);
+        return;
+      case "message": {
+        this.setup.bus.publish({
+          from: agentId,
+          to: event.to,
+          kind: event.kind,
+          content: event.content,
+        });
+        void this.saver.message(event.kind);
+        return;
+      }
+      case "progress": {
+        const percent = Math.max(0, Math.min(100, Math.round(event.percent)));
+        const current = this.setup.journal.state.tasks.find((t) =>
+          t.id === run.task.id
+        );
+        if (current?.progress !== percent) {
+          this.record({
+            type: "task.progress",
+            task: run.task.id,
+            progress: percent,
+          });
+        }
+        return;
+      }
+      case "session": {
+        const agent = this.setup.journal.state.agents.find((a) =>
+          a.id === agentId
+        );
+        // Saved the moment it arrives: after a crash, resume needs it.
+        if (agent?.sessionId !== event.sessionId) {
+          this.record({
+            type: "agent.session",
+            agent: agentId,
+            sessionId: event.sessionId,
+          });
+          void this.saver.save();
+        }
+        return;
+      }
+      case "cost":
+        this.record({ type: "cost", agent: agentId, totalUsd: event.totalUsd });
+        return;
+    }
+  }
+
+  private async taskEnded(run: ActiveTask, result: TaskResult): Promise<void> {
+    const task = run.task;
+    if (
+      result.status === "stopped" ||
+      (this.pausing && result.status === "failed")
+    ) {
+      this.record({
+        type: "task.status",
+        task: task.id,
+        status: "paused",
+        summary: "paused",
+        resumeNote: resumeNoteFrom(run.lastLines, task.resumeNote),
+      });
+      this.record({
+        type: "agent.status",
+        agent: task.agent,
+        status: "paused",
+      });
+      return;
+    }
+    this.record({
+      type: "task.status",
+      task: task.id,
+      status: result.status,
+      summary: result.summary,
+    });
+    this.settleAgent(task.agent);
+    if (result.status === "completed") await this.autoCheckpoint();
+    await this.saver.save();
+  }
+
+  /** After an agent's task ends: running again later, or done. */
+  private settleAgent(agentId: string): void {
+    const state = this.setup.journal.state;
+    const tasks = state.tasks.filter((t) => t.agent === agentId);
+    const open = tasks.some((t) =>
+      t.status !== "completed" && t.status !== "failed"
+    );
+    const status: WorkStatus = open
+      ? "pending"
+      : tasks.some((t) => t.status === "failed")
+      ? "failed"
+      : "completed";
+    const agent = state.agents.find((a) => a.id === agentId);
+    if (agent && agent.status !== status) {
+      this.record({ type: "agent.status", agent: agentId, status });
+    }
+  }
+
+  private async autoCheckpoint(): Promise<void> {
+    const { journal, config } = this.setup;
+    const time = new Date().toISOString().slice(11, 19).replaceAll(":", "");
+    try {
+      const checkpoint = await writeCheckpoint(journal.paths, {
+        name: `auto-${journal.id.slice(0, 8)}-${time}`,
+        auto: true,
+        states: [journal.state],
+      });
+      this.record({
+        type: "checkpoint.created",
+        checkpoint: checkpoint.id,
+        name: checkpoint.name,
+        auto: true,
+      });
+      pruneAutoCheckpoints(
+        journal.paths,
+        journal.id,
+        config.checkpoints.keepAuto,
+      );
+    } catch (err) {
+      this.setup.reporter.warn(
+        `auto-checkpoint failed: ${
+          err instanceof Error ? err.message : String(err)
+        }`,
+      );
+    }
+  }
+
+  private ingestInbox(): void {
+    try {
+      this.setup.bus.ingestInbox();
+    } catch (err) {
+      this.setup.reporter.warn(
+        `could not read inbox.jsonl: ${
+          err instanceof Error ? err.message : String(err)
+        }`,
+      );
+    }
+  }
+
+  private async finish(): Promise<RunOutcome> {
+    const { journal, reporter } = this.setup;
+    if (this.pausing) {
+      const paused = journal.state.agents.filter((a) =>
+        a.status === "paused"
+      ).length;
+      this.record({
+        type: "orchestration.paused",
+        reason: this.forced ? "forced stop" : "signal",
+      });
+      await this.saver.save();
+      reporter.line(
+        `⏸️ Orchestration paused. Resume with: maos orchestration resume ${
+          journal.id.slice(0, 8)
+        }`,
+      );
+      reporter.line(
+        `💾 State saved. ${paused} agents paused, ${journal.state.messages} messages preserved.`,
+      );
+      return "paused";
+    }
+    const status = finalStatus(journal.state);
+    if (status === "completed") {
+      this.record({ type: "orchestration.completed" });
+    } else {
+      const failed = journal.state.tasks.filter((t) => t.status === "failed")
+        .map((t) => t.id);
+      this.record({
+        type: "orchestration.failed",
+        reason: `failed tasks: ${failed.join(", ")}`,
+      });
+    }
+    await this.saver.save();
+    if (this.saveError) throw this.saveError;
+    return status;
+  }
+}
+
+/** What an interrupted task is told it had produced so far. */
+export function resumeNoteFrom(
+  lines: string[],
+  previous: string | null,
+): string {
+  const recent = lines.join("\n").trim();
+  if (!recent) return previous ?? "(no output yet)";
+  const note = previous ? `${previous}\n…\n${recent}` : recent;
+  // Repeated interruptions must not grow the note (and every later event) without bound.
+  return note.length > 4000 ? "…" + note.slice(-4000) : note;
+}
