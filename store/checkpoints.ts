@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { Low } from "lowdb";
 import { ensureDir, fsyncDir } from "./atomic_write.ts";
-import { diskError, errnoCode } from "./errors.ts";
+import { diskError, errnoCode, usageError } from "./errors.ts";
 import { newId, resolveIdPrefix } from "./ids.ts";
 import { DurableJsonFile } from "./json_file.ts";
 import type { MaosPaths } from "./paths.ts";
@@ -48,9 +48,9 @@ export function readCheckpoint(paths: MaosPaths, id: string): CheckpointFile {
   const file = new DurableJsonFile(paths.checkpoint(id), CheckpointFileSchema)
     .readSync();
   if (!file) {
-    throw diskError(
-      Object.assign(new Error("gone"), { code: "ENOENT" }),
-      paths.checkpoint(id),
+    throw usageError(
+      `checkpoint '${id}' not found`,
+      "list them with: maos recover list",
     );
   }
   return file;

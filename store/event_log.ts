@@ -208,6 +208,7 @@ export function readRecentEvents(
     let position = fs.fstatSync(fd).size;
     let carry: Uint8Array = new Uint8Array(0);
     let atTail = true;
+    let lastLine = true;
     const window = 64 * 1024;
     while (position > 0 && found.length < limit) {
       const length = Math.min(window, position);
@@ -216,8 +217,10 @@ export function readRecentEvents(
       fs.readSync(fd, chunk, 0, length, position);
       let data = concat(chunk, carry);
       if (atTail) {
-        // Drop an unterminated last line: a write in progress or a torn one.
+        // Drop an unterminated last line: a write in progress or a torn one,
+        // which may be longer than the window.
         const lastNewline = data.lastIndexOf(NEWLINE);
+        if (lastNewline < 0) continue;
         data = data.subarray(0, lastNewline + 1);
         atTail = false;
       }
@@ -228,14 +231,16 @@ export function readRecentEvents(
         const parsed = parseEventLine(
           decoder.decode(data.subarray(lineStart, lineEnd)),
         );
-        if (typeof parsed === "string") {
+        if (typeof parsed !== "string") {
+          if (keep(parsed)) found.push(parsed);
+        } else if (!lastLine) {
           throw corruptError(
             `${path} has a corrupt line near byte ${
               position + lineStart
             }: ${parsed}`,
           );
-        }
-        if (keep(parsed)) found.push(parsed);
+        } // else: a last line that does not parse is torn, as in scanLog
+        lastLine = false;
         lineEnd = lineStart - 1;
       }
       carry = data.slice(0, Math.max(lineEnd + 1, 0));

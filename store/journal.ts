@@ -1,6 +1,7 @@
+import * as fs from "node:fs";
 import { Low } from "lowdb";
 import { ensureDir } from "./atomic_write.ts";
-import { corruptError } from "./errors.ts";
+import { corruptError, usageError } from "./errors.ts";
 import { EventLog, LOG_START, type LogPosition, scanLog } from "./event_log.ts";
 import { DurableJsonFile } from "./json_file.ts";
 import { acquireLock, type HeldLock } from "./lock.ts";
@@ -117,6 +118,13 @@ export class Journal {
     ensureDir(paths.agentsDir(id));
     const lock = acquireLock(paths.lock(id), command);
     try {
+      // Never start over an existing log: opening it at LOG_START would cut it.
+      if (fileSize(paths.events(id)) > 0) {
+        throw usageError(
+          `orchestration ${id} already exists`,
+          `resume it with: maos orchestration resume ${id.slice(0, 8)}`,
+        );
+      }
       const log = EventLog.openForAppend(
         paths.events(id),
         LOG_START,
@@ -199,5 +207,13 @@ export class Journal {
       this.log.close();
       this.lock.release();
     }
+  }
+}
+
+function fileSize(path: string): number {
+  try {
+    return fs.statSync(path).size;
+  } catch {
+    return 0;
   }
 }

@@ -84,8 +84,14 @@ export class HeldLock {
     this.released = true;
     clearInterval(this.timer);
     try {
+      // Ours only if it is the very lock we took: another host may use the
+      // same pid number, and a takeover may have replaced ours.
       const current = inspectLock(this.path);
-      if (current.state !== "free" && current.lock.pid === process.pid) {
+      if (
+        current.state !== "free" && current.lock.pid === this.lock.pid &&
+        current.lock.host === this.lock.host &&
+        current.lock.acquiredAt === this.lock.acquiredAt
+      ) {
         fs.unlinkSync(this.path);
       }
     } catch { /* already gone */ }
@@ -113,7 +119,10 @@ export function acquireLock(path: string, command: string): HeldLock {
 function takeOverStale(path: string): void {
   const guard = `${path}.takeover`;
   if (!createExclusive(guard, String(process.pid))) {
-    if (Date.now() - safeMtime(guard) > 10_000) {
+    // A guard that vanished meanwhile (mtime 0) is not stale: never remove
+    // what its next creator may have just made.
+    const mtime = safeMtime(guard);
+    if (mtime > 0 && Date.now() - mtime > 10_000) {
       fs.rmSync(guard, { force: true });
     }
     return;

@@ -314,3 +314,33 @@ export function describeZodError(error: z.ZodError): string {
   const where = issue.path.length ? issue.path.join(".") : "(top level)";
   return `${where}: ${issue.message}`;
 }
+
+// ---------------------------------------------------------------- export
+
+/** A file under attachments/ (long inbox messages), as inbox.ts names them. */
+const attachmentName = z.string().regex(
+  /^[0-9a-f]{12}\.txt$/,
+  "expected an attachment file name",
+);
+
+/**
+ * `maos orchestration export`: one portable file with everything of an
+ * orchestration. `checksum` is the sha-256 (hex) of the canonical JSON of
+ * all other fields, so a damaged copy is refused on import.
+ */
+export const OrchestrationExportSchema = z.object({
+  formatVersion,
+  kind: z.literal("maos-orchestration-export"),
+  exportedAt: isoTime,
+  id: hexId,
+  /** state.json as it was. */
+  state: SnapshotFileSchema,
+  /** events.jsonl, whole lines only. */
+  events: z.string().min(1),
+  /** agents/<agent-id>.jsonl by agent id. */
+  agents: z.record(name, z.string()),
+  inbox: z.string().optional(),
+  attachments: z.record(attachmentName, z.string()).optional(),
+  checksum: z.string().regex(/^[0-9a-f]{64}$/, "expected a sha-256 hex digest"),
+});
+export type OrchestrationExport = z.infer<typeof OrchestrationExportSchema>;

@@ -165,11 +165,11 @@ export class OrchestrationRun {
     }
     const driver = this.setup.driverFor(agent.driver);
     if (this.setup.announceContinuing && !this.announced.has(agent.id)) {
-      reporter.line(
-        `[${agent.id}]: Continuing ${task.title}${
-          agent.sessionId ? ` (session ${agent.sessionId.slice(0, 8)}…)` : ""
-        }`,
-      );
+      const verb = task.starts > 0 ? "Continuing" : "Starting";
+      const session = agent.sessionId
+        ? ` (session ${agent.sessionId.slice(0, 8)}…)`
+        : "";
+      reporter.line(`[${agent.id}]: ${verb} ${task.title}${session}`);
     }
     this.announced.add(agent.id);
     const resumeNote = task.resumeNote ?? undefined;

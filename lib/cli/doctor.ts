@@ -1,0 +1,67 @@
+import { Command } from "@commander-js/extra-typings";
+import { runDoctor } from "../../store/doctor.ts";
+import { corruptError } from "../../store/errors.ts";
+import { foldEvent } from "../engine/state_fold.ts";
+import { colors } from "../ui/mod.ts";
+import { examples } from "./_util.ts";
+import { contextOf, printJson, storePaths } from "./context.ts";
+
+/** `maos doctor [--repair]`: exit 4 when problems remain. */
+export function doctorCommand() {
+  const cmd = new Command("doctor")
+    .description(
+      "check every file in .maos/: JSON, torn tails, seq gaps, snapshot vs log, " +
+        "stale locks, orphaned agent processes",
+    )
+    .option(
+      "--repair",
+      "fix what is safe: cut torn tails, rebuild state.json from the log, " +
+        "remove stale locks, end orphans",
+    )
+    .action(async (flags, command) => {
+      const ctx = contextOf(command);
+      const paths = storePaths(ctx);
+      const report = await runDoctor(paths, foldEvent, Boolean(flags.repair));
+      if (ctx.json) {
+        printJson(ctx, report);
+      } else {
+        const c = colors();
+        const mark = {
+          ok: c.green("✓"),
+          warning: c.yellow("!"),
+          error: c.red("✗"),
+        };
+        for (const f of report.findings) {
+          const line = `${mark[f.level]} ${f.file}: ${f.message}`;
+          ctx.out(f.repaired ? `${line} ${c.green("(repaired)")}` : line);
+        }
+        const warnings = report.findings.filter((f) =>
+          f.level === "warning" && !f.repaired
+        ).length;
+        if (report.unresolved === 0) {
+          ctx.out(
+            `${c.green("✓")} No problems${
+              warnings
+                ? ` (${warnings} warning${warnings === 1 ? "" : "s"})`
+                : ""
+            }.`,
+          );
+        }
+      }
+      if (report.unresolved > 0) {
+        throw corruptError(
+          `${report.unresolved} problem${
+            report.unresolved === 1 ? "" : "s"
+          } found in ${paths.root}`,
+          flags.repair
+            ? "the rest needs a person: restore the named files from git or a backup"
+            : "fix what is safe with: maos doctor --repair",
+        );
+      }
+    });
+  return examples(cmd, [
+    "maos doctor",
+    "maos doctor --repair",
+    "maos doctor --json | jq '.findings[] | select(.level != \"ok\")'",
+  ]);
+}

@@ -1,0 +1,42 @@
+import * as path from "node:path";
+import { Command } from "@commander-js/extra-typings";
+import { initMaosDir } from "../../store/config.ts";
+import { MAOS_DIR_NAME } from "../../store/paths.ts";
+import { colors } from "../ui/mod.ts";
+import { examples } from "./_util.ts";
+import { contextOf, printJson } from "./context.ts";
+
+/** `maos init`: create `.maos/` in the current directory (or at --dir / MAOS_DIR). */
+export function initCommand() {
+  const cmd = new Command("init")
+    .description("create a .maos/ directory here (harmless if it exists)")
+    .action(async (_options, command) => {
+      const ctx = contextOf(command);
+      const explicit = ctx.location.dir ?? ctx.location.env.MAOS_DIR;
+      // Unlike other commands, init never uses a .maos/ found in a parent.
+      const root = path.resolve(
+        ctx.location.cwd,
+        explicit ?? MAOS_DIR_NAME,
+      );
+      const result = await initMaosDir(root);
+      const shown = path.relative(ctx.location.cwd, root) || root;
+      if (ctx.json) {
+        printJson(ctx, { root, created: result.created });
+        return;
+      }
+      const c = colors();
+      if (result.created) {
+        ctx.out(`${c.green("✓")} Initialized ${shown}/`);
+        ctx.note(
+          `Commit it to share orchestrations with your team. Next: maos orchestrate "…"`,
+        );
+      } else {
+        ctx.out(`${c.green("✓")} ${shown}/ already initialized`);
+      }
+    });
+  return examples(cmd, [
+    "maos init",
+    "maos --dir ../shared/.maos init",
+    "MAOS_DIR=/tmp/scratch/.maos maos init",
+  ]);
+}

@@ -1,0 +1,196 @@
+import { Command, Option } from "@commander-js/extra-typings";
+import { usageError } from "../../store/errors.ts";
+import { appendInbox } from "../../store/inbox.ts";
+import { readSnapshot } from "../../store/journal.ts";
+import { inspectLock } from "../../store/lock.ts";
+import type { MaosPaths } from "../../store/paths.ts";
+import { MessageKindSchema } from "../../store/schema.ts";
+import {
+  messagesAfter,
+  mostRecentOrchestration,
+  resolveOrchestrationId,
+  scanMessages,
+} from "../engine/queries.ts";
+import { colors } from "../ui/mod.ts";
+import { examples, intArg, interruptSignal, shortId, sleep } from "./_util.ts";
+import {
+  type CliContext,
+  contextOf,
+  printJson,
+  storePaths,
+} from "./context.ts";
+import { messageHistoryLine } from "./render.ts";
+
+const KINDS = MessageKindSchema.options;
+/** How often `--follow` looks for new lines. */
+const FOLLOW_POLL_MS = 250;
+
+/** `maos message send|list`. */
+export function messageCommand() {
+  const cmd = new Command("message")
+    .description("send messages to agents and read the communication history");
+  examples(cmd, [
+    'maos message send --orchestration a1b2 --to developer-001 "Use the v2 API"',
+    "maos message list a1b2 --follow",
+  ]);
+  cmd.addCommand(sendCommand());
+  cmd.addCommand(listCommand());
+  return cmd;
+}
+
+function sendCommand() {
+  const cmd = new Command("send")
+    .description(
+      "send a message on an orchestration's bus (from an agent, MAOS_* env " +
+        "vars say where; from a person, give --orchestration)",
+    )
+    .argument("<text...>", "the message")
+    .option("--to <agent>", "recipient agent id or role (default: everyone)")
+    .addOption(
+      new Option("--type <kind>", "message kind").choices(KINDS).default(
+        "info" as const,
+      ),
+    )
+    .option(
+      "--orchestration <id>",
+      "orchestration id or prefix (default: MAOS_ORCHESTRATION_ID)",
+    )
+    .action((words, flags, command) => {
+      const ctx = contextOf(command);
+      const env = ctx.location.env;
+      const wanted = flags.orchestration ?? env.MAOS_ORCHESTRATION_ID;
+      if (!wanted) {
+        throw usageError(
+          "which orchestration? none given and MAOS_ORCHESTRATION_ID is not set",
+          "add --orchestration ID (see: maos orchestration list)",
+        );
+      }
+      const paths = storePaths(ctx);
+      const id = resolveOrchestrationId(paths, wanted);
+      const content = words.join(" ");
+      if (content.trim() === "") throw usageError("the message is empty");
+      const from = env.MAOS_AGENT_ID || "user";
+      const to = recipient(paths, id, flags.to);
+      const at = new Date().toISOString();
+      appendInbox(paths, id, { at, from, to, kind: flags.type, content });
+      if (ctx.json) {
+        printJson(ctx, {
+          orchestration: id,
+          at,
+          from,
+          to,
+          type: flags.type,
+          content,
+        });
+        return;
+      }
+      ctx.note(
+        `${colors().green("✓")} Message sent to ${to ?? "all"} ` +
+          `(orchestration ${shortId(id)})`,
+      );
+      if (inspectLock(paths.lock(id)).state !== "live") {
+        ctx.note(
+          "It is not running now: the message is delivered when it resumes.",
+        );
+      }
+    });
+  return examples(cmd, [
+    'maos message send --orchestration a1b2 "Please prefer small commits"',
+    'maos message send --orchestration a1b2 --to developer "Use the v2 API" --type request',
+    "# inside an agent (MAOS_DIR, MAOS_ORCHESTRATION_ID and MAOS_AGENT_ID are set):",
+    'maos message send --type discovery "The tests need Postgres 16"',
+  ]);
+}
+
+/**
+ * The recipient as stored: null for everyone, else an agent id. A role with
+ * one agent stands for it. Unknown names are refused when the state can be
+ * read; otherwise (an agent must still be able to talk) passed through.
+ */
+function recipient(
+  paths: MaosPaths,
+  id: string,
+  to: string | undefined,
+): string | null {
+  if (to === undefined || to === "all") return null;
+  let agents: { id: string; role: string }[];
+  try {
+    agents = readSnapshot(paths, id)?.state.agents ?? [];
+  } catch {
+    return to;
+  }
+  if (agents.length === 0 || agents.some((a) => a.id === to)) return to;
+  const byRole = agents.filter((a) => a.role === to);
+  if (byRole.length === 1) return byRole[0].id;
+  throw usageError(
+    byRole.length > 1
+      ? `role '${to}' has several agents: ${byRole.map((a) => a.id).join(", ")}`
+      : `no agent '${to}' in orchestration ${shortId(id)}`,
+    `agents: ${agents.map((a) => a.id).join(", ")}`,
+  );
+}
+
+function listCommand() {
+  const cmd = new Command("list")
+    .description(
+      "the communication history, read from the log itself (default: the newest orchestration)",
+    )
+    .argument("[id]", "orchestration id or unique prefix (4+ characters)")
+    .option("--follow", "keep printing new messages until it ends (or Ctrl-C)")
+    .option("--limit <n>", "the last N messages", intArg(1), 100)
+    .action(async (idArg, flags, command) => {
+      const ctx = contextOf(command);
+      const paths = storePaths(ctx);
+      const id = idArg
+        ? resolveOrchestrationId(paths, idArg)
+        : mostRecentOrchestration(paths);
+      if (!id) {
+        throw usageError(
+          "there are no orchestrations yet",
+          'start one with: maos orchestrate "…"',
+        );
+      }
+      const first = scanMessages(paths, id, flags.limit);
+      if (!flags.follow) {
+        if (ctx.json) return printJson(ctx, first.messages);
+        if (first.messages.length === 0) ctx.out("No messages yet.");
+        for (const m of first.messages) ctx.out(messageHistoryLine(m));
+        return;
+      }
+      await follow(ctx, paths, id, first);
+    });
+  return examples(cmd, [
+    "maos message list a1b2",
+    "maos message list a1b2c3d4 --limit 20",
+    "maos message list a1b2 --follow",
+    "maos message list a1b2 --json | jq '.[] | select(.type == \"discovery\")'",
+  ]);
+}
+
+async function follow(
+  ctx: CliContext,
+  paths: MaosPaths,
+  id: string,
+  first: ReturnType<typeof scanMessages>,
+): Promise<void> {
+  // With --json, one compact object per line, so a consumer can read it live.
+  const print = (m: (typeof first.messages)[number]) =>
+    ctx.out(ctx.json ? JSON.stringify(m) : messageHistoryLine(m));
+  first.messages.forEach(print);
+  let cursor = first.end;
+  const stop = interruptSignal();
+  try {
+    while (!stop.signal.aborted) {
+      const next = messagesAfter(paths, id, cursor);
+      next.messages.forEach(print);
+      cursor = next.end;
+      if (next.stopped) {
+        ctx.note(colors().dim(`(orchestration ${shortId(id)} is not running)`));
+        break;
+      }
+      await sleep(FOLLOW_POLL_MS, stop.signal);
+    }
+  } finally {
+    stop.dispose();
+  }
+}

@@ -1,0 +1,320 @@
+/**
+ * Read-only views of the store for `list`, `status`, `message list` and
+ * `agent list`. They never take run.lock: a reader must not disturb (or wait
+ * for) the process driving an orchestration.
+ *
+ * @module
+ */
+
+import * as fs from "node:fs";
+import { LOG_START, readRecentEvents, scanLog } from "../../store/event_log.ts";
+import { resolveIdPrefix } from "../../store/ids.ts";
+import { loadOrchestration, readSnapshot } from "../../store/journal.ts";
+import { inspectLock, type LockView } from "../../store/lock.ts";
+import type { MaosPaths } from "../../store/paths.ts";
+import type {
+  MaosEvent,
+  OrchestrationState,
+  WorkStatus,
+} from "../../store/schema.ts";
+import { foldEvent } from "./state_fold.ts";
+
+/** What a person sees: the stored status, with `interrupted` derived from the lock. */
+export type DerivedStatus =
+  | "running"
+  | "paused"
+  | "interrupted"
+  | "completed"
+  | "failed";
+
+export const DERIVED_STATUSES: readonly DerivedStatus[] = [
+  "running",
+  "paused",
+  "interrupted",
+  "completed",
+  "failed",
+];
+
+/** One row of `maos orchestration list --json` (DESIGN.md §5). */
+export interface OrchestrationSummary {
+  id: string;
+  request: string;
+  status: DerivedStatus;
+  agents: number;
+  messages: number;
+  cost: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One message of `message list --json` and of status' `recentMessages`. */
+export interface MessageView {
+  seq: number;
+  at: string;
+  from: string;
+  to: string | null;
+  type: string;
+  content: string;
+}
+
+export interface AgentView {
+  id: string;
+  role: string;
+  driver: string;
+  status: WorkStatus;
+  sessionId: string | null;
+  messages: number;
+  cost: number;
+}
+
+export interface TaskView {
+  id: string;
+  agent: string;
+  title: string;
+  status: WorkStatus;
+  progress: number;
+  dependsOn: string[];
+}
+
+/** `maos orchestration status --json` (DESIGN.md §5). */
+export interface OrchestrationStatus {
+  id: string;
+  request: string;
+  status: DerivedStatus;
+  createdAt: string;
+  updatedAt: string;
+  durationMs: number;
+  cost: number;
+  messages: number;
+  progress: { completed: number; total: number };
+  agents: AgentView[];
+  tasks: TaskView[];
+  recentMessages: MessageView[];
+}
+
+/**
+ * A state that says `running` is only believed while a live process holds
+ * its lock; otherwise that process died (kill -9, power loss) and the
+ * orchestration is `interrupted`.
+ *
+ * @example
+ * derivedStatus({ status: "running" }, { state: "free" }); // "interrupted"
+ */
+export function derivedStatus(
+  state: Pick<OrchestrationState, "status">,
+  lock: LockView,
+): DerivedStatus {
+  if (state.status === "running" && lock.state !== "live") return "interrupted";
+  return state.status;
+}
+
+/**
+ * Every orchestration, newest first, from state.json alone (no log replay),
+ * so listing stays fast with thousands of them. A corrupt state.json is an
+ * error naming the file (exit 4); a missing one falls back to replaying the
+ * log; a folder with neither is one being created right now and is skipped.
+ */
+export function listOrchestrations(
+  paths: MaosPaths,
+  options: { status?: DerivedStatus; limit?: number } = {},
+): OrchestrationSummary[] {
+  const rows: OrchestrationSummary[] = [];
+  for (const id of paths.listOrchestrationIds()) {
+    const state = readSnapshot(paths, id)?.state ?? replayIfLogged(paths, id);
+    if (!state) continue;
+    // Only a `running` state needs the lock to tell running from interrupted.
+    const status = state.status === "running"
+      ? derivedStatus(state, inspectLock(paths.lock(id)))
+      : state.status;
+    if (options.status && status !== options.status) continue;
+    rows.push({
+      id: state.id,
+      request: state.request,
+      status,
+      agents: state.agents.length,
+      messages: state.messages,
+      cost: state.cost,
+      createdAt: state.createdAt,
+      updatedAt: state.updatedAt,
+    });
+  }
+  rows.sort((a, b) =>
+    b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)
+  );
+  return options.limit === undefined ? rows : rows.slice(0, options.limit);
+}
+
+function replayIfLogged(
+  paths: MaosPaths,
+  id: string,
+): OrchestrationState | undefined {
+  let size = 0;
+  try {
+    size = fs.statSync(paths.events(id)).size;
+  } catch { /* no log either */ }
+  if (size === 0) return undefined;
+  return loadOrchestration(paths, id, foldEvent).state;
+}
+
+/** The full id for a unique prefix of 4+ hex characters (exit 2 otherwise). */
+export function resolveOrchestrationId(
+  paths: MaosPaths,
+  prefix: string,
+): string {
+  return resolveIdPrefix(prefix, paths.listOrchestrationIds(), "orchestration");
+}
+
+/**
+ * The status of one orchestration: snapshot plus the log past it, recent
+ * messages read backwards from the end of the log. When the orchestration
+ * is interrupted, what the state calls running is shown as interrupted too.
+ */
+export function orchestrationStatus(
+  paths: MaosPaths,
+  id: string,
+  options: {
+    messages?: number;
+    now?: Date;
+    onWarning?: (text: string) => void;
+  } = {},
+): OrchestrationStatus {
+  const loaded = loadOrchestration(paths, id, foldEvent);
+  if (!loaded.hintMatched) {
+    options.onWarning?.(
+      `${
+        paths.state(id)
+      }: logOffset did not match events.jsonl; the log was read whole`,
+    );
+  }
+  const state = loaded.state;
+  const status = derivedStatus(state, inspectLock(paths.lock(id)));
+  const shown = (work: WorkStatus): WorkStatus =>
+    status === "interrupted" && work === "running" ? "interrupted" : work;
+  const now = (options.now ?? new Date()).getTime();
+  const created = Date.parse(state.createdAt);
+  const end = status === "running" ? now : Date.parse(state.updatedAt);
+  const recent = readRecentEvents(
+    paths.events(id),
+    options.messages ?? 10,
+    (event) => event.type === "message",
+  );
+  return {
+    id: state.id,
+    request: state.request,
+    status,
+    createdAt: state.createdAt,
+    updatedAt: state.updatedAt,
+    durationMs: Math.max(0, end - created),
+    cost: state.cost,
+    messages: state.messages,
+    progress: {
+      completed: state.tasks.filter((t) => t.status === "completed").length,
+      total: state.tasks.length,
+    },
+    agents: state.agents.map((a) => ({
+      id: a.id,
+      role: a.role,
+      driver: a.driver,
+      status: shown(a.status),
+      sessionId: a.sessionId,
+      messages: a.messages,
+      cost: a.cost,
+    })),
+    tasks: state.tasks.map((t) => ({
+      id: t.id,
+      agent: t.agent,
+      title: t.title,
+      status: shown(t.status),
+      progress: t.progress,
+      dependsOn: t.dependsOn,
+    })),
+    recentMessages: recent.flatMap(messageView),
+  };
+}
+
+/** A message event as `message list` shows it; other events give nothing. */
+export function messageView(event: MaosEvent): MessageView[] {
+  if (event.type !== "message") return [];
+  return [{
+    seq: event.seq,
+    at: event.at,
+    from: event.from,
+    to: event.to,
+    type: event.kind,
+    content: event.content,
+  }];
+}
+
+/**
+ * The last `limit` messages, from a scan of the whole log: unlike status,
+ * this reads every line, so corruption anywhere is reported (exit 4).
+ */
+export function listMessages(
+  paths: MaosPaths,
+  id: string,
+  limit: number,
+): MessageView[] {
+  return scanMessages(paths, id, limit).messages;
+}
+
+/** listMessages plus where the log ended, for `--follow` to continue from. */
+export function scanMessages(
+  paths: MaosPaths,
+  id: string,
+  limit: number,
+): { messages: MessageView[]; end: { seq: number; offset: number } } {
+  const kept: MessageView[] = [];
+  const scan = scanLog(paths.events(id), LOG_START, (event) => {
+    if (event.type !== "message" || limit <= 0) return;
+    kept.push(...messageView(event));
+    if (kept.length > limit * 2) kept.splice(0, kept.length - limit);
+  });
+  return {
+    messages: limit <= 0 ? [] : kept.slice(-limit),
+    end: scan.end,
+  };
+}
+
+/** The newest paused or interrupted orchestration, the one `resume` picks by default. */
+export function mostRecentResumable(paths: MaosPaths): string | undefined {
+  return listOrchestrations(paths).find((o) =>
+    o.status === "paused" || o.status === "interrupted"
+  )?.id;
+}
+
+/** The newest orchestration of all, for commands whose id is optional. */
+export function mostRecentOrchestration(paths: MaosPaths): string | undefined {
+  return listOrchestrations(paths, { limit: 1 })[0]?.id;
+}
+
+/** Where a reader has got to in events.jsonl. */
+export interface LogCursor {
+  seq: number;
+  offset: number;
+}
+
+/**
+ * Messages appended after `from` (for `message list --follow`), and whether
+ * the orchestration has stopped: it ended or paused, or nobody holds its lock.
+ */
+export function messagesAfter(
+  paths: MaosPaths,
+  id: string,
+  from: LogCursor,
+): { messages: MessageView[]; end: LogCursor; stopped: boolean } {
+  const messages: MessageView[] = [];
+  let ended = false;
+  // Look at the lock before reading, so an event appended just before the
+  // holder exits is still read in this pass.
+  const live = inspectLock(paths.lock(id)).state === "live";
+  const scan = scanLog(paths.events(id), from, (event) => {
+    messages.push(...messageView(event));
+    if (
+      event.type === "orchestration.completed" ||
+      event.type === "orchestration.failed" ||
+      event.type === "orchestration.paused"
+    ) ended = true;
+    if (event.type === "orchestration.resumed") ended = false;
+  });
+  return { messages, end: scan.end, stopped: ended || !live };
+}
