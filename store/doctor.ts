@@ -154,7 +154,7 @@ async function checkOrchestration(
         `ahead of the log (seq ${snapshot.state.lastSeq} > ${scan.end.seq})`;
     } else if (
       snapshot.state.lastSeq === scan.end.seq &&
-      toJsonText(snapshot.state) !== toJsonText(state)
+      sortedJson(snapshot.state) !== sortedJson(state)
     ) {
       snapshotProblem = "differs from the replayed log";
     } else if (snapshot.state.lastSeq < scan.end.seq) {
@@ -258,4 +258,17 @@ function processesOf(id: string): number[] {
     } catch { /* gone or not ours to read */ }
   }
   return found;
+}
+
+/** JSON with sorted keys: two states are equal whatever order their keys were built in. */
+function sortedJson(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_key, v) =>
+      v && typeof v === "object" && !Array.isArray(v)
+        ? Object.fromEntries(
+          Object.entries(v).sort(([a], [b]) => a.localeCompare(b)),
+        )
+        : v,
+  );
 }

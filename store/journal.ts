@@ -7,7 +7,9 @@ import { DurableJsonFile } from "./json_file.ts";
 import { acquireLock, type HeldLock } from "./lock.ts";
 import type { MaosPaths } from "./paths.ts";
 import {
+  describeZodError,
   type Durability,
+  EventSchema,
   FORMAT_VERSION,
   type MaosEvent,
   type NewEvent,
@@ -178,6 +180,15 @@ export class Journal {
   }
 
   append(event: NewEvent): MaosEvent {
+    // Checked before it is written: one malformed event would make every later read fail.
+    const checked = EventSchema.safeParse({ seq: 1, at: "-", ...event });
+    if (!checked.success) {
+      throw new Error(
+        `refusing to append an invalid ${event.type} event: ${
+          describeZodError(checked.error)
+        }`,
+      );
+    }
     const full = this.log.append(event);
     this.state = this.fold(this.state, full);
     return full;

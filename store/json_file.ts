@@ -3,7 +3,7 @@ import { Low } from "lowdb";
 import type { Adapter } from "lowdb";
 import type { z } from "zod";
 import { writeFileAtomic } from "./atomic_write.ts";
-import { corruptError, errnoCode } from "./errors.ts";
+import { corruptError, errnoCode, ExitCode, MaosError } from "./errors.ts";
 import { describeZodError } from "./schema.ts";
 
 /**
@@ -33,7 +33,11 @@ export class DurableJsonFile<T> implements Adapter<T> {
       text = fs.readFileSync(this.path, "utf8");
     } catch (err) {
       if (errnoCode(err) === "ENOENT") return null;
-      throw err;
+      throw new MaosError(
+        `cannot read ${this.path}: ${errnoCode(err) ?? (err as Error).message}`,
+        ExitCode.failed,
+        "check that the .maos directory is readable and that this is a file",
+      );
     }
     return parseJsonFile(this.path, text, this.schema);
   }

@@ -249,7 +249,7 @@ Deno.test("release removes only our own lock", async () => {
 });
 
 /** Children that acquire on command, so a round costs no process start. */
-async function startRacers(n: number) {
+function startRacers(n: number) {
   const racers = [];
   for (let i = 0; i < n; i++) {
     const child = new Deno.Command(Deno.execPath(), {
@@ -272,7 +272,7 @@ async function race(racerCount: number, rounds: number): Promise<void> {
   await withTempDir(async (dir) => {
     const file = path.join(dir, "run.lock");
     const dead = await deadPid();
-    const racers = await startRacers(racerCount);
+    const racers = startRacers(racerCount);
     const send = (r: (typeof racers)[number], line: string) =>
       r.writer.write(new TextEncoder().encode(line + "\n"));
     try {

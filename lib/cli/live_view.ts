@@ -19,7 +19,7 @@ import {
   statusLabel,
   truncate,
 } from "../ui/mod.ts";
-import { formatCost, shortId } from "./_util.ts";
+import { formatCost, plural, shortId } from "./_util.ts";
 import { messageLine } from "./render.ts";
 
 /** Where the live view writes: process.stdout / process.stderr, or a test buffer. */
@@ -121,9 +121,9 @@ export class LiveView implements RunReporter {
     const took = formatDuration(
       Date.parse(s.updatedAt) - Date.parse(s.createdAt),
     );
-    const facts = `${done}/${s.tasks.length} tasks · ${s.messages} messages · ${
-      formatCost(s.cost)
-    } · ${took}`;
+    const facts = `${done}/${s.tasks.length} tasks · ${
+      plural(s.messages, "message")
+    } · ${formatCost(s.cost)} · ${took}`;
     if (outcome === "completed") {
       this.print(
         `${statusIcon("completed")} ${

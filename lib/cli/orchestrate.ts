@@ -66,10 +66,11 @@ export function orchestrateCommand() {
       const ctx = contextOf(command);
       if (flags.detach) return await detach(ctx, request, flags);
       const view = liveView(ctx, true);
-      // Given by a detaching parent; agents must not inherit it.
+      // Given by a detaching parent: the engine creates the orchestration
+      // under this id (read from options.env); agents must not inherit it.
       const presetId = process.env[NEW_ID_ENV];
       delete process.env[NEW_ID_ENV];
-      const options: OrchestrateOptions & { id?: string } = {
+      const options: OrchestrateOptions = {
         ...ctx.location,
         env: presetId
           ? { ...process.env, [NEW_ID_ENV]: presetId }
@@ -81,7 +82,6 @@ export function orchestrateCommand() {
         maxParallel: flags.maxParallel,
         saveIntervalSeconds: flags.saveInterval,
         reporter: view,
-        ...(presetId ? { id: presetId } : {}),
       };
       const outcome = await orchestrate(options);
       finishRun(ctx, view, outcome);
@@ -200,6 +200,8 @@ function childFailure(logFile: string, code: number | null): MaosError {
   try {
     text = fs.readFileSync(logFile, "utf8");
   } catch { /* nothing logged */ }
+  // Everything useful in it is in the error now.
+  fs.rmSync(logFile, { force: true });
   const message = /^maos: (.*)$/m.exec(text)?.[1];
   const hint = /^hint: (.*)$/m.exec(text)?.[1];
   const exitCode = (code === 2 || code === 3 || code === 4 ? code : 1) as
@@ -211,6 +213,7 @@ function childFailure(logFile: string, code: number | null): MaosError {
     message ??
       `the background orchestration exited (code ${code}) before it started`,
     exitCode,
-    hint ?? `see ${logFile}`,
+    hint ??
+      (message ? undefined : text.trim().split("\n").slice(-3).join(" / ")),
   );
 }

@@ -83,9 +83,12 @@ function checkpointCommand() {
 /** Print what checkpointOrchestrations did (shared with `orchestration checkpoint`). */
 export function reportCheckpoint(
   ctx: CliContext,
-  result: CheckpointResult | null,
+  result: CheckpointResult,
 ): void {
-  if (!result) {
+  for (const { id, reason } of result.skipped) {
+    ctx.warn(`${shortId(id)} left out: ${reason}`);
+  }
+  if (!result.checkpoint) {
     if (ctx.json) return printJson(ctx, null);
     ctx.out("No unfinished orchestrations to checkpoint.");
     ctx.note(

@@ -25,7 +25,7 @@ import {
   statusLabel,
   truncate,
 } from "../ui/mod.ts";
-import { clockTime, formatCost, shortId } from "./_util.ts";
+import { clockTime, formatCost, plural, shortId } from "./_util.ts";
 
 export function renderOrchestrationList(
   rows: OrchestrationSummary[],
@@ -134,11 +134,9 @@ export function renderStatus(
   }
   out.push(
     "",
-    `${
-      c.dim("Summary:")
-    } ${s.progress.completed}/${s.progress.total} tasks · ${s.agents.length} agents · ${s.messages} messages · cost ${
-      formatCost(s.cost)
-    }`,
+    `${c.dim("Summary:")} ${s.progress.completed}/${s.progress.total} tasks · ${
+      plural(s.agents.length, "agent")
+    } · ${plural(s.messages, "message")} · cost ${formatCost(s.cost)}`,
   );
   if (s.status === "paused" || s.status === "interrupted") {
     out.push(

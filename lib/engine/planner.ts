@@ -49,8 +49,8 @@ export function loadPlanFile(file: string): Plan {
   } catch (err) {
     throw usageError(
       `plan file ${file} does not parse: ${
-        (err as Error).message.split("\n")[0]
-      }`,
+        // YAML's first line ends with ':' before a code excerpt.
+        (err as Error).message.split("\n")[0].replace(/:\s*$/, "")}`,
     );
   }
   return validatePlan(raw, file);
@@ -131,6 +131,8 @@ export function defaultPlan(
     );
   }
   const plan: Plan = { agents: [], tasks: [] };
+  // Agents are numbered per role (`developer-001`), as everywhere else.
+  const perRole = new Map<string, number>();
   roles.forEach((rawRole, index) => {
     const role = rawRole.trim().toLowerCase();
     if (!/^[a-z][a-z0-9_]{0,30}$/.test(role)) {
@@ -138,7 +140,9 @@ export function defaultPlan(
         `invalid role '${rawRole}' in --agents: use lowercase letters, digits or '_'`,
       );
     }
-    const agentId = `${role}-${String(index + 1).padStart(3, "0")}`;
+    const n = (perRole.get(role) ?? 0) + 1;
+    perRole.set(role, n);
+    const agentId = `${role}-${String(n).padStart(3, "0")}`;
     const work = ROLE_WORK[role] ?? {
       title: `Work on the request as ${role}`,
       instructions:
@@ -146,7 +150,7 @@ export function defaultPlan(
     };
     plan.agents.push({ id: agentId, role, instructions: work.instructions });
     plan.tasks.push({
-      id: `${role}-task`,
+      id: n === 1 ? `${role}-task` : `${role}-task-${n}`,
       agent: agentId,
       title: work.title,
       description: `${work.title} for: ${request}`,

@@ -82,31 +82,34 @@ export function listCheckpointSummaries(
 // ---------------------------------------------------------------- checkpoint
 
 export interface CheckpointResult {
-  checkpoint: CheckpointFile;
+  /** Null when there was nothing unfinished to checkpoint. */
+  checkpoint: CheckpointFile | null;
   /** Orchestrations run live by another process: the file has them, their log does not. */
   live: string[];
+  /** Unfinished-or-not could not be told (a corrupt file): left out, with why. */
+  skipped: { id: string; reason: string }[];
 }
 
 /**
  * Checkpoint one orchestration (id or prefix), or every unfinished one.
  * Where no live process holds the orchestration, `checkpoint.created` is
  * also appended to its log; a live one only gets the checkpoint file, since
- * its log belongs to the process running it. Returns null when there was
- * nothing unfinished to checkpoint.
+ * its log belongs to the process running it.
  */
 export async function checkpointOrchestrations(
   paths: MaosPaths,
   options: { name?: string; orchestrationId?: string; now?: Date } = {},
-): Promise<CheckpointResult | null> {
+): Promise<CheckpointResult> {
   const name = checkpointName(options.name, options.now ?? new Date());
+  const skipped: CheckpointResult["skipped"] = [];
   const ids = options.orchestrationId === undefined
-    ? unfinishedIds(paths)
+    ? unfinishedIds(paths, skipped)
     : [resolveIdPrefix(
       options.orchestrationId,
       paths.listOrchestrationIds(),
       "orchestration",
     )];
-  if (ids.length === 0) return null;
+  if (ids.length === 0) return { checkpoint: null, live: [], skipped };
   const { durability } = await loadConfig(paths);
   const journals: Journal[] = [];
   const states: OrchestrationState[] = [];
@@ -135,17 +138,27 @@ export async function checkpointOrchestrations(
         auto: false,
       });
     }
-    return { checkpoint, live };
+    return { checkpoint, live, skipped };
   } finally {
     for (const journal of journals) await journal.close();
   }
 }
 
-function unfinishedIds(paths: MaosPaths): string[] {
+/** One corrupt orchestration must not stop the others from being checkpointed. */
+function unfinishedIds(
+  paths: MaosPaths,
+  skipped: CheckpointResult["skipped"],
+): string[] {
   return paths.listOrchestrationIds().sort().filter((id) => {
     if (!fs.existsSync(paths.events(id))) return false; // being created now
-    const { status } = loadOrchestration(paths, id, foldEvent).state;
-    return status !== "completed" && status !== "failed";
+    try {
+      const { status } = loadOrchestration(paths, id, foldEvent).state;
+      return status !== "completed" && status !== "failed";
+    } catch (err) {
+      if (!(err instanceof MaosError)) throw err;
+      skipped.push({ id, reason: err.message });
+      return false;
+    }
   });
 }
 

@@ -63,7 +63,7 @@ Deno.test("checkpoint without an id takes every unfinished orchestration and log
     const result = await checkpointOrchestrations(paths, {
       now: new Date(2026, 0, 2, 3, 4, 5),
     });
-    assert(result);
+    assert(result.checkpoint);
     assertEquals(result.checkpoint.name, "manual-20260102-030405");
     assertEquals(result.checkpoint.orchestrations.map((o) => o.id), [open]);
     assertEquals(result.live, []);
@@ -83,14 +83,18 @@ Deno.test("checkpoint without an id takes every unfinished orchestration and log
       orchestrationId: done.slice(0, 6),
       name: "final",
     });
-    assertEquals(byId?.checkpoint.orchestrations[0].id, done);
-    assertEquals(byId?.checkpoint.name, "final");
+    assertEquals(byId.checkpoint?.orchestrations[0].id, done);
+    assertEquals(byId.checkpoint?.name, "final");
   });
 });
 
-Deno.test("checkpoint with nothing unfinished returns null; a bad name is a usage error", async () => {
+Deno.test("checkpoint with nothing unfinished makes no checkpoint; a bad name is a usage error", async () => {
   await withMaos(async (paths) => {
-    assertEquals(await checkpointOrchestrations(paths), null);
+    assertEquals(await checkpointOrchestrations(paths), {
+      checkpoint: null,
+      live: [],
+      skipped: [],
+    });
     const id = await makeOrchestration(paths);
     await assertRejectsMaos(
       () => checkpointOrchestrations(paths, { orchestrationId: id, name: " " }),
@@ -105,6 +109,21 @@ Deno.test("checkpoint with nothing unfinished returns null; a bad name is a usag
   });
 });
 
+Deno.test("a corrupt orchestration is left out of a checkpoint of all, with the reason", async () => {
+  await withMaos(async (paths) => {
+    const good = await makeOrchestration(paths);
+    const bad = await makeOrchestration(paths, (j) => completeTask(j, "t1"));
+    const lines = fs.readFileSync(paths.events(bad), "utf8").split("\n");
+    lines[1] = "{not json";
+    fs.writeFileSync(paths.events(bad), lines.join("\n"));
+    fs.rmSync(paths.state(bad));
+    const result = await checkpointOrchestrations(paths);
+    assertEquals(result.checkpoint?.orchestrations.map((o) => o.id), [good]);
+    assertEquals(result.skipped.map((s) => s.id), [bad]);
+    assert(result.skipped[0].reason.includes("line 2"));
+  });
+});
+
 Deno.test("restore rewinds the state while the log only grows", async () => {
   await withMaos(async (paths) => {
     const id = await makeOrchestration(paths, (j) => completeTask(j, "t1"));
@@ -115,7 +134,7 @@ Deno.test("restore rewinds the state while the log only grows", async () => {
       j.append({ type: "orchestration.completed" });
     });
     const before = fs.readFileSync(paths.events(id));
-    const result = await restoreCheckpoint(paths, cp!.checkpoint.id);
+    const result = await restoreCheckpoint(paths, cp.checkpoint!.id);
     const after = fs.readFileSync(paths.events(id));
     assert(after.length > before.length);
     assertEquals(after.subarray(0, before.length), before);
@@ -152,7 +171,7 @@ Deno.test("what was running in the checkpoint comes back interrupted under a pau
       startTask(j, "t2");
     });
     const cp = await checkpointOrchestrations(paths, { orchestrationId: id });
-    await restoreCheckpoint(paths, cp!.checkpoint.id.slice(0, 5));
+    await restoreCheckpoint(paths, cp.checkpoint!.id.slice(0, 5));
     const state = readSnapshot(paths, id)!.state;
     assertEquals(state.status, "paused");
     assertEquals(statuses(paths, id).t2, "interrupted");
@@ -173,13 +192,13 @@ Deno.test("restore is refused with exit 3 while a live process holds run.lock; c
     try {
       const before = await treeHash(paths.orchestration(id));
       await assertRejectsMaos(
-        () => restoreCheckpoint(paths, cp!.checkpoint.id),
+        () => restoreCheckpoint(paths, cp.checkpoint!.id),
         3,
         "is running",
         `pid ${holder.pid}`,
       );
       // A dry run says it would be refused, and writes nothing.
-      const dry = await restoreCheckpoint(paths, cp!.checkpoint.id, {
+      const dry = await restoreCheckpoint(paths, cp.checkpoint!.id, {
         dryRun: true,
       });
       assert(dry.orchestrations[0].runningBy?.includes(`pid ${holder.pid}`));
@@ -187,7 +206,7 @@ Deno.test("restore is refused with exit 3 while a live process holds run.lock; c
       const live = await checkpointOrchestrations(paths, {
         orchestrationId: id,
       });
-      assertEquals(live?.live, [id]);
+      assertEquals(live.live, [id]);
       const lockText = fs.readFileSync(paths.lock(id), "utf8");
       assert(lockText.includes(`"pid": ${holder.pid}`));
       const after = await treeHash(paths.orchestration(id));
@@ -195,7 +214,7 @@ Deno.test("restore is refused with exit 3 while a live process holds run.lock; c
       delete after["run.lock"]; // the holder's heartbeat may rewrite it
       assertEquals(after, before);
       // Forking needs no lock on the original.
-      const fork = await restoreCheckpoint(paths, cp!.checkpoint.id, {
+      const fork = await restoreCheckpoint(paths, cp.checkpoint!.id, {
         fork: true,
       });
       assert(fork.orchestrations[0].target !== id);
@@ -203,7 +222,7 @@ Deno.test("restore is refused with exit 3 while a live process holds run.lock; c
       await holder.release();
     }
     // Once the holder is gone (its lock now stale), the restore goes through.
-    const done = await restoreCheckpoint(paths, cp!.checkpoint.id);
+    const done = await restoreCheckpoint(paths, cp.checkpoint!.id);
     assertEquals(done.orchestrations[0].statusBefore, "interrupted");
   });
 });
@@ -225,7 +244,7 @@ Deno.test("--fork leaves the original byte-identical and makes a new orchestrati
     const cp = await checkpointOrchestrations(paths, { orchestrationId: id });
     await appendTo(paths, id, (j) => completeTask(j, "t2"));
     const before = await treeHash(paths.orchestration(id));
-    const result = await restoreCheckpoint(paths, cp!.checkpoint.id, {
+    const result = await restoreCheckpoint(paths, cp.checkpoint!.id, {
       fork: true,
     });
     assertEquals(await treeHash(paths.orchestration(id)), before);
@@ -259,10 +278,10 @@ Deno.test("--dry-run reports the change and writes nothing", async () => {
     const cp = await checkpointOrchestrations(paths, { orchestrationId: id });
     await appendTo(paths, id, (j) => completeTask(j, "t2"));
     const before = await treeHash(paths.root);
-    const result = await restoreCheckpoint(paths, cp!.checkpoint.id, {
+    const result = await restoreCheckpoint(paths, cp.checkpoint!.id, {
       dryRun: true,
     });
-    const forked = await restoreCheckpoint(paths, cp!.checkpoint.id, {
+    const forked = await restoreCheckpoint(paths, cp.checkpoint!.id, {
       dryRun: true,
       fork: true,
     });
@@ -286,7 +305,7 @@ Deno.test("restoring an orchestration deleted since the checkpoint brings it bac
     const cp = await checkpointOrchestrations(paths, { orchestrationId: id });
     const createdAt = readSnapshot(paths, id)!.state.createdAt;
     fs.rmSync(paths.orchestration(id), { recursive: true });
-    const result = await restoreCheckpoint(paths, cp!.checkpoint.id);
+    const result = await restoreCheckpoint(paths, cp.checkpoint!.id);
     assertEquals(result.orchestrations[0].action, "recreate");
     const state = readSnapshot(paths, id)!.state;
     assertEquals(state.createdAt, createdAt);
@@ -317,21 +336,21 @@ Deno.test("list, info, export and delete of checkpoints", async () => {
       new Set([a, b]),
     );
 
-    const info = checkpointInfo(paths, onlyA!.checkpoint.id);
+    const info = checkpointInfo(paths, onlyA.checkpoint!.id);
     assertEquals(info.details[0].progress, { completed: 1, total: 3 });
     assertEquals(info.details[0].currentSeq, info.details[0].seq + 1);
 
     const file = `${paths.root}/../cp.json`;
-    exportCheckpoint(paths, both!.checkpoint.id, "cp.json", `${paths.root}/..`);
+    exportCheckpoint(paths, both.checkpoint!.id, "cp.json", `${paths.root}/..`);
     assertEquals(
       fs.readFileSync(file, "utf8"),
-      fs.readFileSync(paths.checkpoint(both!.checkpoint.id), "utf8"),
+      fs.readFileSync(paths.checkpoint(both.checkpoint!.id), "utf8"),
     );
 
-    assertEquals(deleteCheckpoint(paths, both!.checkpoint.id).name, "both");
-    assert(!fs.existsSync(paths.checkpoint(both!.checkpoint.id)));
+    assertEquals(deleteCheckpoint(paths, both.checkpoint!.id).name, "both");
+    assert(!fs.existsSync(paths.checkpoint(both.checkpoint!.id)));
     await assertRejectsMaos(
-      () => Promise.resolve(checkpointInfo(paths, both!.checkpoint.id)),
+      () => Promise.resolve(checkpointInfo(paths, both.checkpoint!.id)),
       2,
       "not found",
     );

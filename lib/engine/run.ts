@@ -129,6 +129,9 @@ export class OrchestrationRun {
     const maxParallel = journal.state.maxParallel;
     while (true) {
       if (!this.pausing) {
+        // A task that just ended may have run `maos message send`: the next
+        // turns must see it, not wait for the inbox poll.
+        this.ingestInbox();
         const busy = new Set(
           [...this.active.values()].map((a) => a.task.agent),
         );

@@ -1,0 +1,173 @@
+/**
+ * Regenerate the README's tour from a real run: each `<!-- tour:NAME -->`
+ * block gets the output of real maos commands in a scratch project, and the
+ * `<!-- bench -->` block the table generated from docs/bench.json.
+ *
+ *   deno run -A scripts/update_readme.ts
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const repo = path.resolve(import.meta.dirname ?? ".", "..");
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "maos-tour-"));
+const project = path.join(work, "my-project");
+fs.mkdirSync(project);
+fs.cpSync(path.join(repo, "examples"), path.join(project, "examples"), {
+  recursive: true,
+});
+fs.writeFileSync(
+  path.join(project, "app.ts"),
+  "// TODO: handle errors\nexport const answer = 42;\n",
+);
+git("init", "-q");
+git("add", "-A");
+git(
+  "-c",
+  "user.email=tour@example.com",
+  "-c",
+  "user.name=tour",
+  "commit",
+  "-qm",
+  "start",
+);
+
+const env = {
+  ...process.env,
+  NO_COLOR: "1",
+  MAOS_SIM_SPEED: "0.3",
+  COLUMNS: "100",
+};
+const maosArgv = process.env.MAOS_BIN
+  ? [process.env.MAOS_BIN]
+  : [Deno.execPath(), "run", "-A", path.join(repo, "main.ts")];
+
+function git(...args: string[]) {
+  spawnSync("git", args, { cwd: project });
+}
+
+function maos(
+  args: string[],
+): { shown: string; stdout: string; code: number | null } {
+  const result = spawnSync(maosArgv[0], [...maosArgv.slice(1), ...args], {
+    cwd: project,
+    env,
+    encoding: "utf8",
+  });
+  const quoted = args.map((a) => (/[\s"]/.test(a) ? `"${a}"` : a)).join(" ");
+  const shown = `$ maos ${quoted}\n${result.stdout}${result.stderr}`.trimEnd();
+  return { shown, stdout: result.stdout, code: result.status };
+}
+
+/** Run maos in the background and send SIGINT once `marker` appears in its output. */
+async function maosInterrupted(
+  args: string[],
+  marker: string,
+): Promise<string> {
+  const child = new Deno.Command(maosArgv[0], {
+    args: [...maosArgv.slice(1), ...args],
+    cwd: project,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let output = "";
+  const decoder = new TextDecoder();
+  const reader = child.stdout.getReader();
+  let sent = false;
+  while (true) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    output += decoder.decode(value);
+    if (!sent && output.includes(marker)) {
+      sent = true;
+      child.kill("SIGINT");
+    }
+  }
+  const status = await child.status;
+  const stderr = new TextDecoder().decode(
+    await new Response(child.stderr).arrayBuffer(),
+  );
+  const quoted = args.map((a) => (/[\s"]/.test(a) ? `"${a}"` : a)).join(" ");
+  return `$ maos ${quoted}\n${output}${stderr}^C  (exit code ${status.code})`
+    .trimEnd();
+}
+
+const blocks: Record<string, string> = {};
+blocks.init = maos(["init"]).shown;
+blocks.orchestrate = maos([
+  "orchestrate",
+  "Audit this repository",
+  "--plan",
+  "examples/audit.yaml",
+]).shown;
+blocks.pause = await maosInterrupted([
+  "orchestrate",
+  "Review the error handling",
+  "--driver",
+  "sim",
+  "--agents",
+  "analyst,developer,tester",
+], "started");
+blocks.resume = maos(["orchestration", "resume"]).shown;
+const list = maos(["orchestration", "list"]);
+blocks.list = list.shown;
+const ids = JSON.parse(maos(["orchestration", "list", "--json"]).stdout) as {
+  id: string;
+}[];
+const audit = ids[ids.length - 1].id.slice(0, 8);
+blocks.status = maos(["orchestration", "status", audit, "--messages"]).shown;
+blocks.messages = maos(["message", "list", audit, "--limit", "5"]).shown;
+blocks.agents = maos(["agent", "list", audit]).shown;
+blocks["list-json"] =
+  maos(["orchestration", "list", "--json", "--limit", "1"]).shown;
+const checkpoint = maos([
+  "recover",
+  "checkpoint",
+  "--orchestration",
+  audit,
+  "--name",
+  "before-refactor",
+]).shown;
+blocks.recover = [checkpoint, maos(["recover", "list", "--limit", "3"]).shown]
+  .join("\n\n");
+blocks.doctor = maos(["doctor"]).shown;
+blocks.errors = [
+  maos(["orchestration", "status", "zzzz"]).shown,
+  maos(["orchestration", "status", "0000"]).shown,
+  maos(["orchestrate", "x", "--plan", "missing.yaml"]).shown,
+].join("\n\n");
+
+const readmePath = path.join(repo, "README.md");
+let readme = fs.readFileSync(readmePath, "utf8");
+for (const [name, text] of Object.entries(blocks)) {
+  const pattern = new RegExp(
+    `<!-- tour:${name} -->[\\s\\S]*?<!-- /tour:${name} -->`,
+  );
+  readme = readme.replace(
+    pattern,
+    `<!-- tour:${name} -->\n\`\`\`console\n${text}\n\`\`\`\n<!-- /tour:${name} -->`,
+  );
+}
+const benchFile = path.join(repo, "docs", "bench.json");
+if (
+  fs.existsSync(benchFile) &&
+  fs.existsSync(path.join(repo, "scripts", "bench_table.ts"))
+) {
+  const table = spawnSync(Deno.execPath(), [
+    "run",
+    "-A",
+    path.join(repo, "scripts", "bench_table.ts"),
+    benchFile,
+  ], { encoding: "utf8" });
+  if (table.status === 0) {
+    readme = readme.replace(
+      /<!-- bench -->[\s\S]*?<!-- \/bench -->/,
+      `<!-- bench -->\n${table.stdout.trim()}\n<!-- /bench -->`,
+    );
+  }
+}
+fs.writeFileSync(readmePath, readme);
+fs.rmSync(work, { recursive: true, force: true });
+console.log(`README.md updated (${Object.keys(blocks).length} tour blocks)`);

@@ -1,0 +1,232 @@
+/**
+ * The claude driver end to end, against tests/fixtures/fake-claude (a stand-in
+ * for the Claude Code CLI whose behaviour FAKE_CLAUDE_MODE sets): the default
+ * team, session ids and cost kept, resume with `--resume`, a lost session,
+ * a missing binary.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  assert,
+  assertContiguousSeq,
+  assertEquals,
+  assertIncludes,
+  maosOk,
+  MaosProcess,
+  orchestrationDir,
+  orchestrationIds,
+  readEvents,
+  runMaos,
+  waitForOrchestration,
+  waitUntil,
+  withProject,
+} from "./_engine_helpers.ts";
+
+const FAKE_CLAUDE =
+  new URL("../fixtures/fake-claude", import.meta.url).pathname;
+
+interface Status {
+  status: string;
+  cost: number;
+  agents: {
+    id: string;
+    role: string;
+    sessionId: string | null;
+    cost: number;
+  }[];
+  tasks: { id: string; status: string }[];
+}
+
+function claudeEnv(dir: string, more: Record<string, string> = {}) {
+  return {
+    MAOS_CLAUDE_BIN: FAKE_CLAUDE,
+    FAKE_CLAUDE_LOG: path.join(dir, "runs", "claude.log"),
+    ...more,
+  };
+}
+
+/** One line per run of the fake CLI: its argv. */
+function claudeRuns(dir: string): string[] {
+  try {
+    return fs.readFileSync(path.join(dir, "runs", "claude.log"), "utf8")
+      .split("\n").filter((l) => l !== "");
+  } catch {
+    return [];
+  }
+}
+
+async function status(dir: string, id: string): Promise<Status> {
+  return (await maosOk(["--json", "orchestration", "status", id], {
+    cwd: dir,
+  })).json<Status>();
+}
+
+/**
+ * Start the default team with the fake CLI hanging after its first line,
+ * wait until the analyst's session id is saved, then `kill -9` maos.
+ */
+async function crashWhileClaudeRuns(
+  dir: string,
+  session: string,
+): Promise<string> {
+  const maos = new MaosProcess(
+    ["orchestrate", "Add login", "--driver", "claude"],
+    {
+      cwd: dir,
+      env: claudeEnv(dir, {
+        FAKE_CLAUDE_MODE: "hang",
+        FAKE_CLAUDE_SESSION: session,
+      }),
+    },
+  );
+  const id = await waitForOrchestration(dir, maos);
+  await waitUntil(
+    () =>
+      readEvents(dir, id).some((e) =>
+        e.type === "agent.session" && e.sessionId === session
+      ) &&
+      fs.existsSync(
+        path.join(orchestrationDir(dir, id), "agents", "analyst-001.jsonl"),
+      ),
+    () => `the analyst's session saved\n${maos.output()}`,
+  );
+  maos.kill("SIGKILL");
+  await maos.exit();
+  return id;
+}
+
+Deno.test("claude driver: the default team runs analyst → developer → tester and keeps session ids and cost", async () => {
+  await withProject(async (dir) => {
+    await maosOk(["orchestrate", "Add login", "--driver", "claude"], {
+      cwd: dir,
+      env: claudeEnv(dir, {
+        FAKE_CLAUDE_SESSION: "sess-team",
+        FAKE_CLAUDE_COST: "0.25",
+      }),
+    });
+    const [id] = orchestrationIds(dir);
+    const done = await status(dir, id);
+    assertEquals(done.status, "completed");
+    assertEquals(
+      done.agents.map((a) => [a.id, a.role, a.sessionId, a.cost]),
+      [
+        ["analyst-001", "analyst", "sess-team", 0.25],
+        ["developer-001", "developer", "sess-team", 0.25],
+        ["tester-001", "tester", "sess-team", 0.25],
+      ],
+    );
+    assertEquals(done.cost, 0.75);
+    const agents = (await maosOk(["--json", "agent", "list", id], {
+      cwd: dir,
+    })).json<{ id: string; sessionId: string | null; cost: number }[]>();
+    assertEquals(agents.map((a) => a.sessionId), [
+      "sess-team",
+      "sess-team",
+      "sess-team",
+    ]);
+    const runs = claudeRuns(dir);
+    assertEquals(runs.length, 3);
+    assert(runs.every((r) => !r.includes("--resume")), runs.join("\n"));
+    // Each turn sees the discoveries of the ones before it.
+    assertIncludes(runs[2], "the API has no auth");
+    assertContiguousSeq(readEvents(dir, id));
+  });
+});
+
+Deno.test("claude driver: after kill -9 the interrupted agent resumes its saved session with --resume", async () => {
+  await withProject(async (dir) => {
+    const id = await crashWhileClaudeRuns(dir, "sess-hang-1");
+    assertEquals(claudeRuns(dir).length, 1);
+
+    // Without the CLI, resume fails cleanly and changes nothing.
+    const log = fs.readFileSync(
+      path.join(orchestrationDir(dir, id), "events.jsonl"),
+    );
+    const missing = await runMaos(["orchestration", "resume", id], {
+      cwd: dir,
+      env: { MAOS_CLAUDE_BIN: "/nonexistent/claude" },
+    });
+    assertEquals(missing.code, 1, missing.stderr);
+    assertIncludes(missing.stderr, "not found");
+    assertEquals(
+      fs.readFileSync(path.join(orchestrationDir(dir, id), "events.jsonl")),
+      log,
+    );
+
+    const resumed = await maosOk(["orchestration", "resume", id], {
+      cwd: dir,
+      env: claudeEnv(dir, { FAKE_CLAUDE_SESSION: "sess-new" }),
+    });
+    assertIncludes(resumed.stdout, "[analyst-001]: Continuing");
+    const runs = claudeRuns(dir);
+    assertEquals(runs.length, 4, runs.join("\n"));
+    assertIncludes(runs[1], "--resume sess-hang-1");
+    // Told it was interrupted, with what it had said before the crash.
+    assertIncludes(runs[1], "You were interrupted");
+    assertIncludes(runs[1], "Starting on it");
+    assert(!runs[2].includes("--resume"), runs[2]);
+    const done = await status(dir, id);
+    assertEquals(done.status, "completed");
+    assertEquals(done.agents.map((a) => a.sessionId), [
+      "sess-hang-1",
+      "sess-new",
+      "sess-new",
+    ]);
+    assertContiguousSeq(readEvents(dir, id));
+  });
+});
+
+Deno.test("claude driver: a session the CLI does not know falls back to a fresh one and says so", async () => {
+  await withProject(async (dir) => {
+    const id = await crashWhileClaudeRuns(dir, "lost-session-1");
+    const resumed = await maosOk(["orchestration", "resume", id], {
+      cwd: dir,
+      env: claudeEnv(dir, {
+        FAKE_CLAUDE_MODE: "unknown_session",
+        FAKE_CLAUDE_SESSION: "fresh-1",
+      }),
+    });
+    assertIncludes(
+      resumed.stderr,
+      "session lost-session-1 not found here; starting a fresh session",
+    );
+    const runs = claudeRuns(dir);
+    assertIncludes(runs[1], "--resume lost-session-1");
+    assert(!runs[2].includes("--resume"), runs[2]);
+    assertIncludes(runs[2], "You were interrupted");
+    const done = await status(dir, id);
+    assertEquals(done.status, "completed");
+    assertEquals(done.agents[0].sessionId, "fresh-1");
+    assertContiguousSeq(readEvents(dir, id));
+  });
+});
+
+Deno.test("claude driver: a missing binary is one clear error, exit 1, and no orchestration", async () => {
+  await withProject(async (dir) => {
+    const run = await runMaos([
+      "orchestrate",
+      "Add login",
+      "--driver",
+      "claude",
+    ], {
+      cwd: dir,
+      env: { MAOS_CLAUDE_BIN: "/nonexistent/claude" },
+    });
+    // Exit 1 (not 2): nothing is wrong with the command line; the
+    // environment lacks a program, like any other failed run.
+    assertEquals(run.code, 1, run.stderr);
+    assertEquals(run.stdout, "");
+    const lines = run.stderr.trimEnd().split("\n");
+    assertEquals(
+      lines[0],
+      "maos: Claude Code (`/nonexistent/claude`) not found; install it or set MAOS_CLAUDE_BIN",
+    );
+    assert(
+      lines.length <= 2 &&
+        (lines.length === 1 || lines[1].startsWith("hint: ")),
+      run.stderr,
+    );
+    assert(!/\bat .*:\d+:\d+/.test(run.stderr), "no stack trace");
+    assertEquals(orchestrationIds(dir), []);
+  });
+});
