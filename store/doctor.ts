@@ -4,7 +4,7 @@ import { fsyncDir } from "./atomic_write.ts";
 import { MaosError } from "./errors.ts";
 import { LOG_START, scanLog } from "./event_log.ts";
 import { readInboxSkipped } from "./inbox.ts";
-import { DurableJsonFile, toJsonText } from "./json_file.ts";
+import { DurableJsonFile } from "./json_file.ts";
 import type { Fold } from "./journal.ts";
 import { inspectLock } from "./lock.ts";
 import type { MaosPaths } from "./paths.ts";

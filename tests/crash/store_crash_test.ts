@@ -210,16 +210,24 @@ async function runTrials(
     };
   });
   const results: TrialResult[] = [];
+  const failures: unknown[] = [];
   let next = 0;
+  // On a failure, stop starting trials but let the running one finish, so
+  // no writer outlives the test.
   const worker = async () => {
-    while (next < jobs.length) {
+    while (next < jobs.length && failures.length === 0) {
       const job = jobs[next++];
-      results.push(
-        await trial(job.durability, job.snapshotEvery, job.delay, job.label),
-      );
+      try {
+        results.push(
+          await trial(job.durability, job.snapshotEvery, job.delay, job.label),
+        );
+      } catch (err) {
+        failures.push(err);
+      }
     }
   };
   await Promise.all([worker(), worker()]);
+  if (failures.length > 0) throw failures[0];
   return results;
 }
 

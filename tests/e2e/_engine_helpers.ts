@@ -299,3 +299,25 @@ export function liveInGroup(pgid: number): number[] {
   }
   return live;
 }
+
+/**
+ * Live (not zombie) processes started for orchestration `id`: agents and
+ * their children inherit MAOS_ORCHESTRATION_ID, so their environment says.
+ */
+export function liveAgentsOf(id: string): number[] {
+  const marker = `\0MAOS_ORCHESTRATION_ID=${id}\0`;
+  const live: number[] = [];
+  for (const name of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
+      const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+      if (state === "Z" || state === "X") continue;
+      const environ = "\0" + fs.readFileSync(`/proc/${name}/environ`, "latin1");
+      if (environ.includes(marker)) live.push(Number(name));
+    } catch {
+      continue; // gone meanwhile, or not ours to read
+    }
+  }
+  return live;
+}

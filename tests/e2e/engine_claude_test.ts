@@ -11,6 +11,7 @@ import {
   assertContiguousSeq,
   assertEquals,
   assertIncludes,
+  liveAgentsOf,
   maosOk,
   MaosProcess,
   orchestrationDir,
@@ -90,8 +91,15 @@ async function crashWhileClaudeRuns(
       ),
     () => `the analyst's session saved\n${maos.output()}`,
   );
+  assert(liveAgentsOf(id).length > 0, "the fake CLI runs");
   maos.kill("SIGKILL");
   await maos.exit();
+  // The hanging CLI would sleep 30 s: the watchdog ends it.
+  await waitUntil(
+    () => liveAgentsOf(id).length === 0,
+    () => `the agents of ${id} to end: ${liveAgentsOf(id)}`,
+    5_000,
+  );
   return id;
 }
 
