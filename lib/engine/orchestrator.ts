@@ -10,6 +10,7 @@ import { readTaskOutputTail } from "./agent_output.ts";
 import { createDriverFactory } from "./driver_factory.ts";
 import { BUS_WINDOW, MessageBus, toInboxMessage } from "./message_bus.ts";
 import { defaultPlan, loadPlanFile } from "./planner.ts";
+import { planWithDriver } from "./driver_planner.ts";
 import { OrchestrationRun, resumeNoteFrom } from "./run.ts";
 import type {
   OrchestrateOptions,
@@ -47,15 +48,18 @@ export async function orchestrate(
       `--save-interval must be a number of seconds > 0, got ${options.saveIntervalSeconds}`,
     );
   }
-  const plan = options.planFile
+  const filePlan = options.planFile
     ? loadPlanFile(path.resolve(options.cwd, options.planFile))
-    : defaultPlan(request, options.agents);
+    : undefined;
   const root = await findOrCreateMaosDir(options);
   const paths = new MaosPaths(root);
   const config = await loadConfig(paths);
   const driver = options.driver ?? config.drivers.default ??
-    defaultDriverFor(plan);
+    (filePlan ? defaultDriverFor(filePlan) : "claude");
   const drivers = createDriverFactory(config, options.env);
+  drivers.preflight(driver);
+  const plan = filePlan ??
+    await planFor(request, driver, drivers, options, root);
   const resolvedPlan: Plan = {
     ...plan,
     agents: plan.agents.map((a) => ({ ...a, driver: a.driver ?? driver })),
@@ -288,6 +292,34 @@ function addFollowUpTask(journal: Journal, text: string): void {
       dependsOn: [],
     },
   });
+}
+
+/**
+ * No plan file: Claude is asked for a plan (validated like a file); with
+ * `--agents`, another driver, or a planner that fails, the default team works.
+ */
+async function planFor(
+  request: string,
+  driver: string,
+  drivers: ReturnType<typeof createDriverFactory>,
+  options: OrchestrateOptions,
+  root: string,
+): Promise<Plan> {
+  if (driver !== "claude" || options.agents) {
+    return defaultPlan(request, options.agents);
+  }
+  options.reporter.line("🧠 Asking Claude for a plan…");
+  const planned = await planWithDriver(
+    drivers.get(driver),
+    request,
+    path.dirname(root),
+    { MAOS_DIR: root },
+  );
+  if ("plan" in planned) return planned.plan;
+  options.reporter.warn(
+    `the planner gave no usable plan (${planned.error}); using the default team`,
+  );
+  return defaultPlan(request);
 }
 
 function defaultDriverFor(plan: Plan): string {
