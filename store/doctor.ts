@@ -124,6 +124,12 @@ async function checkOrchestration(
     };
     if (repair && !live) {
       fs.truncateSync(eventsFile, scan.end.offset);
+      const fd = fs.openSync(eventsFile, "r+");
+      try {
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
       finding.message += ": cut off";
       finding.repaired = true;
     }

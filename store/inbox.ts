@@ -31,7 +31,9 @@ export function appendInbox(
       contentFile: `attachments/${file}`,
     });
   }
-  appendLineOnce(paths.inbox(orchestrationId), line);
+  // The leading newline isolates a line that a failed write (disk full) left
+  // half-written: it stays one unreadable line instead of swallowing ours.
+  appendLineOnce(paths.inbox(orchestrationId), "\n" + line);
 }
 
 export interface InboxEntry {
@@ -72,6 +74,7 @@ export function readInbox(
     if (data[i] !== 0x0a) continue;
     const text = decoder.decode(data.subarray(start, i));
     start = i + 1;
+    if (text.trim() === "") continue;
     const parsed = safeParse(text);
     if (!parsed) {
       skipped++;

@@ -73,8 +73,9 @@ Deno.test("concurrent appends from 4 processes keep every line whole, each exact
     );
 
     const text = fs.readFileSync(paths.inbox(id), "utf8");
-    const lines = text.split("\n");
-    assertEquals(lines.pop(), "", "the file ends with a newline");
+    assert(text.endsWith("\n"), "the file ends with a newline");
+    // Each line is written as "\n" + JSON: blank separators are not messages.
+    const lines = text.split("\n").filter((line) => line !== "");
     assertEquals(lines.length, writers * count);
     const seen = new Map<string, number>();
     for (const line of lines) {
@@ -103,6 +104,22 @@ Deno.test("concurrent appends from 4 processes keep every line whole, each exact
   });
 });
 
+Deno.test("a half-written line left by a failed append does not swallow the next message", async () => {
+  await withTempDir((dir) => {
+    const { paths, id } = setup(dir);
+    appendInbox(paths, id, message("before"));
+    // What a write cut short by a full disk leaves: part of a line, no newline.
+    fs.appendFileSync(
+      paths.inbox(id),
+      '\n{"at":"2026-01-01T00:00:00.000Z","from":"a',
+    );
+    appendInbox(paths, id, message("after"));
+    const { entries, skipped } = readInbox(paths, id, 0);
+    assertEquals(entries.map((e) => e.message.content), ["before", "after"]);
+    assertEquals(skipped, 1);
+  });
+});
+
 Deno.test("a long message goes to an attachment file and readInbox returns all of it", async () => {
   await withTempDir((dir) => {
     const { paths, id } = setup(dir);
@@ -110,8 +127,9 @@ Deno.test("a long message goes to an attachment file and readInbox returns all o
     appendInbox(paths, id, message("short one"));
     appendInbox(paths, id, message(long));
 
-    const raw = fs.readFileSync(paths.inbox(id), "utf8").split("\n");
-    assertEquals(raw.length, 3);
+    const raw = fs.readFileSync(paths.inbox(id), "utf8").split("\n")
+      .filter((line) => line !== "");
+    assertEquals(raw.length, 2);
     assert(new TextEncoder().encode(raw[1]).length <= INBOX_LINE_LIMIT);
     const line = JSON.parse(raw[1]);
     assert(

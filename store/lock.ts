@@ -73,10 +73,28 @@ export class HeldLock {
   /** Refresh the heartbeat: a whole-file atomic replace, so readers never see half. */
   beat(): void {
     if (this.released) return;
+    // A lock taken over from us (our heartbeat looked stale to another host)
+    // is no longer ours to refresh: rewriting it would steal it back.
+    if (!this.stillOurs()) {
+      clearInterval(this.timer);
+      return;
+    }
     this.lock = { ...this.lock, heartbeatAt: new Date().toISOString() };
     try {
       writeFileAtomic(this.path, toJsonText(this.lock));
     } catch { /* a missed beat is retried; the lock stays ours */ }
+  }
+
+  /** Is the file still the very lock we took (same pid, host and acquiredAt)? */
+  stillOurs(): boolean {
+    try {
+      const current = inspectLock(this.path);
+      return current.state !== "free" && current.lock.pid === this.lock.pid &&
+        current.lock.host === this.lock.host &&
+        current.lock.acquiredAt === this.lock.acquiredAt;
+    } catch {
+      return false;
+    }
   }
 
   release(): void {
@@ -86,14 +104,7 @@ export class HeldLock {
     try {
       // Ours only if it is the very lock we took: another host may use the
       // same pid number, and a takeover may have replaced ours.
-      const current = inspectLock(this.path);
-      if (
-        current.state !== "free" && current.lock.pid === this.lock.pid &&
-        current.lock.host === this.lock.host &&
-        current.lock.acquiredAt === this.lock.acquiredAt
-      ) {
-        fs.unlinkSync(this.path);
-      }
+      if (this.stillOurs()) fs.unlinkSync(this.path);
     } catch { /* already gone */ }
   }
 }
@@ -153,6 +164,14 @@ function createExclusive(path: string, text: string): boolean {
 }
 
 export function busyError(lock: LockFile): MaosError {
+  if (lock.host === "unknown") {
+    // The lock file exists but is still being written: its holder just started.
+    return new MaosError(
+      "orchestration is being taken by another process right now",
+      ExitCode.locked,
+      "try again in a moment",
+    );
+  }
   return new MaosError(
     `orchestration is being run by another process (pid ${lock.pid} on ${lock.host}, ` +
       `since ${lock.acquiredAt}, command: ${lock.command})`,

@@ -13,14 +13,17 @@ export const BUS_WINDOW = 200;
  */
 export class MessageBus {
   private readonly recent: InboxMessage[];
-  private readonly delivered = new Map<string, number>();
+  private readonly delivered: Map<string, number>;
 
   constructor(
     private readonly journal: Journal,
     private readonly onPersisted: (event: MaosEvent) => void,
     history: InboxMessage[] = [],
+    /** Per agent, the seq through which it has seen its messages (see deliveredThrough). */
+    delivered: ReadonlyMap<string, number> = new Map(),
   ) {
     this.recent = history.slice(-BUS_WINDOW);
+    this.delivered = new Map(delivered);
   }
 
   get size(): number {
@@ -87,4 +90,41 @@ export function toInboxMessage(event: MaosEvent): InboxMessage | null {
     type: event.kind,
     content: event.content,
   };
+}
+
+/**
+ * What each agent had already been given before a resume, from the log
+ * (oldest first): a turn that completed saw every message logged before it
+ * started, so those are not delivered again. A turn that was cut or failed
+ * runs again and gets its messages again; a checkpoint restore rewinds, so
+ * what came before it counts as unseen.
+ *
+ * @example
+ * deliveredThrough(events, (task) => state.tasks.find((t) => t.id === task)?.agent);
+ */
+export function deliveredThrough(
+  events: Iterable<MaosEvent>,
+  agentOf: (taskId: string) => string | undefined,
+): Map<string, number> {
+  const startedAt = new Map<string, number>();
+  const delivered = new Map<string, number>();
+  for (const event of events) {
+    if (event.type === "checkpoint.restored") {
+      startedAt.clear();
+      delivered.clear();
+    }
+    if (event.type !== "task.status") continue;
+    if (event.status === "running") {
+      startedAt.set(event.task, event.seq);
+      continue;
+    }
+    const started = startedAt.get(event.task);
+    startedAt.delete(event.task);
+    const agent = agentOf(event.task);
+    if (event.status !== "completed" || started === undefined || !agent) {
+      continue;
+    }
+    delivered.set(agent, Math.max(delivered.get(agent) ?? 0, started));
+  }
+  return delivered;
 }

@@ -5,10 +5,20 @@ import { readRecentEvents } from "../../store/event_log.ts";
 import { newId } from "../../store/ids.ts";
 import { Journal } from "../../store/journal.ts";
 import { MaosPaths, requireMaosDir } from "../../store/paths.ts";
-import type { Config, OrchestrationState, Plan } from "../../store/schema.ts";
+import type {
+  Config,
+  MaosEvent,
+  OrchestrationState,
+  Plan,
+} from "../../store/schema.ts";
 import { readTaskOutputTail } from "./agent_output.ts";
 import { createDriverFactory } from "./driver_factory.ts";
-import { BUS_WINDOW, MessageBus, toInboxMessage } from "./message_bus.ts";
+import {
+  BUS_WINDOW,
+  deliveredThrough,
+  MessageBus,
+  toInboxMessage,
+} from "./message_bus.ts";
 import { defaultPlan, loadPlanFile } from "./planner.ts";
 import { planWithDriver } from "./driver_planner.ts";
 import { OrchestrationRun, resumeNoteFrom } from "./run.ts";
@@ -164,16 +174,26 @@ export async function resume(options: ResumeOptions): Promise<RunOutcome> {
       : before.status;
     reporter.resumePanel(before, shownStatus);
 
+    // The turns within the window of recent messages say which of those
+    // messages each agent has already seen (read newest first).
+    const turns: MaosEvent[] = [];
     const history = readRecentEvents(
       paths.events(id),
       BUS_WINDOW,
-      (e) => e.type === "message",
+      (e) => {
+        if (e.type === "task.status" || e.type === "checkpoint.restored") {
+          turns.push(e);
+        }
+        return e.type === "message";
+      },
     )
       .map(toInboxMessage).filter((m) => m !== null);
+    const agentOf = new Map(before.tasks.map((t) => [t.id, t.agent]));
     const bus = new MessageBus(
       journal,
       (event) => reporter.event(event, journal.state),
       history,
+      deliveredThrough(turns.reverse(), (task) => agentOf.get(task)),
     );
     const ingested = bus.ingestInbox();
     reporter.line(

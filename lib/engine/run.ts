@@ -218,6 +218,8 @@ export class OrchestrationRun {
   ): Promise<TaskResult> {
     const { journal } = this.setup;
     const agent = journal.state.agents.find((a) => a.id === run.task.agent)!;
+    // Taken once per turn: a fresh session after a lost one needs them too.
+    const inbox = this.setup.bus.takeFor(agent.id);
     const attempt = (session: string | undefined, note: string | undefined) =>
       driver.run({
         agent: {
@@ -235,7 +237,7 @@ export class OrchestrationRun {
           ...(run.task.run ? { run: run.task.run } : {}),
         },
         request: journal.state.request,
-        inbox: this.setup.bus.takeFor(agent.id),
+        inbox,
         cwd: this.setup.cwd,
         env: {
           MAOS_DIR: this.setup.maosDir,

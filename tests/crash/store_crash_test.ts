@@ -90,16 +90,22 @@ async function trial(
     // the kill count too.
     const acked: number[] = [];
     let timer: ReturnType<typeof setTimeout> | undefined;
-    for (
-      let line = await lines.next();
-      line !== null;
-      line = await lines.next()
-    ) {
-      assert(line.startsWith("ack "), `${label}: unexpected output ${line}`);
-      acked.push(Number(line.slice(4)));
-      timer ??= setTimeout(() => child.kill("SIGKILL"), delayMs);
+    try {
+      for (
+        let line = await lines.next();
+        line !== null;
+        line = await lines.next()
+      ) {
+        assert(line.startsWith("ack "), `${label}: unexpected output ${line}`);
+        acked.push(Number(line.slice(4)));
+        timer ??= setTimeout(() => child.kill("SIGKILL"), delayMs);
+      }
+    } finally {
+      clearTimeout(timer);
+      try {
+        child.kill("SIGKILL"); // already dead unless something above failed
+      } catch { /* it is */ }
     }
-    clearTimeout(timer);
     const status = await child.status;
     assertEquals(
       status.signal,

@@ -46,14 +46,20 @@ function claudeEnv(dir: string, more: Record<string, string> = {}) {
   };
 }
 
-/** One line per run of the fake CLI: its argv. */
-function claudeRuns(dir: string): string[] {
+/** The planner's question (orchestrate without --plan asks Claude for one). */
+const PLANNER_PROMPT = "Reply with ONLY a JSON object";
+
+/** One line per run of the fake CLI (its argv): the agents' turns, or the planner's. */
+function claudeRuns(dir: string, planner = false): string[] {
+  let text: string;
   try {
-    return fs.readFileSync(path.join(dir, "runs", "claude.log"), "utf8")
-      .split("\n").filter((l) => l !== "");
+    text = fs.readFileSync(path.join(dir, "runs", "claude.log"), "utf8");
   } catch {
     return [];
   }
+  return text.split("\n").filter((l) =>
+    l !== "" && l.includes(PLANNER_PROMPT) === planner
+  );
 }
 
 async function status(dir: string, id: string): Promise<Status> {
@@ -105,13 +111,16 @@ async function crashWhileClaudeRuns(
 
 Deno.test("claude driver: the default team runs analyst → developer → tester and keeps session ids and cost", async () => {
   await withProject(async (dir) => {
-    await maosOk(["orchestrate", "Add login", "--driver", "claude"], {
+    const run = await maosOk(["orchestrate", "Add login", "--driver", "claude"], {
       cwd: dir,
       env: claudeEnv(dir, {
         FAKE_CLAUDE_SESSION: "sess-team",
         FAKE_CLAUDE_COST: "0.25",
       }),
     });
+    // The fake planner answers in prose: the default team takes over.
+    assertEquals(claudeRuns(dir, true).length, 1);
+    assertIncludes(run.stderr, "using the default team");
     const [id] = orchestrationIds(dir);
     const done = await status(dir, id);
     assertEquals(done.status, "completed");
