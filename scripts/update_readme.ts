@@ -47,17 +47,36 @@ function git(...args: string[]) {
   spawnSync("git", args, { cwd: project });
 }
 
-function maos(
-  args: string[],
-): { shown: string; stdout: string; code: number | null } {
-  const result = spawnSync(maosArgv[0], [...maosArgv.slice(1), ...args], {
+/** Run maos; `shown` is the command with its stdout and stderr interleaved, as a terminal shows them. */
+function maos(args: string[]): { shown: string; code: number | null } {
+  const result = spawnSync("/bin/sh", [
+    "-c",
+    'exec "$@" 2>&1',
+    "sh",
+    ...maosArgv,
+    ...args,
+  ], {
     cwd: project,
     env,
     encoding: "utf8",
   });
-  const quoted = args.map((a) => (/[\s"]/.test(a) ? `"${a}"` : a)).join(" ");
-  const shown = `$ maos ${quoted}\n${result.stdout}${result.stderr}`.trimEnd();
-  return { shown, stdout: result.stdout, code: result.status };
+  return {
+    shown: `$ maos ${quote(args)}\n${result.stdout}`.trimEnd(),
+    code: result.status,
+  };
+}
+
+/** Run maos for its stdout alone (JSON). */
+function maosStdout(args: string[]): string {
+  return spawnSync(maosArgv[0], [...maosArgv.slice(1), ...args], {
+    cwd: project,
+    env,
+    encoding: "utf8",
+  }).stdout;
+}
+
+function quote(args: string[]): string {
+  return args.map((a) => (/[\s"]/.test(a) ? `"${a}"` : a)).join(" ");
 }
 
 /** Run maos in the background and send SIGINT once `marker` appears in its output. */
@@ -65,33 +84,32 @@ async function maosInterrupted(
   args: string[],
   marker: string,
 ): Promise<string> {
-  const child = new Deno.Command(maosArgv[0], {
-    args: [...maosArgv.slice(1), ...args],
+  const child = new Deno.Command("/bin/sh", {
+    args: ["-c", 'exec "$@" 2>&1', "sh", ...maosArgv, ...args],
     cwd: project,
     env,
     stdout: "piped",
-    stderr: "piped",
+    stderr: "null",
   }).spawn();
   let output = "";
+  let pressedAt = -1;
   const decoder = new TextDecoder();
   const reader = child.stdout.getReader();
-  let sent = false;
   while (true) {
     const { value, done } = await reader.read();
     if (done) break;
     output += decoder.decode(value);
-    if (!sent && output.includes(marker)) {
-      sent = true;
+    if (pressedAt < 0 && output.includes(marker)) {
+      pressedAt = output.length;
       child.kill("SIGINT");
     }
   }
   const status = await child.status;
-  const stderr = new TextDecoder().decode(
-    await new Response(child.stderr).arrayBuffer(),
-  );
-  const quoted = args.map((a) => (/[\s"]/.test(a) ? `"${a}"` : a)).join(" ");
-  return `$ maos ${quoted}\n${output}${stderr}^C  (exit code ${status.code})`
-    .trimEnd();
+  const shown = pressedAt < 0
+    ? output
+    : `${output.slice(0, pressedAt)}^C\n${output.slice(pressedAt)}`;
+  return `$ maos ${quote(args)}\n${shown}`.trimEnd() +
+    `\n$ echo $?\n${status.code}`;
 }
 
 const blocks: Record<string, string> = {};
@@ -109,15 +127,15 @@ blocks.pause = await maosInterrupted([
   "sim",
   "--agents",
   "analyst,developer,tester",
-], "started");
+], "✅ [analyst-001] completed");
 blocks.resume = maos(["orchestration", "resume"]).shown;
 const list = maos(["orchestration", "list"]);
 blocks.list = list.shown;
-const ids = JSON.parse(maos(["orchestration", "list", "--json"]).stdout) as {
+const ids = JSON.parse(maosStdout(["orchestration", "list", "--json"])) as {
   id: string;
 }[];
 const audit = ids[ids.length - 1].id.slice(0, 8);
-blocks.status = maos(["orchestration", "status", audit, "--messages"]).shown;
+blocks.status = maos(["orchestration", "status", audit]).shown;
 blocks.messages = maos(["message", "list", audit, "--limit", "5"]).shown;
 blocks.agents = maos(["agent", "list", audit]).shown;
 blocks["list-json"] =
