@@ -89,7 +89,9 @@ try {
         max: round(Math.max(...values)),
         runs: values.length,
         unit: spec.unit,
-        goal: spec.goal ? `${spec.goal.op === ">=" ? "≥" : "≤"} ${spec.goal.value}` : null,
+        goal: spec.goal
+          ? `${spec.goal.op === ">=" ? "≥" : "≤"} ${spec.goal.value}`
+          : null,
         met: spec.goal ? meets(value, spec.goal) : null,
         description: spec.description,
         ...(Object.keys(p).length

@@ -187,5 +187,7 @@ if (
   }
 }
 fs.writeFileSync(readmePath, readme);
+// Leave it as `deno fmt` wants it, so `deno task test` (fmt --check) stays clean.
+spawnSync(Deno.execPath(), ["fmt", readmePath], { stdio: "ignore" });
 fs.rmSync(work, { recursive: true, force: true });
 console.log(`README.md updated (${Object.keys(blocks).length} tour blocks)`);

@@ -7,10 +7,14 @@ import {
   assertEquals,
   countLines,
   maosOk,
+  MaosProcess,
   maosShellCommand,
   orchestrationIds,
   readEvents,
   readText,
+  taskProgress,
+  waitForOrchestration,
+  waitUntil,
   withProject,
   writePlan,
 } from "./_engine_helpers.ts";
@@ -78,5 +82,80 @@ Deno.test("maos message send from inside a task is logged once and reaches the o
     );
     assertEquals(countLines(dir, "runs/send"), 1);
     assertContiguousSeq(readEvents(dir, id));
+  });
+});
+
+Deno.test("after a pause, an agent is not told again what a finished turn saw; a cut turn is", async () => {
+  await withProject(async (dir) => {
+    const plan = writePlan(dir, {
+      agents: [
+        { id: "teller-001", role: "teller" },
+        { id: "reader-001", role: "reader" },
+        { id: "slow-001", role: "slow" },
+      ],
+      tasks: [
+        {
+          id: "tell",
+          agent: "teller-001",
+          title: "Tell everyone",
+          run: "echo '::maos::broadcast:: old news'",
+        },
+        {
+          id: "read-1",
+          agent: "reader-001",
+          title: "First read",
+          dependsOn: ["tell"],
+          run: 'printf "%s\\n" "$MAOS_INBOX" > runs/read-1',
+        },
+        {
+          id: "slow",
+          agent: "slow-001",
+          title: "Slow",
+          dependsOn: ["read-1"],
+          run: 'printf "%s\\n---\\n" "$MAOS_INBOX" >> runs/slow\n' +
+            "echo '::maos::info to=reader-001:: while you wait'\n" +
+            "i=0; while [ $i -lt 5 ]; do i=$((i+1)); " +
+            'echo "::maos::progress:: $((i*20))"; sleep 0.2; done',
+        },
+        {
+          id: "read-2",
+          agent: "reader-001",
+          title: "Second read",
+          dependsOn: ["slow"],
+          run: 'printf "%s\\n" "$MAOS_INBOX" > runs/read-2',
+        },
+      ],
+    });
+    const maos = new MaosProcess(["orchestrate", "News", "--plan", plan], {
+      cwd: dir,
+    });
+    const id = await waitForOrchestration(dir, maos);
+    await waitUntil(
+      () => taskProgress(dir, id, "slow") >= 20,
+      () => `slow under way\n${maos.output()}`,
+    );
+    maos.kill("SIGINT");
+    assertEquals((await maos.exit()).code, 130, maos.output());
+    await maosOk(["orchestration", "resume", id], { cwd: dir });
+
+    const strip = (text: string) =>
+      text.trim().split("\n").map((l) => l.replace(/^#\d+ /, ""));
+    assertEquals(strip(readText(dir, "runs/read-1")), [
+      "broadcast from teller-001 to all: old news",
+    ]);
+    // Not "old news" again; "while you wait" from each run of slow.
+    assertEquals(strip(readText(dir, "runs/read-2")), [
+      "info from slow-001 to reader-001: while you wait",
+      "info from slow-001 to reader-001: while you wait",
+    ]);
+    // The cut turn of slow runs again with what it had been given.
+    assertEquals(
+      readText(dir, "runs/slow").split("---\n").filter((t) => t.trim())
+        .map(strip),
+      [
+        ["broadcast from teller-001 to all: old news"],
+        ["broadcast from teller-001 to all: old news"],
+      ],
+    );
   });
 });
