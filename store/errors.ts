@@ -44,10 +44,21 @@ export function corruptError(message: string, hint?: string): MaosError {
 export function errnoCode(err: unknown): string | undefined {
   if (err && typeof err === "object" && "code" in err) {
     const code = (err as { code: unknown }).code;
-    return typeof code === "string" ? code : undefined;
+    if (typeof code === "string") return code;
   }
-  return undefined;
+  // Some runtimes' node:fs errors carry only the OS message ("… (os error 28)").
+  const message = err instanceof Error ? err.message : "";
+  return OS_MESSAGES.find(([pattern]) => pattern.test(message))?.[1];
 }
+
+const OS_MESSAGES: [RegExp, string][] = [
+  [/No space left on device|os error 28\b/, "ENOSPC"],
+  [/Read-only file system|os error 30\b/, "EROFS"],
+  [/Permission denied|os error 13\b/, "EACCES"],
+  [/Operation not permitted|os error 1\b/, "EPERM"],
+  [/No such file or directory|os error 2\b/, "ENOENT"],
+  [/File exists|os error 17\b/, "EEXIST"],
+];
 
 /** Turn disk errors a user can cause (full disk, read-only dir) into one clear line. */
 export function diskError(err: unknown, path: string): Error {

@@ -157,9 +157,13 @@ function createExclusive(path: string, text: string): boolean {
   try {
     fs.writeSync(fd, text);
     fs.fsyncSync(fd);
-  } finally {
+  } catch (err) {
+    // A lock we could not finish writing (disk full) must not be left behind.
     fs.closeSync(fd);
+    fs.rmSync(path, { force: true });
+    throw diskError(err, path);
   }
+  fs.closeSync(fd);
   return true;
 }
 

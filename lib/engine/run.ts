@@ -66,6 +66,7 @@ export class OrchestrationRun {
   private wakeUp: () => void = () => {};
   private announced = new Set<string>();
   private saveError: unknown;
+  private fatal: unknown;
 
   constructor(private readonly setup: RunSetup) {
     const { journal, config } = setup;
@@ -95,7 +96,14 @@ export class OrchestrationRun {
     this.saver.start();
     const inboxTimer = setInterval(() => this.ingestInbox(), INBOX_POLL_MS);
     try {
-      await this.loop();
+      try {
+        await this.loop();
+      } catch (err) {
+        // Could not persist (disk full, read-only): stop every agent, then report.
+        this.fail(err);
+        await this.settle();
+      }
+      if (this.fatal) throw this.fatal;
       this.ingestInbox();
       return await this.finish();
     } finally {
@@ -128,6 +136,10 @@ export class OrchestrationRun {
     const { journal } = this.setup;
     const maxParallel = journal.state.maxParallel;
     while (true) {
+      if (this.fatal) {
+        await this.settle();
+        return;
+      }
       if (!this.pausing) {
         // A task that just ended may have run `maos message send`: the next
         // turns must see it, not wait for the inbox poll.
@@ -201,9 +213,7 @@ export class OrchestrationRun {
         summary: err instanceof Error ? err.message : String(err),
       }))
       .then((result) => this.taskEnded(run, result))
-      .catch((err) =>
-        reporter.warn(`could not record the end of ${task.id}: ${String(err)}`)
-      )
+      .catch((err) => this.fail(err))
       .finally(() => {
         this.active.delete(task.id);
         this.wakeUp();
@@ -275,7 +285,33 @@ export class OrchestrationRun {
     }
   }
 
+  /**
+   * Something could not be saved (disk full, read-only .maos): agents must
+   * not keep working (and spending) unrecorded, so all are stopped at once.
+   */
+  private fail(err: unknown): void {
+    if (this.fatal) return;
+    this.fatal = err;
+    for (const run of this.active.values()) run.kill.abort();
+    this.wakeUp();
+  }
+
+  /** Wait until every running task has ended. */
+  private async settle(): Promise<void> {
+    while (this.active.size > 0) {
+      await Promise.all([...this.active.values()].map((a) => a.done));
+    }
+  }
+
   private onDriverEvent(run: ActiveTask, event: DriverEvent): void {
+    try {
+      this.handleDriverEvent(run, event);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private handleDriverEvent(run: ActiveTask, event: DriverEvent): void {
     const agentId = run.task.agent;
     switch (event.type) {
       case "output":
