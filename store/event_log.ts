@@ -321,7 +321,7 @@ export class EventLog {
       at: at ? at.toISOString() : isoNow(),
       ...event,
     } as MaosEvent;
-    const bytes = this.encode(JSON.stringify(full) + "\n");
+    const bytes = this.encodeLine(JSON.stringify(full));
     try {
       writeAll(this.fd, bytes);
     } catch (err) {
@@ -340,16 +340,19 @@ export class EventLog {
   }
 
   /**
-   * UTF-8 of one line in a buffer reused across appends: allocating a new
-   * array per event cost about a third of a `batched` append (tests/bench/).
-   * The view is only valid until the next append.
+   * `json` + LF as UTF-8, in a buffer reused across appends: a new array
+   * (and a concatenated string) per event cost about a third of a `batched`
+   * append (tests/bench/). The view is only valid until the next append.
    */
-  private encode(line: string): Uint8Array {
+  private encodeLine(json: string): Uint8Array {
     // UTF-8 needs at most 3 bytes per UTF-16 unit; a rare huge event (a
     // restored state) gets its own array rather than a buffer kept forever.
-    if (line.length * 3 > this.scratch.length) return encoder.encode(line);
-    const { written } = encoder.encodeInto(line, this.scratch);
-    return this.scratch.subarray(0, written);
+    if (json.length * 3 + 1 > this.scratch.length) {
+      return encoder.encode(json + "\n");
+    }
+    const { written } = encoder.encodeInto(json, this.scratch);
+    this.scratch[written] = NEWLINE;
+    return this.scratch.subarray(0, written + 1);
   }
 
   private afterWrite(): void {

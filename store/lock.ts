@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
+import * as nodePath from "node:path";
 import { writeFileAtomic } from "./atomic_write.ts";
 import { diskError, errnoCode, ExitCode, MaosError } from "./errors.ts";
 import { parseJsonFile, toJsonText } from "./json_file.ts";
@@ -121,7 +122,7 @@ export function acquireLock(path: string, command: string): HeldLock {
       return new HeldLock(path, lock);
     }
     const view = inspectLock(path);
-    if (view.state === "live") throw busyError(view.lock);
+    if (view.state === "live") throw busyError(view.lock, lockOwnerName(path));
     if (view.state === "stale") takeOverStale(path);
   }
   throw new MaosError(`could not take ${path}`, ExitCode.locked, "try again");
@@ -167,17 +168,25 @@ function createExclusive(path: string, text: string): boolean {
   return true;
 }
 
-export function busyError(lock: LockFile): MaosError {
+/** `orchestration 1a2b3c4d` for …/orchestrations/<id>/run.lock. */
+function lockOwnerName(lockPath: string): string {
+  const id = nodePath.basename(nodePath.dirname(lockPath));
+  return /^[0-9a-f]{12}$/.test(id)
+    ? `orchestration ${id.slice(0, 8)}`
+    : "orchestration";
+}
+
+export function busyError(lock: LockFile, what = "orchestration"): MaosError {
   if (lock.host === "unknown") {
     // The lock file exists but is still being written: its holder just started.
     return new MaosError(
-      "orchestration is being taken by another process right now",
+      `${what} is being taken by another process right now`,
       ExitCode.locked,
       "try again in a moment",
     );
   }
   return new MaosError(
-    `orchestration is being run by another process (pid ${lock.pid} on ${lock.host}, ` +
+    `${what} is being run by another process (pid ${lock.pid} on ${lock.host}, ` +
       `since ${lock.acquiredAt}, command: ${lock.command})`,
     ExitCode.locked,
     "wait for it to finish, or stop it with Ctrl-C (it pauses and saves)",
@@ -213,9 +222,16 @@ function unknownLock(): LockFile {
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return errnoCode(err) === "EPERM";
+  }
+  // A killed process whose parent has not reaped it yet is a zombie: gone.
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !==
+      "Z";
+  } catch {
+    return true; // no /proc here: trust kill(0)
   }
 }
 

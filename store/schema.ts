@@ -5,6 +5,10 @@
  */
 import { z } from "zod";
 
+// Bundlers (bun build --compile) may drop zod's default English messages as
+// unused; set them explicitly so errors say "expected array", not "Invalid input".
+z.config(z.locales.en());
+
 export const FORMAT_VERSION = 1;
 
 const formatVersion = z.literal(FORMAT_VERSION);

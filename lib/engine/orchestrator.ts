@@ -1,16 +1,18 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { findOrCreateMaosDir, loadConfig } from "../../store/config.ts";
 import { ExitCode, MaosError, usageError } from "../../store/errors.ts";
 import { readRecentEvents } from "../../store/event_log.ts";
 import { newId } from "../../store/ids.ts";
 import { Journal } from "../../store/journal.ts";
-import { MaosPaths, requireMaosDir } from "../../store/paths.ts";
+import { findMaosDir, MaosPaths, requireMaosDir } from "../../store/paths.ts";
 import type {
   Config,
   MaosEvent,
   OrchestrationState,
   Plan,
 } from "../../store/schema.ts";
+import { defaultConfig } from "../../store/schema.ts";
 import { readTaskOutputTail } from "./agent_output.ts";
 import { createDriverFactory } from "./driver_factory.ts";
 import {
@@ -61,13 +63,18 @@ export async function orchestrate(
   const filePlan = options.planFile
     ? loadPlanFile(path.resolve(options.cwd, options.planFile))
     : undefined;
-  const root = await findOrCreateMaosDir(options);
-  const paths = new MaosPaths(root);
-  const config = await loadConfig(paths);
+  // Settings from an existing .maos/, but nothing is created before the
+  // driver is known to be usable.
+  const existing = findMaosDir(options);
+  const config = existing && fs.existsSync(existing)
+    ? await loadConfig(new MaosPaths(existing))
+    : defaultConfig();
   const driver = options.driver ?? config.drivers.default ??
     (filePlan ? defaultDriverFor(filePlan) : "claude");
   const drivers = createDriverFactory(config, options.env);
   drivers.preflight(driver);
+  const root = await findOrCreateMaosDir(options);
+  const paths = new MaosPaths(root);
   const plan = filePlan ??
     await planFor(request, driver, drivers, options, root);
   const resolvedPlan: Plan = {

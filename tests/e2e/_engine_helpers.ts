@@ -311,7 +311,10 @@ export function liveAgentsOf(id: string): number[] {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
-      const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+      const state = stat.slice(
+        stat.lastIndexOf(")") + 2,
+        stat.lastIndexOf(")") + 3,
+      );
       if (state === "Z" || state === "X") continue;
       const environ = "\0" + fs.readFileSync(`/proc/${name}/environ`, "latin1");
       if (environ.includes(marker)) live.push(Number(name));

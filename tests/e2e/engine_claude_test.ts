@@ -111,13 +111,16 @@ async function crashWhileClaudeRuns(
 
 Deno.test("claude driver: the default team runs analyst → developer → tester and keeps session ids and cost", async () => {
   await withProject(async (dir) => {
-    const run = await maosOk(["orchestrate", "Add login", "--driver", "claude"], {
-      cwd: dir,
-      env: claudeEnv(dir, {
-        FAKE_CLAUDE_SESSION: "sess-team",
-        FAKE_CLAUDE_COST: "0.25",
-      }),
-    });
+    const run = await maosOk(
+      ["orchestrate", "Add login", "--driver", "claude"],
+      {
+        cwd: dir,
+        env: claudeEnv(dir, {
+          FAKE_CLAUDE_SESSION: "sess-team",
+          FAKE_CLAUDE_COST: "0.25",
+        }),
+      },
+    );
     // The fake planner answers in prose: the default team takes over.
     assertEquals(claudeRuns(dir, true).length, 1);
     assertIncludes(run.stderr, "using the default team");

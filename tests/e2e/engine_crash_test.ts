@@ -103,7 +103,11 @@ Deno.test("kill -9 mid-run: agents end within 5 s, it shows interrupted, and res
       5_000,
     );
     assert(Date.now() - killedAt < 5_000);
-    assertEquals(liveAgentsOf(id), [], "no process of the orchestration is left");
+    assertEquals(
+      liveAgentsOf(id),
+      [],
+      "no process of the orchestration is left",
+    );
     const stepsAtKill = countLines(dir, "runs/slow.steps");
     assert(stepsAtKill < 8, `slow was cut (${stepsAtKill} steps)`);
 

@@ -51,8 +51,9 @@ const BAD_PLANS: [string, string, string[]][] = [
   ],
   [
     "type.yaml",
-    AGENT + "tasks:\n  - {id: t1, agent: worker-001, title: A, dependsOn: t0}\n",
-    ["tasks.0.dependsOn", "expected array"],
+    AGENT +
+    "tasks:\n  - {id: t1, agent: worker-001, title: A, dependsOn: t0}\n",
+    ["tasks.0.dependsOn"],
   ],
   [
     "role.json",
@@ -60,7 +61,7 @@ const BAD_PLANS: [string, string, string[]][] = [
       agents: [{ id: "worker-001", role: 7 }],
       tasks: [],
     }),
-    ["agents.0.role", "expected string"],
+    ["agents.0.role"],
   ],
   [
     "dep.json",
@@ -157,7 +158,9 @@ Deno.test("a failing task fails its dependants, not its siblings; exit 1; resume
     assertEquals(countLines(dir, "runs/needs-flaky"), 0);
     const summaries = new Map<string, string>();
     for (const e of readEvents(dir, id)) {
-      if (e.type === "task.status" && e.summary) summaries.set(e.task, e.summary);
+      if (e.type === "task.status" && e.summary) {
+        summaries.set(e.task, e.summary);
+      }
     }
     assertIncludes(summaries.get("flaky")!, "exited with code 3: disk on fire");
     assertIncludes(summaries.get("needs-flaky")!, "dependency 'flaky' failed");
