@@ -1,10 +1,5 @@
 import { Command } from "@commander-js/extra-typings";
-import { usageError } from "../../store/errors.ts";
-import {
-  mostRecentOrchestration,
-  orchestrationStatus,
-  resolveOrchestrationId,
-} from "../engine/queries.ts";
+import { chooseOrchestration, orchestrationStatus } from "../engine/queries.ts";
 import { colors, statusLabel } from "../ui/mod.ts";
 import { examples, shortId } from "./_util.ts";
 import { contextOf, printJson, storePaths } from "./context.ts";
@@ -24,15 +19,7 @@ export function agentCommand() {
     .action((idArg, _flags, command) => {
       const ctx = contextOf(command);
       const paths = storePaths(ctx);
-      const id = idArg
-        ? resolveOrchestrationId(paths, idArg)
-        : mostRecentOrchestration(paths);
-      if (!id) {
-        throw usageError(
-          "there are no orchestrations yet",
-          'start one with: maos orchestrate "…"',
-        );
-      }
+      const id = chooseOrchestration(paths, idArg);
       const status = orchestrationStatus(paths, id, {
         messages: 0,
         onWarning: ctx.warn,

@@ -6,8 +6,8 @@ import { inspectLock } from "../../store/lock.ts";
 import type { MaosPaths } from "../../store/paths.ts";
 import { MessageKindSchema } from "../../store/schema.ts";
 import {
+  chooseOrchestration,
   messagesAfter,
-  mostRecentOrchestration,
   resolveOrchestrationId,
   scanMessages,
 } from "../engine/queries.ts";
@@ -141,15 +141,7 @@ function listCommand() {
     .action(async (idArg, flags, command) => {
       const ctx = contextOf(command);
       const paths = storePaths(ctx);
-      const id = idArg
-        ? resolveOrchestrationId(paths, idArg)
-        : mostRecentOrchestration(paths);
-      if (!id) {
-        throw usageError(
-          "there are no orchestrations yet",
-          'start one with: maos orchestrate "…"',
-        );
-      }
+      const id = chooseOrchestration(paths, idArg);
       const first = scanMessages(paths, id, flags.limit);
       if (!flags.follow) {
         if (ctx.json) return printJson(ctx, first.messages);

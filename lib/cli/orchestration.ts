@@ -1,10 +1,9 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { usageError } from "../../store/errors.ts";
-import type { MaosPaths } from "../../store/paths.ts";
 import { resume } from "../engine/orchestrator.ts";
 import {
+  chooseOrchestration,
   DERIVED_STATUSES,
-  mostRecentOrchestration,
   mostRecentResumable,
   type OrchestrationStatus,
   orchestrationStatus,
@@ -111,9 +110,7 @@ function statusCommand() {
     .action(async (idArg, flags, command) => {
       const ctx = contextOf(command);
       const paths = storePaths(ctx);
-      const id = idArg
-        ? resolveOrchestrationId(paths, idArg)
-        : requireNewest(paths);
+      const id = chooseOrchestration(paths, idArg);
       const onlySome = Boolean(flags.agents || flags.messages);
       const sections = {
         agents: !onlySome || Boolean(flags.agents),
@@ -167,17 +164,6 @@ function show(
   } else {
     ctx.out(watching ? screen + "\n" : screen);
   }
-}
-
-function requireNewest(paths: MaosPaths): string {
-  const id = mostRecentOrchestration(paths);
-  if (!id) {
-    throw usageError(
-      "there are no orchestrations yet",
-      'start one with: maos orchestrate "…"',
-    );
-  }
-  return id;
 }
 
 function resumeCommand() {

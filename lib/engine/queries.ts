@@ -7,6 +7,7 @@
  */
 
 import * as fs from "node:fs";
+import { usageError } from "../../store/errors.ts";
 import { LOG_START, readRecentEvents, scanLog } from "../../store/event_log.ts";
 import { resolveIdPrefix } from "../../store/ids.ts";
 import { loadOrchestration, readSnapshot } from "../../store/journal.ts";
@@ -285,6 +286,19 @@ export function mostRecentResumable(paths: MaosPaths): string | undefined {
 /** The newest orchestration of all, for commands whose id is optional. */
 export function mostRecentOrchestration(paths: MaosPaths): string | undefined {
   return listOrchestrations(paths, { limit: 1 })[0]?.id;
+}
+
+/** The orchestration a command names (id or prefix), else the newest one. */
+export function chooseOrchestration(paths: MaosPaths, idArg?: string): string {
+  if (idArg) return resolveOrchestrationId(paths, idArg);
+  const id = mostRecentOrchestration(paths);
+  if (!id) {
+    throw usageError(
+      "there are no orchestrations yet",
+      'start one with: maos orchestrate "…"',
+    );
+  }
+  return id;
 }
 
 /** Where a reader has got to in events.jsonl. */

@@ -5,9 +5,9 @@ import { runMaosExpect } from "./run_maos.ts";
 import { addOrchestration, tempProject } from "./_store_fixture.ts";
 
 function inboxLines(path: string): Record<string, unknown>[] {
-  return fs.readFileSync(path, "utf8").trimEnd().split("\n").map((l) =>
-    JSON.parse(l)
-  );
+  // Lines are written as "\n" + JSON, so blank separators are skipped.
+  return fs.readFileSync(path, "utf8").split("\n").filter((l) => l !== "")
+    .map((l) => JSON.parse(l));
 }
 
 Deno.test("message send from an agent's environment appends one line to inbox.jsonl", async () => {
