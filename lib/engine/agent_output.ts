@@ -78,3 +78,15 @@ export function readTaskOutputTail(
   }
   return lines.slice(-maxLines);
 }
+
+/** What an interrupted task is told it had produced so far. */
+export function resumeNoteFrom(
+  lines: string[],
+  previous: string | null,
+): string {
+  const recent = lines.join("\n").trim();
+  if (!recent) return previous ?? "(no output yet)";
+  const note = previous ? `${previous}\n…\n${recent}` : recent;
+  // Repeated interruptions must not grow the note (and every later event) without bound.
+  return note.length > 4000 ? "…" + note.slice(-4000) : note;
+}

@@ -13,7 +13,7 @@ import type {
   Plan,
 } from "../../store/schema.ts";
 import { defaultConfig } from "../../store/schema.ts";
-import { readTaskOutputTail } from "./agent_output.ts";
+import { readTaskOutputTail, resumeNoteFrom } from "./agent_output.ts";
 import { createDriverFactory } from "./driver_factory.ts";
 import {
   BUS_WINDOW,
@@ -23,7 +23,7 @@ import {
 } from "./message_bus.ts";
 import { defaultPlan, loadPlanFile } from "./planner.ts";
 import { planWithDriver } from "./driver_planner.ts";
-import { OrchestrationRun, resumeNoteFrom } from "./run.ts";
+import { OrchestrationRun } from "./run.ts";
 import type {
   OrchestrateOptions,
   ResumeOptions,

@@ -1,7 +1,3 @@
-import {
-  pruneAutoCheckpoints,
-  writeCheckpoint,
-} from "../../store/checkpoints.ts";
 import { MaosError } from "../../store/errors.ts";
 import type { Journal } from "../../store/journal.ts";
 import type {
@@ -17,7 +13,10 @@ import type {
   TaskResult,
 } from "../drivers/driver.ts";
 import { startWatchdog, type Watchdog } from "../drivers/watchdog.ts";
-import { AgentOutputs } from "./agent_output.ts";
+import { AgentOutputs, resumeNoteFrom } from "./agent_output.ts";
+import { writeAutoCheckpoint } from "./auto_checkpoint.ts";
+import { buildTaskRun } from "./task_run.ts";
+import { type EventSinks, recordDriverEvent } from "./driver_events.ts";
 import { AutoSaver } from "./auto_save.ts";
 import type { MessageBus } from "./message_bus.ts";
 import type { RunOutcome, RunReporter } from "./run_options.ts";
@@ -68,6 +67,8 @@ export class OrchestrationRun {
   private saveError: unknown;
   private fatal: unknown;
 
+  private readonly sinks: EventSinks;
+
   constructor(private readonly setup: RunSetup) {
     const { journal, config } = setup;
     this.outputs = new AgentOutputs(journal.paths, journal.id);
@@ -75,10 +76,16 @@ export class OrchestrationRun {
       config.saveIntervalSeconds;
     this.saver = new AutoSaver(journal, interval, (err) => {
       this.saveError = err;
-      setup.reporter.warn(
-        `auto-save failed: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      setup.reporter.warn(`auto-save failed: ${errorText(err)}`);
     });
+    this.sinks = {
+      state: () => journal.state,
+      record: (event) => this.record(event),
+      bus: setup.bus,
+      outputs: this.outputs,
+      saver: this.saver,
+      reporter: setup.reporter,
+    };
   }
 
   /** Append an event and show it. */
@@ -231,30 +238,13 @@ export class OrchestrationRun {
     // Taken once per turn: a fresh session after a lost one needs them too.
     const inbox = this.setup.bus.takeFor(agent.id);
     const attempt = (session: string | undefined, note: string | undefined) =>
-      driver.run({
-        agent: {
-          id: agent.id,
-          role: agent.role,
-          driver: agent.driver,
-          instructions: agent.instructions,
-        },
-        task: {
-          id: run.task.id,
-          agent: run.task.agent,
-          title: run.task.title,
-          description: run.task.description,
-          dependsOn: run.task.dependsOn,
-          ...(run.task.run ? { run: run.task.run } : {}),
-        },
-        request: journal.state.request,
+      driver.run(buildTaskRun({
+        state: journal.state,
+        agent,
+        task: run.task,
         inbox,
         cwd: this.setup.cwd,
-        env: {
-          MAOS_DIR: this.setup.maosDir,
-          MAOS_ORCHESTRATION_ID: journal.id,
-          MAOS_AGENT_ID: agent.id,
-          MAOS_TASK_ID: run.task.id,
-        },
+        maosDir: this.setup.maosDir,
         sessionId: session,
         resumeNote: note,
         extraTask: this.setup.extraTask,
@@ -265,7 +255,7 @@ export class OrchestrationRun {
           run.pids.push(pid);
           this.watchdog?.watch(pid);
         },
-      });
+      }));
     try {
       const result = await attempt(sessionId, resumeNote);
       if (!result.sessionLost || run.stop.signal.aborted) return result;
@@ -305,63 +295,15 @@ export class OrchestrationRun {
 
   private onDriverEvent(run: ActiveTask, event: DriverEvent): void {
     try {
-      this.handleDriverEvent(run, event);
+      recordDriverEvent(
+        this.sinks,
+        run.task.id,
+        run.task.agent,
+        event,
+        run.lastLines,
+      );
     } catch (err) {
       this.fail(err);
-    }
-  }
-
-  private handleDriverEvent(run: ActiveTask, event: DriverEvent): void {
-    const agentId = run.task.agent;
-    switch (event.type) {
-      case "output":
-        this.outputs.append(agentId, run.task.id, event.line);
-        run.lastLines.push(event.line);
-        if (run.lastLines.length > 20) run.lastLines.shift();
-        this.setup.reporter.output(agentId, event.line);
-        return;
-      case "message": {
-        this.setup.bus.publish({
-          from: agentId,
-          to: event.to,
-          kind: event.kind,
-          content: event.content,
-        });
-        void this.saver.message(event.kind);
-        return;
-      }
-      case "progress": {
-        const percent = Math.max(0, Math.min(100, Math.round(event.percent)));
-        const current = this.setup.journal.state.tasks.find((t) =>
-          t.id === run.task.id
-        );
-        if (current?.progress !== percent) {
-          this.record({
-            type: "task.progress",
-            task: run.task.id,
-            progress: percent,
-          });
-        }
-        return;
-      }
-      case "session": {
-        const agent = this.setup.journal.state.agents.find((a) =>
-          a.id === agentId
-        );
-        // Saved the moment it arrives: after a crash, resume needs it.
-        if (agent?.sessionId !== event.sessionId) {
-          this.record({
-            type: "agent.session",
-            agent: agentId,
-            sessionId: event.sessionId,
-          });
-          void this.saver.save();
-        }
-        return;
-      }
-      case "cost":
-        this.record({ type: "cost", agent: agentId, totalUsd: event.totalUsd });
-        return;
     }
   }
 
@@ -416,30 +358,20 @@ export class OrchestrationRun {
 
   private async autoCheckpoint(): Promise<void> {
     const { journal, config } = this.setup;
-    const time = new Date().toISOString().slice(11, 19).replaceAll(":", "");
     try {
-      const checkpoint = await writeCheckpoint(journal.paths, {
-        name: `auto-${journal.id.slice(0, 8)}-${time}`,
-        auto: true,
-        states: [journal.state],
-      });
+      const checkpoint = await writeAutoCheckpoint(
+        journal.paths,
+        journal.state,
+        config.checkpoints.keepAuto,
+      );
       this.record({
         type: "checkpoint.created",
         checkpoint: checkpoint.id,
         name: checkpoint.name,
         auto: true,
       });
-      pruneAutoCheckpoints(
-        journal.paths,
-        journal.id,
-        config.checkpoints.keepAuto,
-      );
     } catch (err) {
-      this.setup.reporter.warn(
-        `auto-checkpoint failed: ${
-          err instanceof Error ? err.message : String(err)
-        }`,
-      );
+      this.setup.reporter.warn(`auto-checkpoint failed: ${errorText(err)}`);
     }
   }
 
@@ -447,11 +379,7 @@ export class OrchestrationRun {
     try {
       this.setup.bus.ingestInbox();
     } catch (err) {
-      this.setup.reporter.warn(
-        `could not read inbox.jsonl: ${
-          err instanceof Error ? err.message : String(err)
-        }`,
-      );
+      this.setup.reporter.warn(`could not read inbox.jsonl: ${errorText(err)}`);
     }
   }
 
@@ -493,14 +421,6 @@ export class OrchestrationRun {
   }
 }
 
-/** What an interrupted task is told it had produced so far. */
-export function resumeNoteFrom(
-  lines: string[],
-  previous: string | null,
-): string {
-  const recent = lines.join("\n").trim();
-  if (!recent) return previous ?? "(no output yet)";
-  const note = previous ? `${previous}\n…\n${recent}` : recent;
-  // Repeated interruptions must not grow the note (and every later event) without bound.
-  return note.length > 4000 ? "…" + note.slice(-4000) : note;
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -1,0 +1,63 @@
+import type {
+  AgentState,
+  OrchestrationState,
+  TaskState,
+} from "../../store/schema.ts";
+import type { InboxMessage, TaskRun } from "../drivers/driver.ts";
+
+export interface TurnInputs {
+  state: OrchestrationState;
+  agent: AgentState;
+  task: TaskState;
+  inbox: InboxMessage[];
+  cwd: string;
+  maosDir: string;
+  sessionId: string | undefined;
+  resumeNote: string | undefined;
+  extraTask: string | undefined;
+  stop: AbortSignal;
+  kill: AbortSignal;
+  emit: TaskRun["emit"];
+  onProcess: TaskRun["onProcess"];
+}
+
+/**
+ * What a driver is given for one turn: the agent and its task as the plan
+ * has them, the messages for it, and the MAOS_* environment that lets the
+ * agent's own processes talk back (`maos message send`).
+ */
+export function buildTaskRun(turn: TurnInputs): TaskRun {
+  const { agent, task, state } = turn;
+  return {
+    agent: {
+      id: agent.id,
+      role: agent.role,
+      driver: agent.driver,
+      instructions: agent.instructions,
+    },
+    task: {
+      id: task.id,
+      agent: task.agent,
+      title: task.title,
+      description: task.description,
+      dependsOn: task.dependsOn,
+      ...(task.run ? { run: task.run } : {}),
+    },
+    request: state.request,
+    inbox: turn.inbox,
+    cwd: turn.cwd,
+    env: {
+      MAOS_DIR: turn.maosDir,
+      MAOS_ORCHESTRATION_ID: state.id,
+      MAOS_AGENT_ID: agent.id,
+      MAOS_TASK_ID: task.id,
+    },
+    sessionId: turn.sessionId,
+    resumeNote: turn.resumeNote,
+    extraTask: turn.extraTask,
+    stop: turn.stop,
+    kill: turn.kill,
+    emit: turn.emit,
+    onProcess: turn.onProcess,
+  };
+}
