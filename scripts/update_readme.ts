@@ -127,7 +127,7 @@ blocks.pause = await maosInterrupted([
   "sim",
   "--agents",
   "analyst,developer,tester",
-], "✅ [analyst-001] completed");
+], "[developer-001] [simulated]");
 blocks.resume = maos(["orchestration", "resume"]).shown;
 const list = maos(["orchestration", "list"]);
 blocks.list = list.shown;

@@ -1,7 +1,13 @@
 import * as fs from "node:fs";
 import { Low } from "lowdb";
 import { ensureDir, fsyncDir } from "./atomic_write.ts";
-import { diskError, errnoCode, usageError } from "./errors.ts";
+import {
+  diskError,
+  errnoCode,
+  ExitCode,
+  MaosError,
+  usageError,
+} from "./errors.ts";
 import { newId, resolveIdPrefix } from "./ids.ts";
 import { DurableJsonFile } from "./json_file.ts";
 import type { MaosPaths } from "./paths.ts";
@@ -18,12 +24,26 @@ export interface CheckpointInput {
   states: OrchestrationState[];
 }
 
+/** A checkpoint file that could not be read: left where it is, never deleted here. */
+export interface DamagedCheckpoint {
+  id: string;
+  file: string;
+  /** One line that names the file and says what is wrong. */
+  error: string;
+}
+
+/** Every checkpoint file, sorted into the ones that read and the damaged ones. */
+export interface CheckpointScan {
+  /** Newest first. */
+  checkpoints: CheckpointFile[];
+  damaged: DamagedCheckpoint[];
+}
+
 /** Write a checkpoint file (full snapshots at their seq) through lowdb's durable adapter. */
 export async function writeCheckpoint(
   paths: MaosPaths,
   input: CheckpointInput,
 ): Promise<CheckpointFile> {
-  ensureDir(paths.checkpoints);
   const checkpoint: CheckpointFile = {
     formatVersion: FORMAT_VERSION,
     id: newId(),
@@ -36,12 +56,24 @@ export async function writeCheckpoint(
       state,
     })),
   };
+  await storeCheckpoint(paths, checkpoint);
+  return checkpoint;
+}
+
+/**
+ * Store a whole checkpoint as it is (an imported one keeps its id), through
+ * the same durable atomic path: temp file → fsync → rename → fsync dir.
+ */
+export async function storeCheckpoint(
+  paths: MaosPaths,
+  checkpoint: CheckpointFile,
+): Promise<void> {
+  ensureDir(paths.checkpoints);
   const db = new Low(
     new DurableJsonFile(paths.checkpoint(checkpoint.id), CheckpointFileSchema),
     checkpoint,
   );
   await db.write();
-  return checkpoint;
 }
 
 export function readCheckpoint(paths: MaosPaths, id: string): CheckpointFile {
@@ -63,11 +95,39 @@ export function resolveCheckpointId(paths: MaosPaths, prefix: string): string {
 
 /** All checkpoints, newest first. A corrupt file is an error naming it (exit 4). */
 export function listCheckpoints(paths: MaosPaths): CheckpointFile[] {
-  return paths.listCheckpointIds()
-    .map((id) => readCheckpoint(paths, id))
-    .sort((a, b) =>
-      b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)
-    );
+  return sortNewestFirst(
+    paths.listCheckpointIds().map((id) => readCheckpoint(paths, id)),
+  );
+}
+
+/**
+ * All checkpoints, newest first, plus the files that could not be read, so
+ * one damaged file hides only itself. A file removed meanwhile (a prune in
+ * another process) is simply not there.
+ */
+export function scanCheckpoints(paths: MaosPaths): CheckpointScan {
+  const checkpoints: CheckpointFile[] = [];
+  const damaged: DamagedCheckpoint[] = [];
+  for (const id of paths.listCheckpointIds().sort()) {
+    try {
+      checkpoints.push(readCheckpoint(paths, id));
+    } catch (err) {
+      if (!(err instanceof MaosError)) throw err;
+      if (err.code === ExitCode.usage) continue; // gone since the listing
+      damaged.push({
+        id,
+        file: paths.checkpoint(id),
+        error: err.message.replace(/\s*\n\s*/g, " "),
+      });
+    }
+  }
+  return { checkpoints: sortNewestFirst(checkpoints), damaged };
+}
+
+function sortNewestFirst(checkpoints: CheckpointFile[]): CheckpointFile[] {
+  return checkpoints.sort((a, b) =>
+    b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)
+  );
 }
 
 export function deleteCheckpoint(paths: MaosPaths, id: string): void {
@@ -79,13 +139,17 @@ export function deleteCheckpoint(paths: MaosPaths, id: string): void {
   }
 }
 
-/** Keep the newest `keep` auto-checkpoints of one orchestration; manual ones stay. */
+/**
+ * Keep the newest `keep` auto-checkpoints of one orchestration; manual ones
+ * stay. A damaged file is skipped, never deleted: it runs after every
+ * completed task, and one bad file must not stop auto-checkpoints.
+ */
 export function pruneAutoCheckpoints(
   paths: MaosPaths,
   orchestrationId: string,
   keep: number,
 ): string[] {
-  const autos = listCheckpoints(paths).filter((cp) =>
+  const autos = scanCheckpoints(paths).checkpoints.filter((cp) =>
     cp.auto && cp.orchestrations.length === 1 &&
     cp.orchestrations[0].id === orchestrationId
   );

@@ -7,6 +7,8 @@ import {
   pruneAutoCheckpoints,
   readCheckpoint,
   resolveCheckpointId,
+  scanCheckpoints,
+  storeCheckpoint,
   writeCheckpoint,
 } from "./checkpoints.ts";
 import { newId } from "./ids.ts";
@@ -155,5 +157,67 @@ Deno.test("a corrupt checkpoint file is code 4 naming it when listed", async () 
     });
     fs.writeFileSync(paths.checkpoint(cp.id), '{"formatVersion":1,');
     assertMaosError(() => listCheckpoints(paths), 4, paths.checkpoint(cp.id));
+  });
+});
+
+Deno.test("scan lists the readable checkpoints and reports a damaged file by id with a one-line error", async () => {
+  await withTempDir(async (dir) => {
+    const paths = new MaosPaths(path.join(dir, ".maos"));
+    const [good, bad, worse] = await writeAll(
+      paths,
+      ["good", "bad", "worse"].map((name) => ({
+        name,
+        auto: false,
+        states: [stateOf()],
+      })),
+    );
+    fs.writeFileSync(paths.checkpoint(bad.id), '{"formatVersion":1,\n"id":');
+    fs.writeFileSync(paths.checkpoint(worse.id), '{"formatVersion":1}\n');
+    const scan = scanCheckpoints(paths);
+    assertEquals(scan.checkpoints.map((c) => c.id), [good.id]);
+    assertEquals(
+      scan.damaged.map((d) => [d.id, d.file]).sort(),
+      [bad, worse].map((c) => [c.id, paths.checkpoint(c.id)]).sort(),
+    );
+    for (const d of scan.damaged) {
+      assert(d.error.includes(d.file), d.error);
+      assert(!d.error.includes("\n"), d.error);
+    }
+  });
+});
+
+Deno.test("prune skips a damaged checkpoint file and never deletes it", async () => {
+  await withTempDir(async (dir) => {
+    const paths = new MaosPaths(path.join(dir, ".maos"));
+    const a = stateOf();
+    const written = await writeAll(
+      paths,
+      [0, 1, 2, 3].map((i) => ({ name: `auto-${i}`, auto: true, states: [a] })),
+    );
+    const damaged = written[3];
+    fs.writeFileSync(paths.checkpoint(damaged.id), "{");
+    const removed = pruneAutoCheckpoints(paths, a.id, 1);
+    assertEquals(removed.sort(), [written[0].id, written[1].id].sort());
+    assert(fs.existsSync(paths.checkpoint(damaged.id)));
+    assertEquals(
+      scanCheckpoints(paths).checkpoints.map((c) => c.id),
+      [written[2].id],
+    );
+  });
+});
+
+Deno.test("storeCheckpoint writes a whole checkpoint under its own id, byte-identical to a written one", async () => {
+  await withTempDir(async (dir) => {
+    const paths = new MaosPaths(path.join(dir, ".maos"));
+    const cp = await writeCheckpoint(paths, {
+      name: "x",
+      auto: false,
+      states: [stateOf()],
+    });
+    const text = fs.readFileSync(paths.checkpoint(cp.id), "utf8");
+    deleteCheckpoint(paths, cp.id);
+    await storeCheckpoint(paths, JSON.parse(text));
+    assertEquals(fs.readFileSync(paths.checkpoint(cp.id), "utf8"), text);
+    assertEquals(fs.readdirSync(paths.checkpoints), [`${cp.id}.json`]);
   });
 });

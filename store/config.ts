@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ensureDir, writeFileAtomic } from "./atomic_write.ts";
 import { openJsonDb } from "./json_file.ts";
-import { findMaosDir, MAOS_DIR_NAME, MaosPaths } from "./paths.ts";
+import { findMaosDir, isMaosDir, MAOS_DIR_NAME, MaosPaths } from "./paths.ts";
+import { usageError } from "./errors.ts";
 import { type Config, ConfigSchema, defaultConfig } from "./schema.ts";
 
 /** Machine-local files that must never be committed. */
@@ -44,7 +45,15 @@ export async function findOrCreateMaosDir(
 ): Promise<string> {
   const found = findMaosDir(options);
   const root = found ?? path.join(options.cwd ?? process.cwd(), MAOS_DIR_NAME);
-  if (!fs.existsSync(path.join(root, "maos.json"))) await initMaosDir(root);
+  if (isMaosDir(root)) return root;
+  // Never turn a folder that holds other things into a .maos directory.
+  if (fs.existsSync(root) && fs.readdirSync(root).length > 0) {
+    throw usageError(
+      `${root} is not a maos directory (it has no maos.json) and is not empty`,
+      "point --dir (or MAOS_DIR) at a .maos directory or an empty folder",
+    );
+  }
+  await initMaosDir(root);
   return root;
 }
 

@@ -164,13 +164,19 @@ async function checkOrchestration(
     ) {
       snapshotProblem = "differs from the replayed log";
     } else if (snapshot.state.lastSeq < scan.end.seq) {
-      findings.push({
+      const newer = scan.end.seq - snapshot.state.lastSeq;
+      const finding: Finding = {
         level: "ok",
         file: rel(stateFile),
-        message: `valid (${
-          scan.end.seq - snapshot.state.lastSeq
-        } newer events in the log)`,
-      });
+        message: `valid (${newer} newer events in the log)`,
+      };
+      // Behind the log is normal while running; after a crash, bring it up to date.
+      if (repair && !live) {
+        await writeSnapshot(stateFile, state, scan.end.offset);
+        finding.message += ": brought up to date";
+        finding.repaired = true;
+      }
+      findings.push(finding);
     } else {
       findings.push({
         level: "ok",
@@ -188,12 +194,7 @@ async function checkOrchestration(
       message: snapshotProblem,
     };
     if (repair && !live) {
-      const db = new Low(new DurableJsonFile(stateFile, SnapshotFileSchema), {
-        formatVersion: FORMAT_VERSION,
-        state,
-        logOffset: scan.end.offset,
-      });
-      await db.write();
+      await writeSnapshot(stateFile, state, scan.end.offset);
       finding.message += ": rebuilt from events.jsonl";
       finding.repaired = true;
     }
@@ -277,4 +278,18 @@ function sortedJson(value: unknown): string {
         )
         : v,
   );
+}
+
+/** state.json from the replayed log, through lowdb's durable adapter. */
+async function writeSnapshot(
+  file: string,
+  state: OrchestrationState,
+  logOffset: number,
+): Promise<void> {
+  const db = new Low(new DurableJsonFile(file, SnapshotFileSchema), {
+    formatVersion: FORMAT_VERSION,
+    state,
+    logOffset,
+  });
+  await db.write();
 }

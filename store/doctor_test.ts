@@ -227,3 +227,26 @@ Deno.test("a corrupt maos.json or checkpoint is an error naming the file", async
     assertEquals(fs.readFileSync(paths.config, "utf8"), '{"formatVersion": 7}');
   });
 });
+
+Deno.test("doctor --repair brings a state.json left behind the log by a crash up to date", async () => {
+  await withTempDir(async (dir) => {
+    const { paths, id } = await store(dir);
+    const stale = readSnapshot(paths, id)!;
+    // Events appended after the last save, then the process died.
+    const journal = Journal.open(paths, id, foldEvent, "strict", "test");
+    journal.append(messageEvent("late"));
+    await journal.close();
+    fs.writeFileSync(paths.state(id), JSON.stringify(stale, null, 2) + "\n");
+
+    const check = await runDoctor(paths, foldEvent, false);
+    assertEquals(errors(check), [], describe(check));
+    assertEquals(readSnapshot(paths, id)!.state.lastSeq, stale.state.lastSeq);
+
+    const repaired = await runDoctor(paths, foldEvent, true);
+    assertEquals(repaired.unresolved, 0, describe(repaired));
+    assertEquals(
+      readSnapshot(paths, id)!.state,
+      loadOrchestration(paths, id, foldEvent, null).state,
+    );
+  });
+});

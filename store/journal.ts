@@ -53,8 +53,9 @@ export function loadOrchestration(
   paths: MaosPaths,
   id: string,
   fold: Fold,
+  /** An already-read snapshot (null: replay the whole log). */
+  snapshot: SnapshotFile | null = readSnapshot(paths, id),
 ): LoadedOrchestration {
-  const snapshot = readSnapshot(paths, id);
   let state = snapshot?.state;
   const from = snapshot
     ? { seq: snapshot.state.lastSeq, offset: snapshot.logOffset }

@@ -4,7 +4,7 @@ import type { Adapter } from "lowdb";
 import type { z } from "zod";
 import { writeFileAtomic } from "./atomic_write.ts";
 import { corruptError, errnoCode, ExitCode, MaosError } from "./errors.ts";
-import { describeZodError } from "./schema.ts";
+import { describeZodError, FORMAT_VERSION } from "./schema.ts";
 
 /**
  * A lowdb adapter whose `write` is the durable atomic write and whose `read`
@@ -73,7 +73,21 @@ export function parseJsonFile<T>(
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw corruptError(`${path} is not valid JSON: ${(err as Error).message}`);
+    // The runtime's message quotes the file's text (newlines and all): keep one line.
+    const position = /position (\d+)/.exec((err as Error).message)?.[1];
+    throw corruptError(
+      `${path} is not valid JSON${
+        position ? ` (at character ${position})` : ""
+      }`,
+    );
+  }
+  const version = (raw as { formatVersion?: unknown } | null)?.formatVersion;
+  if (typeof version === "number" && version > FORMAT_VERSION) {
+    throw new MaosError(
+      `${path} was written by a newer maos (format ${version}; this maos reads ${FORMAT_VERSION})`,
+      ExitCode.corrupt,
+      "upgrade maos to open it; nothing was changed",
+    );
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

@@ -19,7 +19,15 @@ export function findMaosDir(
 ): string | undefined {
   const cwd = options.cwd ?? process.cwd();
   const explicit = options.dir ?? options.env?.MAOS_DIR;
-  if (explicit) return path.resolve(cwd, explicit);
+  if (explicit) {
+    const given = path.resolve(cwd, explicit);
+    // `--dir` names the .maos directory; a project folder holding one works too.
+    const inside = path.join(given, MAOS_DIR_NAME);
+    const isStore = fs.existsSync(path.join(given, "maos.json"));
+    return !isStore && fs.existsSync(path.join(inside, "maos.json"))
+      ? inside
+      : given;
+  }
   let current = path.resolve(cwd);
   while (true) {
     const candidate = path.join(current, MAOS_DIR_NAME);
@@ -41,6 +49,12 @@ export function requireMaosDir(
   } = {},
 ): string {
   const found = findMaosDir(options);
+  if (found && fs.existsSync(found) && !isMaosDir(found)) {
+    throw usageError(
+      `${found} is not a maos directory (it has no maos.json)`,
+      "point --dir (or MAOS_DIR) at a .maos directory, or create one with: maos init",
+    );
+  }
   if (!found || !fs.existsSync(found)) {
     throw usageError(
       found
@@ -50,6 +64,11 @@ export function requireMaosDir(
     );
   }
   return found;
+}
+
+/** A `.maos/` directory is recognised by its maos.json. */
+export function isMaosDir(dir: string): boolean {
+  return fs.existsSync(path.join(dir, "maos.json"));
 }
 
 /** Every path inside one `.maos/`, computed in one place. */

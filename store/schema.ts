@@ -10,6 +10,8 @@ import { z } from "zod";
 z.config(z.locales.en());
 
 export const FORMAT_VERSION = 1;
+/** A day: longer intervals overflow timers and would save too rarely anyway. */
+export const MAX_SAVE_INTERVAL_SECONDS = 86_400;
 
 const formatVersion = z.literal(FORMAT_VERSION);
 const isoTime = z.string().min(1);
@@ -53,7 +55,8 @@ export type WorkStatus = z.infer<typeof WorkStatusSchema>;
 
 export const ConfigSchema = z.object({
   formatVersion,
-  saveIntervalSeconds: z.number().positive().default(30),
+  saveIntervalSeconds: z.number().positive().max(MAX_SAVE_INTERVAL_SECONDS)
+    .default(30),
   durability: DurabilitySchema.default("batched"),
   checkpoints: z.object({ keepAuto: z.number().int().min(1).default(20) })
     .default({
@@ -80,13 +83,13 @@ export function defaultConfig(): Config {
 
 // ---------------------------------------------------------------- plan
 
-export const PlanAgentSchema = z.object({
+export const PlanAgentSchema = z.strictObject({
   id: name,
   role: z.string().min(1),
   driver: z.string().min(1).optional(),
   instructions: z.string().default(""),
 });
-export const PlanTaskSchema = z.object({
+export const PlanTaskSchema = z.strictObject({
   id: name,
   agent: name,
   title: z.string().min(1),
@@ -94,7 +97,7 @@ export const PlanTaskSchema = z.object({
   dependsOn: z.array(name).default([]),
   run: z.string().min(1).optional(),
 });
-export const PlanSchema = z.object({
+export const PlanSchema = z.strictObject({
   agents: z.array(PlanAgentSchema).min(1),
   tasks: z.array(PlanTaskSchema).min(1),
 });
@@ -139,7 +142,8 @@ export const OrchestrationStateSchema = z.object({
   status: RunStatusSchema,
   driver: z.string(),
   maxParallel: z.number().int().min(1),
-  saveIntervalSeconds: z.number().positive().nullable(),
+  saveIntervalSeconds: z.number().positive().max(MAX_SAVE_INTERVAL_SECONDS)
+    .nullable(),
   createdAt: isoTime,
   updatedAt: isoTime,
   agents: z.array(AgentStateSchema),
@@ -195,7 +199,8 @@ export const EventSchema = z.discriminatedUnion("type", [
   z.object({
     ...eventBase,
     type: z.literal("orchestration.settings"),
-    saveIntervalSeconds: z.number().positive().nullable(),
+    saveIntervalSeconds: z.number().positive().max(MAX_SAVE_INTERVAL_SECONDS)
+      .nullable(),
   }),
   z.object({
     ...eventBase,

@@ -1,13 +1,11 @@
 import { Command, Option } from "@commander-js/extra-typings";
-import { usageError } from "../../store/errors.ts";
 import { resume } from "../engine/orchestrator.ts";
 import {
   chooseOrchestration,
+  chooseResumable,
   DERIVED_STATUSES,
-  mostRecentResumable,
   type OrchestrationStatus,
   orchestrationStatus,
-  resolveOrchestrationId,
 } from "../engine/queries.ts";
 import { listOrchestrations } from "../engine/queries.ts";
 import { colors } from "../ui/mod.ts";
@@ -62,6 +60,7 @@ function listCommand() {
       const rows = listOrchestrations(paths, {
         status: flags.status,
         limit: flags.limit,
+        onWarning: ctx.warn,
       });
       if (ctx.json) return printJson(ctx, rows);
       if (rows.length === 0) {
@@ -178,19 +177,7 @@ function resumeCommand() {
     .action(async (idArg, flags, command) => {
       const ctx = contextOf(command);
       const paths = storePaths(ctx);
-      let id: string;
-      if (idArg) {
-        id = resolveOrchestrationId(paths, idArg);
-      } else {
-        const found = mostRecentResumable(paths);
-        if (!found) {
-          throw usageError(
-            "no paused or interrupted orchestration to resume",
-            "see them all with: maos orchestration list",
-          );
-        }
-        id = found;
-      }
+      const id = chooseResumable(paths, idArg);
       const view = liveView(ctx, flags.progress);
       const outcome = await resume({
         ...ctx.location,

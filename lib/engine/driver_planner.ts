@@ -3,6 +3,8 @@ import type { Plan } from "../../store/schema.ts";
 import type { AgentDriver } from "../drivers/driver.ts";
 import { validatePlan } from "./planner.ts";
 
+const NOT_LOGGED_IN_PATTERN = /not logged in/i;
+
 const PLAN_INSTRUCTIONS =
   `Plan this request for a team of AI coding agents working in this repository.
 Reply with ONLY a JSON object, no prose, of this shape:
@@ -12,7 +14,10 @@ Rules: 2 to 6 agents; ids are lowercase letters, digits and '-' (agents: <role>-
 every task names one agent; dependsOn lists task ids that must finish first; no cycles;
 tasks that can run in parallel should not depend on each other.`;
 
-export type PlannerResult = { plan: Plan } | { error: string };
+export type PlannerResult =
+  | { plan: Plan }
+  /** `fatal` (a hint) when no agent could run either, e.g. not logged in. */
+  | { error: string; fatal?: string };
 
 /**
  * Ask an agent CLI (Claude) for a plan and validate it. Anything but a valid
@@ -59,7 +64,15 @@ export async function planWithDriver(
         ExitCode.paused,
       );
     }
-    if (result.status !== "completed") return { error: result.summary };
+    if (result.status !== "completed") {
+      return NOT_LOGGED_IN_PATTERN.test(result.summary)
+        ? {
+          error: result.summary,
+          fatal:
+            "log in with `claude` then /login, or use --driver shell or sim",
+        }
+        : { error: result.summary };
+    }
     const json = extractJson(result.summary);
     if (json === undefined) return { error: "the reply held no JSON plan" };
     try {

@@ -12,7 +12,10 @@ import type {
   OrchestrationState,
   Plan,
 } from "../../store/schema.ts";
-import { defaultConfig } from "../../store/schema.ts";
+import {
+  defaultConfig,
+  MAX_SAVE_INTERVAL_SECONDS,
+} from "../../store/schema.ts";
 import { readTaskOutputTail, resumeNoteFrom } from "./agent_output.ts";
 import { createDriverFactory } from "./driver_factory.ts";
 import {
@@ -31,7 +34,7 @@ import type {
   RunReporter,
 } from "./run_options.ts";
 import { foldEvent } from "./state_fold.ts";
-import { mostRecentResumable, resolveOrchestrationId } from "./queries.ts";
+import { chooseResumable } from "./queries.ts";
 
 /** Plan and run an orchestration in the foreground until it ends or is paused. */
 export async function orchestrate(
@@ -54,10 +57,11 @@ export async function orchestrate(
   }
   if (
     options.saveIntervalSeconds !== undefined &&
-    !(options.saveIntervalSeconds > 0)
+    !(options.saveIntervalSeconds > 0 &&
+      options.saveIntervalSeconds <= MAX_SAVE_INTERVAL_SECONDS)
   ) {
     throw usageError(
-      `--save-interval must be a number of seconds > 0, got ${options.saveIntervalSeconds}`,
+      `--save-interval must be between 1 and ${MAX_SAVE_INTERVAL_SECONDS} seconds, got ${options.saveIntervalSeconds}`,
     );
   }
   const filePlan = options.planFile
@@ -117,9 +121,9 @@ export async function orchestrate(
       drivers.get(a.driver!).simulated
     );
     reporter.line(
-      `🚀 Orchestration ${
-        id.slice(0, 8)
-      }: ${resolvedPlan.agents.length} agents, ${resolvedPlan.tasks.length} tasks ` +
+      `🚀 Orchestration ${id.slice(0, 8)}: ${
+        count(resolvedPlan.agents.length, "agent")
+      }, ${count(resolvedPlan.tasks.length, "task")} ` +
         `(driver: ${driver}${simulated ? ", simulated agents" : ""})`,
     );
     return await runToEnd(journal, config, reporter, drivers, root);
@@ -133,16 +137,7 @@ export async function resume(options: ResumeOptions): Promise<RunOutcome> {
   const root = requireMaosDir(options);
   const paths = new MaosPaths(root);
   const config = await loadConfig(paths);
-  const id = options.id
-    ? resolveOrchestrationId(paths, options.id)
-    : mostRecentResumable(paths);
-  if (!id) {
-    throw new MaosError(
-      "no paused or interrupted orchestration to resume",
-      ExitCode.usage,
-      "see them all with: maos orchestration list",
-    );
-  }
+  const id = chooseResumable(paths, options.id);
   const journal = Journal.open(
     paths,
     id,
@@ -163,7 +158,7 @@ export async function resume(options: ResumeOptions): Promise<RunOutcome> {
         "state.json's logOffset did not match events.jsonl (rewritten?): scanned the whole log",
       );
     }
-    if (before.status === "completed") {
+    if (before.status === "completed" && !options.task) {
       reporter.line(
         `✅ Orchestration ${
           id.slice(0, 8)
@@ -343,6 +338,10 @@ async function planFor(
     { MAOS_DIR: root },
   );
   if ("plan" in planned) return planned.plan;
+  if (planned.fatal) {
+    // Every agent would fail the same way (not logged in): say it once, now.
+    throw new MaosError(planned.error, ExitCode.failed, planned.fatal);
+  }
   options.reporter.warn(
     `the planner gave no usable plan (${planned.error}); using the default team`,
   );
@@ -351,4 +350,9 @@ async function planFor(
 
 function defaultDriverFor(plan: Plan): string {
   return plan.tasks.every((t) => t.run) ? "shell" : "claude";
+}
+
+/** `1 agent`, `3 agents`. */
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }

@@ -7,15 +7,20 @@
  */
 
 import * as fs from "node:fs";
-import { usageError } from "../../store/errors.ts";
+import { ExitCode, MaosError, usageError } from "../../store/errors.ts";
 import { LOG_START, readRecentEvents, scanLog } from "../../store/event_log.ts";
 import { resolveIdPrefix } from "../../store/ids.ts";
-import { loadOrchestration, readSnapshot } from "../../store/journal.ts";
-import { inspectLock, type LockView } from "../../store/lock.ts";
+import {
+  type LoadedOrchestration,
+  loadOrchestration,
+  readSnapshot,
+} from "../../store/journal.ts";
+import { busyError, inspectLock, type LockView } from "../../store/lock.ts";
 import type { MaosPaths } from "../../store/paths.ts";
 import type {
   MaosEvent,
   OrchestrationState,
+  SnapshotFile,
   WorkStatus,
 } from "../../store/schema.ts";
 import { foldEvent } from "./state_fold.ts";
@@ -117,11 +122,15 @@ export function derivedStatus(
  */
 export function listOrchestrations(
   paths: MaosPaths,
-  options: { status?: DerivedStatus; limit?: number } = {},
+  options: {
+    status?: DerivedStatus;
+    limit?: number;
+    onWarning?: (text: string) => void;
+  } = {},
 ): OrchestrationSummary[] {
   const rows: OrchestrationSummary[] = [];
   for (const id of paths.listOrchestrationIds()) {
-    const state = readSnapshot(paths, id)?.state ?? replayIfLogged(paths, id);
+    const state = currentState(paths, id, options.onWarning);
     if (!state) continue;
     // Only a `running` state needs the lock to tell running from interrupted.
     const status = state.status === "running"
@@ -145,16 +154,52 @@ export function listOrchestrations(
   return options.limit === undefined ? rows : rows.slice(0, options.limit);
 }
 
-function replayIfLogged(
+/**
+ * The state as of the end of the log, cheaply: state.json alone when the log
+ * has not grown past its logOffset (the common case), else state.json plus the
+ * log's tail. state.json is only a cache: a damaged one is rebuilt from the
+ * log (with a warning) instead of hiding the orchestration.
+ */
+function currentState(
   paths: MaosPaths,
   id: string,
+  onWarning?: (text: string) => void,
 ): OrchestrationState | undefined {
+  return loadCurrent(paths, id, onWarning)?.state;
+}
+
+function loadCurrent(
+  paths: MaosPaths,
+  id: string,
+  onWarning?: (text: string) => void,
+): LoadedOrchestration | undefined {
   let size = 0;
   try {
     size = fs.statSync(paths.events(id)).size;
-  } catch { /* no log either */ }
-  if (size === 0) return undefined;
-  return loadOrchestration(paths, id, foldEvent).state;
+  } catch { /* no log (yet) */ }
+  let snapshot: SnapshotFile | null;
+  try {
+    snapshot = readSnapshot(paths, id);
+  } catch (err) {
+    if (
+      !(err instanceof MaosError) || err.code !== ExitCode.corrupt || size === 0
+    ) throw err;
+    onWarning?.(
+      `${err.message}; rebuilt from events.jsonl (repair with: maos doctor --repair)`,
+    );
+    snapshot = null;
+  }
+  if (!snapshot && size === 0) return undefined; // being created
+  if (snapshot && snapshot.logOffset === size) {
+    return {
+      state: snapshot.state,
+      end: { seq: snapshot.state.lastSeq, offset: size },
+      tornBytes: 0,
+      hintMatched: true,
+      replayed: 0,
+    };
+  }
+  return loadOrchestration(paths, id, foldEvent, snapshot);
 }
 
 /** The full id for a unique prefix of 4+ hex characters (exit 2 otherwise). */
@@ -179,7 +224,8 @@ export function orchestrationStatus(
     onWarning?: (text: string) => void;
   } = {},
 ): OrchestrationStatus {
-  const loaded = loadOrchestration(paths, id, foldEvent);
+  const loaded = loadCurrent(paths, id, options.onWarning);
+  if (!loaded) throw usageError(`orchestration ${id} has no events yet`);
   if (!loaded.hintMatched) {
     options.onWarning?.(
       `${
@@ -281,6 +327,32 @@ export function mostRecentResumable(paths: MaosPaths): string | undefined {
   return listOrchestrations(paths).find((o) =>
     o.status === "paused" || o.status === "interrupted"
   )?.id;
+}
+
+/**
+ * What `resume` works on: the id given, else the newest paused or
+ * interrupted orchestration. When there is none but one is running, that is
+ * said (exit 3): a second `resume` lost the race to the first.
+ */
+export function chooseResumable(paths: MaosPaths, idArg?: string): string {
+  if (idArg) return resolveOrchestrationId(paths, idArg);
+  const all = listOrchestrations(paths);
+  const found = all.find((o) =>
+    o.status === "paused" || o.status === "interrupted"
+  );
+  if (found) return found.id;
+  const running = all.find((o) => o.status === "running");
+  if (running) {
+    const view = inspectLock(paths.lock(running.id));
+    if (view.state === "live") {
+      throw busyError(view.lock, `orchestration ${running.id.slice(0, 8)}`);
+    }
+  }
+  throw new MaosError(
+    "no paused or interrupted orchestration to resume",
+    ExitCode.usage,
+    "see them all with: maos orchestration list",
+  );
 }
 
 /** The newest orchestration of all, for commands whose id is optional. */

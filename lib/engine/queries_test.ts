@@ -104,7 +104,7 @@ Deno.test("listOrchestrations: newest first, filtered by derived status, limited
   }
 });
 
-Deno.test("listOrchestrations: a missing state.json is rebuilt from the log, a corrupt one is exit 4", async () => {
+Deno.test("listOrchestrations: a missing or corrupt state.json is rebuilt from the log; a corrupt log is exit 4", async () => {
   const { paths, cleanup } = await tempProject();
   try {
     const id = await addOrchestration(paths, { end: "paused" });
@@ -115,10 +115,20 @@ Deno.test("listOrchestrations: a missing state.json is rebuilt from the log, a c
       "paused",
     ]]);
     fs.writeFileSync(paths.state(id), "{");
+    const warnings: string[] = [];
+    assert.deepEqual(
+      listOrchestrations(paths, { onWarning: (w) => warnings.push(w) }).map((
+        o,
+      ) => [o.id, o.status]),
+      [[id, "paused"]],
+    );
+    assert.match(warnings.join("\n"), /state\.json is not valid JSON/);
+    // A corrupt log is not a cache: that stays exit 4.
+    fs.appendFileSync(paths.events(id), "garbage\n{}\n");
     assertMaosError(
       () => listOrchestrations(paths),
       4,
-      /state\.json is not valid JSON/,
+      /events\.jsonl line \d+ is corrupt/,
     );
   } finally {
     await cleanup();
@@ -274,6 +284,34 @@ Deno.test("resolveOrchestrationId: unique prefix, not found, ambiguous, invalid"
       2,
       /invalid/,
     );
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("listOrchestrations sees events past state.json (a crash before the next save), as status does", async () => {
+  const { paths, cleanup } = await tempProject();
+  try {
+    const id = await addOrchestration(paths, { end: "paused" });
+    const before = listOrchestrations(paths)[0];
+    const lastSeq =
+      JSON.parse(fs.readFileSync(paths.state(id), "utf8")).state.lastSeq;
+    // What a run appends and then loses its process before saving state.json.
+    fs.appendFileSync(
+      paths.events(id),
+      JSON.stringify({
+        seq: lastSeq + 1,
+        at: new Date().toISOString(),
+        type: "message",
+        from: "analyst-001",
+        to: null,
+        kind: "info",
+        content: "after the last save",
+      }) + "\n",
+    );
+    const after = listOrchestrations(paths)[0];
+    assert.equal(after.messages, before.messages + 1);
+    assert.equal(after.messages, orchestrationStatus(paths, id).messages);
   } finally {
     await cleanup();
   }

@@ -53,7 +53,7 @@ const INBOX_POLL_MS = 250;
 /**
  * One foreground run of an orchestration: schedules tasks onto drivers,
  * persists everything they report the moment it arrives, saves
- * progressively, and pauses cleanly on the first SIGINT/SIGTERM.
+ * progressively, and pauses cleanly on the first SIGINT/SIGTERM/SIGHUP.
  */
 export class OrchestrationRun {
   private readonly active = new Map<string, ActiveTask>();
@@ -99,6 +99,8 @@ export class OrchestrationRun {
     const onSignal = () => this.requestPause();
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
+    // A closed terminal or a dropped ssh session pauses too.
+    process.on("SIGHUP", onSignal);
     this.watchdog = startWatchdog();
     this.saver.start();
     const inboxTimer = setInterval(() => this.ingestInbox(), INBOX_POLL_MS);
@@ -118,6 +120,7 @@ export class OrchestrationRun {
       this.saver.stop();
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
+      process.off("SIGHUP", onSignal);
       this.outputs.closeAll();
       this.watchdog.close();
     }

@@ -264,14 +264,28 @@ Deno.test("doctor on a clean store exits 0; --json gives the report", async () =
   }
 });
 
-Deno.test("a corrupt state.json makes list exit 4 naming the file", async () => {
+Deno.test("a corrupt state.json is only a cache: list rebuilds it from the log and says so", async () => {
   const { dir, paths, cleanup } = await tempProject();
   try {
     const id = await addOrchestration(paths);
     fs.writeFileSync(paths.state(id), "{ not json");
-    const run = await runMaosExpect(4, ["orchestration", "list"], { cwd: dir });
-    assert.match(run.stderr, /state\.json is not valid JSON/);
-    // Without a state.json, the list is built from the log.
+    const run = await runMaosExpect(0, ["--json", "orchestration", "list"], {
+      cwd: dir,
+    });
+    assert.match(
+      run.stderr,
+      /state\.json is not valid JSON.*rebuilt from events\.jsonl/,
+    );
+    assert.deepEqual(
+      run.json<{ id: string; status: string }[]>().map((r) => [r.id, r.status]),
+      [[id, "completed"]],
+    );
+    assert.equal(
+      fs.readFileSync(paths.state(id), "utf8"),
+      "{ not json",
+      "a reader changes nothing",
+    );
+    // Without a state.json, the list is built from the log too.
     fs.rmSync(paths.state(id));
     const rows = (await runMaosExpect(0, ["--json", "orchestration", "list"], {
       cwd: dir,
