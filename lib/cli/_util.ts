@@ -55,11 +55,6 @@ export function listArg(value: string): string[] {
   return items;
 }
 
-/** `1 message`, `3 messages`. */
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
 /** The 8-character form of an id that people read and type. */
 export function shortId(id: string): string {
   return id.slice(0, 8);

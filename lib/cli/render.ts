@@ -15,8 +15,11 @@ import type {
 import {
   colors,
   formatDuration,
+  graphemes,
   messageIcon,
   type MessageType,
+  plural,
+  printable,
   progressBar,
   relativeTime,
   renderTable,
@@ -25,7 +28,21 @@ import {
   statusLabel,
   truncate,
 } from "../ui/mod.ts";
-import { clockTime, formatCost, plural, shortId } from "./_util.ts";
+import { clockTime, formatCost, shortId } from "./_util.ts";
+
+/**
+ * How much of a message the console shows; the rest is named with a pointer
+ * to `--json`, which always has all of it.
+ */
+export const MESSAGE_PREVIEW_CHARS = 300;
+
+/**
+ * Text from a plan, an agent or a person, on one line and safe for a
+ * terminal: whitespace runs (line breaks too) become one space.
+ */
+export function oneLine(text: string): string {
+  return printable(text.replace(/\s+/g, " ").trim());
+}
 
 export function renderOrchestrationList(
   rows: OrchestrationSummary[],
@@ -36,7 +53,7 @@ export function renderOrchestrationList(
     ["ID", "Request", "Status", "Agents", "Messages", "Cost", "Created"],
     rows.map((o) => [
       shortId(o.id),
-      truncate(o.request.replace(/\s+/g, " "), 40),
+      truncate(oneLine(o.request), 40),
       statusLabel(o.status, c),
       String(o.agents),
       String(o.messages),
@@ -56,7 +73,7 @@ export function renderAgentTable(agents: AgentView[]): string {
       a.role,
       a.driver,
       statusLabel(a.status, c),
-      a.sessionId ? truncate(a.sessionId, 14) : c.dim("—"),
+      a.sessionId ? truncate(oneLine(a.sessionId), 14) : c.dim("—"),
       String(a.messages),
       formatCost(a.cost),
     ]),
@@ -64,20 +81,40 @@ export function renderAgentTable(agents: AgentView[]): string {
   );
 }
 
-/** `💡 [analyst-001 → all] content` */
-export function messageLine(message: MessageView): string {
+/**
+ * `💡 [analyst-001 → all] content`: the content made printable, its further
+ * lines indented, and cut after MESSAGE_PREVIEW_CHARS characters with a note
+ * on how to read the whole message (`orchestrationId` is for that note).
+ */
+export function messageLine(
+  message: MessageView,
+  orchestrationId: string,
+): string {
   const c = colors();
   const to = message.to ?? "all";
+  const chars = graphemes(printable(message.content, { newlines: true }));
+  let content = chars.slice(0, MESSAGE_PREVIEW_CHARS).join("").trimEnd();
+  if (chars.length > MESSAGE_PREVIEW_CHARS) {
+    const more = chars.length - MESSAGE_PREVIEW_CHARS;
+    content += c.dim(
+      `… (${plural(more, "more character")}; see: maos message list ${
+        shortId(orchestrationId)
+      } --json)`,
+    );
+  }
   return `${messageIcon(message.type as MessageType)} ${
-    c.bold(`[${message.from} → ${to}]`)
-  } ${message.content}`;
+    c.bold(`[${oneLine(message.from)} → ${oneLine(to)}]`)
+  } ${content.replace(/\n/g, "\n   ")}`;
 }
 
 /** A message with its seq and time, as `message list` prints it. */
-export function messageHistoryLine(message: MessageView): string {
+export function messageHistoryLine(
+  message: MessageView,
+  orchestrationId: string,
+): string {
   const c = colors();
   return `${c.dim(`#${message.seq} ${clockTime(message.at)}`)} ${
-    messageLine(message)
+    messageLine(message, orchestrationId)
   }`;
 }
 
@@ -97,7 +134,7 @@ export function renderStatus(
   const out: string[] = [];
   out.push(
     `${c.bold("Orchestration")} ${s.id}  ${statusLabel(s.status, c)}`,
-    `${c.dim("Request: ")} ${s.request}`,
+    `${c.dim("Request: ")} ${printable(s.request, { newlines: true })}`,
     `${c.dim("Created: ")} ${relativeTime(s.createdAt, now)} · ran ${
       formatDuration(s.durationMs)
     } · last activity ${relativeTime(s.updatedAt, now)}`,
@@ -123,14 +160,16 @@ export function renderStatus(
       out.push(
         `  ${statusIcon(t.status as Status)} ${t.id.padEnd(idWidth)}  ${
           c.dim(t.agent.padEnd(agentWidth))
-        }  ${t.title}${pct}${after}`,
+        }  ${oneLine(t.title)}${pct}${after}`,
       );
     }
   }
   if (sections.messages) {
     out.push("", c.bold("Recent messages"));
     if (s.recentMessages.length === 0) out.push(c.dim("  (none yet)"));
-    for (const m of s.recentMessages) out.push(`  ${messageHistoryLine(m)}`);
+    for (const m of s.recentMessages) {
+      out.push(`  ${messageHistoryLine(m, s.id)}`);
+    }
   }
   out.push(
     "",

@@ -12,3 +12,5 @@ export * from "./text_width.ts";
 export * from "./table.ts";
 export * from "./progress.ts";
 export * from "./spinner.ts";
+export * from "./sanitize.ts";
+export * from "./plural.ts";

@@ -25,6 +25,15 @@ export function sampleEvent(i: number): NewEvent {
   };
 }
 
+/**
+ * Events handed to the log, built before timing: making an event is the
+ * caller's work (an agent's output), not the store's.
+ */
+const EVENTS: NewEvent[] = Array.from(
+  { length: 1000 },
+  (_, i) => sampleEvent(i),
+);
+
 /** The bytes of one line as EventLog writes `sampleEvent` (for same-size loops). */
 export function sampleLine(): Uint8Array {
   const full = { seq: 500000, at: new Date().toISOString(), ...sampleEvent(1) };
@@ -32,8 +41,8 @@ export function sampleLine(): Uint8Array {
 }
 
 /**
- * Give the event loop a turn every `every` appends, as an orchestrator does
- * between agent outputs: timers (the batched policy's group commit) run there.
+ * Give the event loop a turn every `YIELD_EVERY` appends, as an orchestrator
+ * does between agent outputs: timers (the batched policy's group commit) run there.
  */
 export const YIELD_EVERY = 500;
 
@@ -42,52 +51,65 @@ function turn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Events/s of EventLog.append under `durability`, including the final sync. */
-export async function eventLogRate(
-  file: string,
-  durability: Durability,
-  count: number,
-): Promise<number> {
-  fs.rmSync(file, { force: true });
-  const log = EventLog.openForAppend(file, LOG_START, durability);
-  const start = performance.now();
-  for (let i = 0; i < count; i++) {
-    log.append(sampleEvent(i));
-    if (i % YIELD_EVERY === YIELD_EVERY - 1) await turn();
-  }
-  log.close(); // strict: nothing left; batched: the last group commit
-  return count / ((performance.now() - start) / 1000);
+/**
+ * Something that appends events: measured in blocks interleaved with its
+ * rivals, so a slow moment of a shared disk hits all of them alike.
+ */
+export interface Appender {
+  /** Append `count` events. */
+  block(count: number): Promise<void>;
+  /** Finish (a final sync where the policy has one); part of the timed work. */
+  close(): void;
 }
 
-/** Events/s of a bare loop: one write of a same-size line, then fdatasync (or not). */
-export async function bareAppendRate(
+/** EventLog.append under `durability`. */
+export function eventLogAppender(
+  file: string,
+  durability: Durability,
+): Appender {
+  fs.rmSync(file, { force: true });
+  const log = EventLog.openForAppend(file, LOG_START, durability);
+  let i = 0;
+  return {
+    async block(count) {
+      for (let n = 0; n < count; n++, i++) {
+        log.append(EVENTS[i % EVENTS.length]);
+        if (i % YIELD_EVERY === YIELD_EVERY - 1) await turn();
+      }
+    },
+    close: () => log.close(),
+  };
+}
+
+/** A bare loop: one write of a same-size line, then fdatasync (or not). */
+export function bareAppender(
   file: string,
   line: Uint8Array,
-  count: number,
   sync: boolean,
-): Promise<number> {
+): Appender {
   fs.rmSync(file, { force: true });
   const fd = fs.openSync(file, "a", 0o644);
-  const start = performance.now();
-  for (let i = 0; i < count; i++) {
-    fs.writeSync(fd, line);
-    if (sync) fs.fdatasyncSync(fd);
-    if (i % YIELD_EVERY === YIELD_EVERY - 1) await turn();
-  }
-  const seconds = (performance.now() - start) / 1000;
-  fs.closeSync(fd);
-  return count / seconds;
+  let i = 0;
+  return {
+    async block(count) {
+      for (let n = 0; n < count; n++, i++) {
+        fs.writeSync(fd, line);
+        if (sync) fs.fdatasyncSync(fd);
+        if (i % YIELD_EVERY === YIELD_EVERY - 1) await turn();
+      }
+    },
+    close: () => fs.closeSync(fd),
+  };
 }
 
 /**
- * Events/s of SQLite (node:sqlite) in WAL mode at `synchronous`, one insert
- * per transaction (autocommit), each event serialized as a store would.
+ * SQLite (node:sqlite) in WAL mode at `synchronous`, one insert per
+ * transaction (autocommit), each event serialized as a store would.
  */
-export async function sqliteRate(
+export function sqliteAppender(
   file: string,
   synchronous: "FULL" | "NORMAL",
-  count: number,
-): Promise<number> {
+): Appender {
   for (const suffix of ["", "-wal", "-shm"]) {
     fs.rmSync(file + suffix, { force: true });
   }
@@ -100,20 +122,53 @@ export async function sqliteRate(
   const insert = db.prepare(
     "INSERT INTO events (seq, at, type, body) VALUES (?, ?, ?, ?)",
   );
-  const start = performance.now();
-  for (let i = 0; i < count; i++) {
-    const event = sampleEvent(i);
-    insert.run(
-      i + 1,
-      new Date().toISOString(),
-      event.type,
-      JSON.stringify(event),
-    );
-    if (i % YIELD_EVERY === YIELD_EVERY - 1) await turn();
+  let i = 0;
+  return {
+    async block(count) {
+      for (let n = 0; n < count; n++, i++) {
+        const event = EVENTS[i % EVENTS.length];
+        insert.run(
+          i + 1,
+          new Date().toISOString(),
+          event.type,
+          JSON.stringify(event),
+        );
+        if (i % YIELD_EVERY === YIELD_EVERY - 1) await turn();
+      }
+    },
+    close: () => db.close(),
+  };
+}
+
+/**
+ * Events/s of each appender: `rounds` rounds, each appending one block per
+ * appender (in rotating order), then each is closed (timed as its own work).
+ */
+export async function appendRates<K extends string>(
+  appenders: Record<K, { make: () => Appender; block: number }>,
+  rounds: number,
+): Promise<Record<K, number>> {
+  const keys = Object.keys(appenders) as K[];
+  const made = {} as Record<K, Appender>;
+  const ms = {} as Record<K, number>;
+  for (const key of keys) {
+    made[key] = appenders[key].make();
+    ms[key] = 0;
   }
-  const seconds = (performance.now() - start) / 1000;
-  db.close();
-  return count / seconds;
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[(k + round) % keys.length];
+      const start = performance.now();
+      await made[key].block(appenders[key].block);
+      if (round === rounds - 1) made[key].close();
+      ms[key] += performance.now() - start;
+    }
+  }
+  const rates = {} as Record<K, number>;
+  for (const key of keys) {
+    rates[key] = (appenders[key].block * rounds) / (ms[key] / 1000);
+  }
+  return rates;
 }
 
 /** The bare durable replace: temp → write → fsync → close → rename → fsync dir. */

@@ -11,17 +11,18 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { readRecentEvents } from "../../store/event_log.ts";
-import { loadOrchestration, Journal } from "../../store/journal.ts";
+import { Journal, loadOrchestration } from "../../store/journal.ts";
 import type { MaosPaths } from "../../store/paths.ts";
 import { foldEvent } from "../../lib/engine/state_fold.ts";
 import { listOrchestrations } from "../../lib/engine/queries.ts";
 import {
-  bareAppendRate,
+  appendRates,
+  bareAppender,
   bareAtomicWrite,
   bareReadAndParse,
-  eventLogRate,
+  eventLogAppender,
   sampleLine,
-  sqliteRate,
+  sqliteAppender,
 } from "./_baselines.ts";
 import {
   createdEvent,
@@ -60,20 +61,23 @@ export interface Sizes {
   bigLog: number;
   smallLog: number;
   orchestrations: number;
-  strictEvents: number;
-  sqliteFullEvents: number;
-  batchedEvents: number;
-  sqliteNormalEvents: number;
+  /** Rounds of interleaved append blocks, and the block sizes. */
+  appendRounds: number;
+  strictBlock: number;
+  sqliteFullBlock: number;
+  batchedBlock: number;
+  sqliteNormalBlock: number;
 }
 
 export const FULL_SIZES: Sizes = {
   bigLog: 1_000_000,
   smallLog: 1_000,
   orchestrations: 10_000,
-  strictEvents: 1_000,
-  sqliteFullEvents: 500,
-  batchedEvents: 50_000,
-  sqliteNormalEvents: 10_000,
+  appendRounds: 10,
+  strictBlock: 100,
+  sqliteFullBlock: 50,
+  batchedBlock: 5_000,
+  sqliteNormalBlock: 1_000,
 };
 
 /** Fixtures built once per report (in one temp dir) and shared by the groups. */
@@ -168,16 +172,24 @@ const appendStrict: Group = {
     },
   ],
   async run(ctx, index) {
-    const n = ctx.sizes.strictEvents;
+    const { sizes } = ctx;
     const line = sampleLine();
-    const file = (name: string) => path.join(ctx.dir, `append-${name}`);
-    const measures = {
-      strict: () => eventLogRate(file("strict"), "strict", n),
-      fdatasync: () => bareAppendRate(file("bare-sync"), line, n, true),
-      sqliteFull: () =>
-        sqliteRate(file("full.db"), "FULL", ctx.sizes.sqliteFullEvents),
-    };
-    const r = await interleaved(measures, index);
+    const file = (name: string) =>
+      path.join(ctx.dir, `append-${index}-${name}`);
+    const r = await appendRates({
+      strict: {
+        make: () => eventLogAppender(file("strict"), "strict"),
+        block: sizes.strictBlock,
+      },
+      fdatasync: {
+        make: () => bareAppender(file("bare-sync"), line, true),
+        block: sizes.strictBlock,
+      },
+      sqliteFull: {
+        make: () => sqliteAppender(file("full.db"), "FULL"),
+        block: sizes.sqliteFullBlock,
+      },
+    }, sizes.appendRounds);
     return {
       append_strict_vs_fdatasync: {
         value: r.strict / r.fdatasync,
@@ -210,16 +222,24 @@ const appendBatched: Group = {
     },
   ],
   async run(ctx, index) {
-    const n = ctx.sizes.batchedEvents;
+    const { sizes } = ctx;
     const line = sampleLine();
-    const file = (name: string) => path.join(ctx.dir, `append-${name}`);
-    const measures = {
-      batched: () => eventLogRate(file("batched"), "batched", n),
-      write: () => bareAppendRate(file("bare"), line, n, false),
-      sqliteNormal: () =>
-        sqliteRate(file("normal.db"), "NORMAL", ctx.sizes.sqliteNormalEvents),
-    };
-    const r = await interleaved(measures, index);
+    const file = (name: string) =>
+      path.join(ctx.dir, `append-${index}-${name}`);
+    const r = await appendRates({
+      batched: {
+        make: () => eventLogAppender(file("batched"), "batched"),
+        block: sizes.batchedBlock,
+      },
+      write: {
+        make: () => bareAppender(file("bare"), line, false),
+        block: sizes.batchedBlock,
+      },
+      sqliteNormal: {
+        make: () => sqliteAppender(file("normal.db"), "NORMAL"),
+        block: sizes.sqliteNormalBlock,
+      },
+    }, sizes.appendRounds);
     return {
       append_batched_vs_write: {
         value: r.batched / r.write,
@@ -257,6 +277,9 @@ const openAndRecent: Group = {
     const recent = (id: string) => () =>
       readRecentEvents(paths.events(id), 20, (e) => e.type === "message");
     const reps = 60;
+    for (const warm of [open(small), open(big), recent(small), recent(big)]) {
+      for (let i = 0; i < 10; i++) warm();
+    }
     const openSmall = medianTime(open(small), reps, open(big));
     const openBig = medianTime(open(big), reps, open(small));
     const recentSmall = medianTime(recent(small), reps, recent(big));
@@ -466,9 +489,7 @@ async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2
-    ? sorted[mid]
-    : (sorted[mid - 1] + sorted[mid]) / 2;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function wallMs(argv: string[]): number {
