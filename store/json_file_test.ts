@@ -14,6 +14,7 @@ import {
   assertRejectsMaos,
   withTempDir,
 } from "./_test_util.ts";
+import { ConfigSchema } from "./schema.ts";
 
 const Schema = z.object({ formatVersion: z.literal(1), count: z.number() });
 type Data = z.infer<typeof Schema>;
@@ -51,7 +52,7 @@ Deno.test("parseJsonFile turns a schema mismatch into corruption naming the path
     () =>
       parseJsonFile("/x/maos.json", '{"formatVersion": 2, "count": 1}', Schema),
     4,
-    "formatVersion",
+    "newer maos (format 2",
   );
   assertEquals(
     parseJsonFile("/x/maos.json", '{"formatVersion":1,"count":3}', Schema),
@@ -100,4 +101,23 @@ Deno.test("a lowdb database on the durable adapter persists, and a corrupt file 
     );
     assertEquals(fs.readFileSync(file), before);
   });
+});
+
+Deno.test("a JSON syntax error is one line that does not quote the file; a newer format says so", () => {
+  assertMaosError(
+    () => parseJsonFile("/x/maos.json", "junk{\n  more\n", ConfigSchema),
+    4,
+    "/x/maos.json is not valid JSON",
+  );
+  try {
+    parseJsonFile("/x/maos.json", "junk{\n  more\n", ConfigSchema);
+  } catch (err) {
+    assertEquals((err as Error).message.includes("\n"), false);
+    assertEquals((err as Error).message.includes("junk"), false);
+  }
+  assertMaosError(
+    () => parseJsonFile("/x/maos.json", '{"formatVersion": 99}', ConfigSchema),
+    4,
+    "written by a newer maos (format 99",
+  );
 });

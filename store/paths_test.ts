@@ -1,7 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { findOrCreateMaosDir, initMaosDir } from "./config.ts";
 import { findMaosDir, MaosPaths, requireMaosDir } from "./paths.ts";
-import { assertEquals, assertMaosError, withTempDir } from "./_test_util.ts";
+import {
+  assertEquals,
+  assertMaosError,
+  assertRejectsMaos,
+  withTempDir,
+} from "./_test_util.ts";
 
 Deno.test("findMaosDir finds .maos in the directory itself or the nearest ancestor", async () => {
   await withTempDir((dir) => {
@@ -37,6 +43,7 @@ Deno.test("--dir and MAOS_DIR override the search, --dir first, relative to cwd"
     fs.mkdirSync(path.join(dir, ".maos"));
     const other = path.join(dir, "elsewhere");
     fs.mkdirSync(other);
+    fs.writeFileSync(path.join(other, "maos.json"), '{"formatVersion": 1}\n');
     assertEquals(findMaosDir({ cwd: dir, env: { MAOS_DIR: other } }), other);
     assertEquals(
       findMaosDir({ cwd: dir, env: { MAOS_DIR: "elsewhere" } }),
@@ -86,5 +93,28 @@ Deno.test("listing ids ignores names that are not ids", async () => {
     fs.writeFileSync(path.join(p.checkpoints, "README"), "");
     assertEquals(p.listOrchestrationIds(), ["0123456789ab"]);
     assertEquals(p.listCheckpointIds(), ["aaaaaaaaaaaa"]);
+  });
+});
+
+Deno.test("--dir may name the project folder that holds .maos; a folder that is no store is refused", async () => {
+  await withTempDir(async (dir) => {
+    const store = path.join(dir, ".maos");
+    await initMaosDir(store);
+    assertEquals(findMaosDir({ cwd: "/", dir, env: {} }), store);
+    assertEquals(requireMaosDir({ cwd: "/", dir: store, env: {} }), store);
+    const plans = path.join(dir, "plans");
+    fs.mkdirSync(plans);
+    fs.writeFileSync(path.join(plans, "audit.yaml"), "agents: []\n");
+    assertMaosError(
+      () => requireMaosDir({ cwd: "/", dir: plans, env: {} }),
+      2,
+      "is not a maos directory",
+    );
+    await assertRejectsMaos(
+      () => findOrCreateMaosDir({ cwd: "/", dir: plans, env: {} }),
+      2,
+      "is not empty",
+    );
+    assertEquals(fs.readdirSync(plans), ["audit.yaml"], "nothing written");
   });
 });

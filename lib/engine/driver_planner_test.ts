@@ -85,3 +85,22 @@ Deno.test("a planner reply without a valid plan falls back to the default team a
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("not logged in to Claude: orchestrate stops at planning with one clear error and starts nothing", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "maos-planner-" });
+  try {
+    const run = await runMaos(["orchestrate", "Add auth"], {
+      cwd: dir,
+      env: { MAOS_CLAUDE_BIN: FAKE_CLAUDE, FAKE_CLAUDE_MODE: "not_logged_in" },
+    });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /^maos: Claude Code is not logged in/m);
+    assert.match(run.stderr, /^hint: log in with `claude`/m);
+    const list = await runMaos(["orchestration", "list", "--json"], {
+      cwd: dir,
+    });
+    assert.deepEqual(list.json(), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
