@@ -3,7 +3,7 @@ import { chooseOrchestration, orchestrationStatus } from "../engine/queries.ts";
 import { colors, statusLabel } from "../ui/mod.ts";
 import { examples, shortId } from "./_util.ts";
 import { contextOf, printJson, storePaths } from "./context.ts";
-import { renderAgentTable } from "./render.ts";
+import { oneLine, renderAgentTable } from "./render.ts";
 
 /** `maos agent list [ID]`. */
 export function agentCommand() {
@@ -29,7 +29,7 @@ export function agentCommand() {
       ctx.note(
         `${c.bold(`Orchestration ${shortId(id)}`)} ${
           statusLabel(status.status, c)
-        }: ${status.request}`,
+        }: ${oneLine(status.request)}`,
       );
       ctx.out(
         status.agents.length

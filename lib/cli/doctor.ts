@@ -2,7 +2,7 @@ import { Command } from "@commander-js/extra-typings";
 import { runDoctor } from "../../store/doctor.ts";
 import { corruptError } from "../../store/errors.ts";
 import { foldEvent } from "../engine/state_fold.ts";
-import { colors } from "../ui/mod.ts";
+import { colors, plural, printable } from "../ui/mod.ts";
 import { examples } from "./_util.ts";
 import { contextOf, printJson, storePaths } from "./context.ts";
 
@@ -32,7 +32,9 @@ export function doctorCommand() {
           error: c.red("✗"),
         };
         for (const f of report.findings) {
-          const line = `${mark[f.level]} ${f.file}: ${f.message}`;
+          const line = `${mark[f.level]} ${f.file}: ${
+            findingMessage(f.file, f.message, paths.root)
+          }`;
           ctx.out(f.repaired ? `${line} ${c.green("(repaired)")}` : line);
         }
         const warnings = report.findings.filter((f) =>
@@ -41,18 +43,14 @@ export function doctorCommand() {
         if (report.unresolved === 0) {
           ctx.out(
             `${c.green("✓")} No problems${
-              warnings
-                ? ` (${warnings} warning${warnings === 1 ? "" : "s"})`
-                : ""
+              warnings ? ` (${plural(warnings, "warning")})` : ""
             }.`,
           );
         }
       }
       if (report.unresolved > 0) {
         throw corruptError(
-          `${report.unresolved} problem${
-            report.unresolved === 1 ? "" : "s"
-          } found in ${paths.root}`,
+          `${plural(report.unresolved, "problem")} found in ${paths.root}`,
           flags.repair
             ? "the rest needs a person: restore the named files from git or a backup"
             : "fix what is safe with: maos doctor --repair",
@@ -64,4 +62,34 @@ export function doctorCommand() {
     "maos doctor --repair",
     "maos doctor --json | jq '.findings[] | select(.level != \"ok\")'",
   ]);
+}
+
+/**
+ * A finding's message as the doctor line shows it, after the file's name:
+ * printable, and without the file's absolute path in front (errors from the
+ * store name the file they are about; the line already does).
+ *
+ * @example
+ * ```ts
+ * findingMessage(".maos/o/1/events.jsonl", "/p/.maos/o/1/events.jsonl line 5 is corrupt", "/p/.maos");
+ * // "line 5 is corrupt"
+ * ```
+ */
+export function findingMessage(
+  file: string,
+  message: string,
+  root: string,
+): string {
+  const absolute = file === ".maos" || file.startsWith(".maos/")
+    ? root + file.slice(".maos".length)
+    : file;
+  for (const named of [absolute, file]) {
+    if (
+      message.startsWith(named) &&
+      /^(?:$|[\s:,])/.test(message.slice(named.length))
+    ) {
+      return printable(message.slice(named.length).replace(/^[\s:,]+/, ""));
+    }
+  }
+  return printable(message);
 }

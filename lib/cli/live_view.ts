@@ -12,6 +12,8 @@ import {
   type Colors,
   createColors,
   formatDuration,
+  plural,
+  printable,
   progressBar,
   relativeTime,
   type Status,
@@ -19,8 +21,8 @@ import {
   statusLabel,
   truncate,
 } from "../ui/mod.ts";
-import { formatCost, plural, shortId } from "./_util.ts";
-import { messageLine } from "./render.ts";
+import { formatCost, shortId } from "./_util.ts";
+import { messageLine, oneLine } from "./render.ts";
 
 /** Where the live view writes: process.stdout / process.stderr, or a test buffer. */
 export interface LiveSink {
@@ -51,6 +53,8 @@ export class LiveView implements RunReporter {
   private failReason: string | undefined;
   /** Seqs already shown: an event reported twice is printed once. */
   private readonly seen = new Set<number>();
+  /** This run has paused: the engine's lines now are the pause notice. */
+  private paused = false;
   private footerShown = false;
   private readonly c: Colors;
   private readonly tty: boolean;
@@ -61,17 +65,19 @@ export class LiveView implements RunReporter {
       !options.quiet;
   }
 
+  /** Engine lines; with --quiet only the pause notice (how to resume) is kept. */
   line(text: string): void {
-    if (!this.options.quiet) this.print(text);
+    if (!this.options.quiet || this.paused) {
+      this.print(printable(text, { newlines: true }));
+    }
   }
 
   /** The engine also uses this for pause notices, so no "warning:" label. */
   warn(text: string): void {
     this.clearFooter();
     const lead = /^\n*/.exec(text)?.[0] ?? "";
-    this.options.warnSink.write(
-      `${lead}${this.c.yellow(text.slice(lead.length))}\n`,
-    );
+    const rest = printable(text.slice(lead.length), { newlines: true });
+    this.options.warnSink.write(`${lead}${this.c.yellow(rest)}\n`);
     this.drawFooter();
   }
 
@@ -85,7 +91,7 @@ export class LiveView implements RunReporter {
     this.print(
       [
         `📋 ${c.bold(`Resuming orchestration ${shortId(state.id)}`)}`,
-        row("Request:", state.request),
+        row("Request:", oneLine(state.request)),
         row("Status:", statusLabel(shownStatus as Status, c)),
         row("Created:", relativeTime(state.createdAt, now)),
         row("Agents:", String(state.agents.length)),
@@ -97,7 +103,9 @@ export class LiveView implements RunReporter {
 
   output(agentId: string, line: string): void {
     if (!this.verbose) return;
-    this.print(this.c.dim(`[${agentId}] ${line}`));
+    // A CRLF line end is just an end; any other CR is shown, not obeyed.
+    const text = printable(line.replace(/\r$/, ""));
+    this.print(this.c.dim(`[${agentId}] ${text}`));
   }
 
   event(event: MaosEvent, state: OrchestrationState): void {
@@ -106,17 +114,18 @@ export class LiveView implements RunReporter {
     this.orchestrationId ??= state.id;
     this.lastState = state;
     if (event.type === "orchestration.failed") this.failReason = event.reason;
+    if (event.type === "orchestration.paused") this.paused = true;
     if (!this.verbose) return;
     const text = this.describe(event, state);
     if (text !== null) this.print(text);
     else this.drawFooter(true);
   }
 
-  /** Clear the progress line and print how the run ended. */
+  /** Clear the progress line and print how the run ended (--quiet too: it is the result). */
   finish(outcome: RunOutcome): void {
     this.clearFooter();
     const s = this.lastState;
-    if (this.options.quiet || !s || outcome === "paused") return;
+    if (!s || outcome === "paused") return;
     const done = s.tasks.filter((t) => t.status === "completed").length;
     const took = formatDuration(
       Date.parse(s.updatedAt) - Date.parse(s.createdAt),
@@ -131,17 +140,19 @@ export class LiveView implements RunReporter {
         } (${facts})`,
       );
     } else {
-      const reason = this.failReason ? `: ${this.failReason}` : "";
+      const reason = this.failReason ? `: ${oneLine(this.failReason)}` : "";
       this.print(
         `${statusIcon("failed")} ${
           this.c.red(`Orchestration failed${reason}`)
         } (${facts})`,
       );
-      this.print(
-        this.c.dim(
-          `See: maos orchestration status ${shortId(s.id)} --messages`,
-        ),
-      );
+      if (!this.options.quiet) {
+        this.print(
+          this.c.dim(
+            `See: maos orchestration status ${shortId(s.id)} --messages`,
+          ),
+        );
+      }
     }
   }
 
@@ -155,14 +166,20 @@ export class LiveView implements RunReporter {
     switch (event.type) {
       case "orchestration.created":
         return `🚀 ${c.bold(`Orchestration ${shortId(event.id)}`)}: ${
-          truncate(event.request, 70)
-        }\n   ${event.plan.agents.length} agents, ${event.plan.tasks.length} tasks, driver ${event.driver}`;
+          truncate(oneLine(event.request), 70)
+        }\n   ${plural(event.plan.agents.length, "agent")}, ${
+          plural(event.plan.tasks.length, "task")
+        }, driver ${event.driver}`;
       case "orchestration.resumed":
-        return event.task ? `➕ New task for the team: ${event.task}` : null;
+        return event.task
+          ? `➕ New task for the team: ${oneLine(event.task)}`
+          : null;
       case "task.status":
         return this.describeTask(event, state);
       case "task.added":
-        return `➕ New task for ${event.task.agent}: ${event.task.title}`;
+        return `➕ New task for ${event.task.agent}: ${
+          oneLine(event.task.title)
+        }`;
       case "message":
         return messageLine({
           seq: event.seq,
@@ -171,10 +188,12 @@ export class LiveView implements RunReporter {
           to: event.to,
           type: event.kind,
           content: event.content,
-        });
+        }, state.id);
       case "checkpoint.created":
         // One auto-checkpoint per finished task would be noise; manual ones are news.
-        return event.auto ? null : c.dim(`💾 Checkpoint ${event.name}`);
+        return event.auto
+          ? null
+          : c.dim(`💾 Checkpoint ${oneLine(event.name)}`);
       case "checkpoint.restored":
         return `⏪ Restored checkpoint ${shortId(event.checkpoint)}`;
       default:
@@ -189,7 +208,7 @@ export class LiveView implements RunReporter {
     const c = this.c;
     const task = state.tasks.find((t) => t.id === event.task);
     const who = c.bold(`[${task?.agent ?? "?"}]`);
-    const title = task?.title ?? event.task;
+    const title = oneLine(task?.title ?? event.task);
     const count = this.tty ? "" : c.dim(` (${this.progressText(state)})`);
     switch (event.status) {
       case "running":
@@ -254,8 +273,4 @@ export class LiveView implements RunReporter {
     );
     this.footerShown = true;
   }
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
 }

@@ -112,7 +112,7 @@ Deno.test("the live view prints tasks, messages and agent output as readable lin
   assert.equal(live.orchestrationId, "a1b2c3d4e5f6");
 });
 
-Deno.test("the live view: --no-progress keeps only lines, --quiet keeps only warnings", () => {
+Deno.test("the live view: --no-progress keeps only lines, --quiet keeps warnings and the result", () => {
   const noProgress = view({ progress: false });
   noProgress.live.line("✓ Message bus restored");
   noProgress.live.output("developer-001", "compiling");
@@ -133,8 +133,128 @@ Deno.test("the live view: --no-progress keeps only lines, --quiet keeps only war
   );
   quiet.live.finish("failed");
   quiet.live.warn("\nPausing…");
-  assert.equal(quiet.out(), "");
+  assert.equal(
+    quiet.out(),
+    "❌ Orchestration failed: x (0/1 tasks · 1 message · $0.50 · 1m 05s)\n",
+  );
   assert.equal(quiet.err(), "\nPausing…\n");
+});
+
+Deno.test("with --quiet a run that completes still prints its result line", () => {
+  const quiet = view({ quiet: true });
+  quiet.live.line("🚀 Orchestration a1b2c3d4: 1 agent, 1 task");
+  quiet.live.output("developer-001", "compiling");
+  quiet.live.event(
+    { seq: 4, at, type: "task.status", task: "build", status: "completed" },
+    state({
+      tasks: [{ ...state().tasks[0], status: "completed", progress: 100 }],
+    }),
+  );
+  quiet.live.finish("completed");
+  assert.equal(
+    quiet.out(),
+    "✅ Orchestration completed (1/1 tasks · 1 message · $0.50 · 1m 05s)\n",
+  );
+});
+
+Deno.test("with --quiet a paused run still says how to resume", () => {
+  const quiet = view({ quiet: true });
+  quiet.live.line("✓ Message bus restored");
+  quiet.live.event(
+    { seq: 6, at, type: "orchestration.paused", reason: "signal" },
+    state({ status: "paused" }),
+  );
+  quiet.live.line(
+    "⏸️ Orchestration paused. Resume with: maos orchestration resume a1b2c3d4",
+  );
+  quiet.live.line("💾 State saved. 1 agent paused, 1 message preserved.");
+  quiet.live.finish("paused");
+  assert.equal(
+    quiet.out(),
+    "⏸️ Orchestration paused. Resume with: maos orchestration resume a1b2c3d4\n" +
+      "💾 State saved. 1 agent paused, 1 message preserved.\n",
+  );
+});
+
+Deno.test("escape codes and control characters from agents never reach the terminal", () => {
+  const { live, out, err } = view();
+  const evil = "\x1b]0;pwned\x07 \x1b[31mred\x1b[0m\x07";
+  const s = state({
+    request: `req ${evil}`,
+    tasks: [{ ...state().tasks[0], title: `title ${evil}` }],
+  });
+  live.event({
+    seq: 1,
+    at,
+    type: "orchestration.created",
+    id: s.id,
+    request: `req ${evil}`,
+    driver: "shell",
+    maxParallel: 2,
+    plan: {
+      agents: [{ id: "developer-001", role: "developer" }],
+      tasks: [{ id: "build", agent: "developer-001", title: "t" }],
+    },
+  } as MaosEvent, s);
+  live.event(
+    { seq: 2, at, type: "task.status", task: "build", status: "running" },
+    s,
+  );
+  live.output("developer-001", `out ${evil}\r`);
+  live.event({
+    seq: 3,
+    at,
+    type: "message",
+    from: "developer-001",
+    to: null,
+    kind: "info",
+    content: `msg ${evil}`,
+  }, s);
+  live.event({
+    seq: 4,
+    at,
+    type: "task.status",
+    task: "build",
+    status: "failed",
+    summary: `summary ${evil}`,
+  }, s);
+  live.line(`[developer-001]: Continuing title ${evil}`);
+  live.warn(`warned ${evil}`);
+  live.event(
+    { seq: 5, at, type: "orchestration.failed", reason: `reason ${evil}` },
+    state({ status: "failed" }),
+  );
+  live.finish("failed");
+  // deno-lint-ignore no-control-regex
+  const control = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
+  assert.ok(!control.test(out()), JSON.stringify(out()));
+  assert.ok(!control.test(err()), JSON.stringify(err()));
+  assert.match(out(), /\[developer-001\] out {2}red\\x07$/m);
+  assert.match(out(), /Continuing title {2}red\\x07$/m);
+  assert.match(out(), /started: title {2}red\\x07$/m);
+  assert.match(out(), /\[developer-001 → all\] msg {2}red\\x07$/m);
+  assert.match(out(), /failed: title {2}red\\x07 — summary {2}red\\x07$/m);
+  assert.match(out(), /Orchestration failed: reason {2}red\\x07/);
+  assert.match(out(), /req {2}red\\x07\n {3}1 agent, 1 task, driver shell$/m);
+});
+
+Deno.test("a very long message is cut on the console, with how to read all of it", () => {
+  const { live, out } = view();
+  live.event({
+    seq: 3,
+    at,
+    type: "message",
+    from: "developer-001",
+    to: null,
+    kind: "info",
+    content: "x".repeat(6000),
+  }, state());
+  const text = out();
+  assert.ok(text.length < 500, `printed ${text.length} characters`);
+  assert.match(
+    text,
+    /^ℹ️ \[developer-001 → all\] x{300}… \(5700 more characters; see: maos message list a1b2c3d4 --json\)\n$/,
+  );
 });
 
 Deno.test("the live view on a terminal keeps a progress line at the bottom and clears it at the end", () => {

@@ -19,7 +19,7 @@ import {
   printJson,
   storePaths,
 } from "./context.ts";
-import { messageHistoryLine } from "./render.ts";
+import { messageHistoryLine, oneLine } from "./render.ts";
 
 const KINDS = MessageKindSchema.options;
 /** How often `--follow` looks for new lines. */
@@ -85,7 +85,7 @@ function sendCommand() {
         return;
       }
       ctx.note(
-        `${colors().green("✓")} Message sent to ${to ?? "all"} ` +
+        `${colors().green("✓")} Message sent to ${oneLine(to ?? "all")} ` +
           `(orchestration ${shortId(id)})`,
       );
       if (inspectLock(paths.lock(id)).state !== "live") {
@@ -136,7 +136,11 @@ function listCommand() {
       "the communication history, read from the log itself (default: the newest orchestration)",
     )
     .argument("[id]", "orchestration id or unique prefix (4+ characters)")
-    .option("--follow", "keep printing new messages until it ends (or Ctrl-C)")
+    .option(
+      "--follow",
+      "keep printing new messages until it ends (or Ctrl-C); with --json, " +
+        "one JSON object per line",
+    )
     .option("--limit <n>", "the last N messages", intArg(1), 100)
     .action(async (idArg, flags, command) => {
       const ctx = contextOf(command);
@@ -146,7 +150,7 @@ function listCommand() {
       if (!flags.follow) {
         if (ctx.json) return printJson(ctx, first.messages);
         if (first.messages.length === 0) ctx.out("No messages yet.");
-        for (const m of first.messages) ctx.out(messageHistoryLine(m));
+        for (const m of first.messages) ctx.out(messageHistoryLine(m, id));
         return;
       }
       await follow(ctx, paths, id, first);
@@ -156,6 +160,7 @@ function listCommand() {
     "maos message list a1b2c3d4 --limit 20",
     "maos message list a1b2 --follow",
     "maos message list a1b2 --json | jq '.[] | select(.type == \"discovery\")'",
+    "maos --json message list a1b2 --follow | jq -r .content",
   ]);
 }
 
@@ -167,7 +172,7 @@ async function follow(
 ): Promise<void> {
   // With --json, one compact object per line, so a consumer can read it live.
   const print = (m: (typeof first.messages)[number]) =>
-    ctx.out(ctx.json ? JSON.stringify(m) : messageHistoryLine(m));
+    ctx.out(ctx.json ? JSON.stringify(m) : messageHistoryLine(m, id));
   first.messages.forEach(print);
   let cursor = first.end;
   const stop = interruptSignal();

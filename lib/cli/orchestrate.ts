@@ -2,11 +2,12 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Command } from "@commander-js/extra-typings";
+import { Command, Option } from "@commander-js/extra-typings";
 import { findOrCreateMaosDir } from "../../store/config.ts";
 import { ExitCode, MaosError } from "../../store/errors.ts";
 import { newId } from "../../store/ids.ts";
 import { MaosPaths, requireMaosDir } from "../../store/paths.ts";
+import { DRIVER_NAMES } from "../drivers/registry.ts";
 import { orchestrate } from "../engine/orchestrator.ts";
 import { orchestrationStatus } from "../engine/queries.ts";
 import type { OrchestrateOptions, RunOutcome } from "../engine/run_options.ts";
@@ -45,7 +46,13 @@ export function orchestrateCommand() {
     )
     .argument("<request>", "what the team should do")
     .option("--plan <file>", "plan file (JSON or YAML) with agents and tasks")
-    .option("--driver <name>", "agent driver: claude, exec, shell or sim")
+    .addOption(
+      new Option(
+        "--driver <name>",
+        "agent driver (default: drivers.default in maos.json, else from the plan or claude)",
+      )
+        .choices(DRIVER_NAMES),
+    )
     .option(
       "--agents <roles>",
       "roles of the default team, comma-separated",

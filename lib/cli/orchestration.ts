@@ -1,4 +1,5 @@
 import { Command, Option } from "@commander-js/extra-typings";
+import { usageError } from "../../store/errors.ts";
 import { resume } from "../engine/orchestrator.ts";
 import {
   chooseOrchestration,
@@ -99,7 +100,11 @@ function statusCommand() {
     .argument("[id]", "orchestration id or unique prefix (4+ characters)")
     .option("--agents", "show the agent table")
     .option("--messages", "show the recent messages (last 20)")
-    .option("--watch", "refresh until it ends (Ctrl-C to stop watching)")
+    .option(
+      "--watch",
+      "refresh until it ends (Ctrl-C to stop watching); with --json, one " +
+        "JSON object per line, one line per refresh",
+    )
     .option(
       "--interval <seconds>",
       "refresh interval for --watch",
@@ -107,6 +112,16 @@ function statusCommand() {
       2,
     )
     .action(async (idArg, flags, command) => {
+      if (!flags.watch && command.getOptionValueSource("interval") === "cli") {
+        throw usageError(
+          "--interval only applies with --watch",
+          "add --watch: " + [
+            "maos orchestration status",
+            idArg,
+            `--watch --interval ${flags.interval}`,
+          ].filter(Boolean).join(" "),
+        );
+      }
       const ctx = contextOf(command);
       const paths = storePaths(ctx);
       const id = chooseOrchestration(paths, idArg);
@@ -139,6 +154,7 @@ function statusCommand() {
     "maos orchestration status a1b2c3d4 --agents",
     "maos orchestration status a1b2 --messages",
     "maos orchestration status a1b2 --watch --interval 5",
+    "maos --json orchestration status a1b2 --watch | jq -c .progress",
     "maos orchestration status a1b2 --json | jq .progress",
   ]);
 }

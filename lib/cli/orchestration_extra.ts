@@ -6,14 +6,19 @@
  */
 
 import * as path from "node:path";
-import { Command } from "@commander-js/extra-typings";
-import { findOrCreateMaosDir, updateConfig } from "../../store/config.ts";
-import { loadConfig } from "../../store/config.ts";
+import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
+import {
+  findOrCreateMaosDir,
+  loadConfig,
+  updateConfig,
+} from "../../store/config.ts";
 import { ExitCode, MaosError } from "../../store/errors.ts";
 import { Journal } from "../../store/journal.ts";
 import { MaosPaths } from "../../store/paths.ts";
+import { MAX_SAVE_INTERVAL_SECONDS } from "../../store/schema.ts";
+import { checkpointOrchestrations } from "../engine/checkpoint_take.ts";
 import { resolveOrchestrationId } from "../engine/queries.ts";
-import { checkpointOrchestrations } from "../engine/recovery.ts";
+import { runningElsewhereError } from "../engine/running_elsewhere.ts";
 import { foldEvent } from "../engine/state_fold.ts";
 import {
   exportOrchestration,
@@ -65,7 +70,11 @@ function saveIntervalCommand() {
     .description(
       "set how often the state is saved: for all orchestrations, or for one",
     )
-    .argument("<seconds>", "seconds between auto-saves", secondsArg)
+    .argument(
+      "<seconds>",
+      `seconds between auto-saves, 1 to ${MAX_SAVE_INTERVAL_SECONDS}`,
+      saveIntervalArg,
+    )
     .argument("[id]", "only this orchestration (id or prefix)")
     .action(async (seconds, id, _flags, command) => {
       const ctx = contextOf(command);
@@ -99,6 +108,20 @@ function saveIntervalCommand() {
   ]);
 }
 
+/**
+ * Seconds from 1 to a day: a longer interval would overflow the timer
+ * (TimeoutOverflowWarning) and save too rarely to be of use anyway.
+ */
+function saveIntervalArg(value: string): number {
+  const seconds = secondsArg(value);
+  if (seconds < 1 || seconds > MAX_SAVE_INTERVAL_SECONDS) {
+    throw new InvalidArgumentError(
+      `expected 1 to ${MAX_SAVE_INTERVAL_SECONDS} seconds (a day), got ${value}`,
+    );
+  }
+  return seconds;
+}
+
 /** Record the setting in the orchestration's log; refused (exit 3) while it runs. */
 async function setOrchestrationInterval(
   paths: MaosPaths,
@@ -117,12 +140,12 @@ async function setOrchestrationInterval(
     );
   } catch (err) {
     if (err instanceof MaosError && err.code === ExitCode.locked) {
-      throw new MaosError(
-        `orchestration ${shortId(id)} is running, so its save interval ` +
-          `cannot be changed now (${err.message})`,
-        ExitCode.locked,
-        "pause it (Ctrl-C) and run this again, or set the global interval " +
-          "for the next runs: maos orchestration save-interval SECONDS",
+      throw runningElsewhereError(
+        paths,
+        id,
+        "its save interval cannot be changed now",
+        "set the global interval for the next runs: " +
+          "maos orchestration save-interval SECONDS",
       );
     }
     throw err;

@@ -61,11 +61,13 @@ export function buildProgram(): CommandUnknownOpts {
 
 /**
  * Settings every command needs, applied after the tree is whole (addCommand
- * does not inherit them): errors are thrown for main.ts to print, and a
- * command that brought no Examples section gets a minimal one.
+ * does not inherit them): errors are thrown for main.ts to print, `--help`
+ * lists the global options too, and a command that brought no Examples
+ * section gets a minimal one.
  */
 function finishTree(cmd: CommandUnknownOpts, path: string): void {
   cmd.exitOverride();
+  cmd.configureHelp({ ...cmd.configureHelp(), showGlobalOptions: true });
   cmd.configureOutput({
     // main.ts prints the error once, in its own format, naming the command.
     outputError: () => {

@@ -1,7 +1,7 @@
 /**
- * `maos recover …`: take, list, restore, inspect, delete, export and clean
- * up checkpoints. The engine (lib/engine/recovery.ts) does the work; this
- * file parses and renders.
+ * `maos recover …`: take, list, restore, inspect, delete, export, import
+ * and clean up checkpoints. The engine (lib/engine/checkpoint_*.ts and
+ * recovery_restore.ts) does the work; this file parses and renders.
  *
  * @module
  */
@@ -10,19 +10,28 @@ import { Command } from "@commander-js/extra-typings";
 import {
   type CheckpointInfo,
   checkpointInfo,
-  checkpointOrchestrations,
-  type CheckpointResult,
-  type CheckpointSummary,
-  cleanup,
   deleteCheckpoint,
   exportCheckpoint,
+  importCheckpoint,
+} from "../engine/checkpoint_admin.ts";
+import { cleanup } from "../engine/checkpoint_cleanup.ts";
+import {
+  type CheckpointSummary,
+  type DamagedCheckpoint,
   listCheckpointSummaries,
+  summarizeCheckpoint,
+} from "../engine/checkpoint_list.ts";
+import {
+  checkpointOrchestrations,
+  type CheckpointResult,
+} from "../engine/checkpoint_take.ts";
+import {
   restoreCheckpoint,
   type RestoreResult,
-  summarizeCheckpoint,
-} from "../engine/recovery.ts";
+} from "../engine/recovery_restore.ts";
 import {
   colors,
+  plural,
   relativeTime,
   renderTable,
   type Status,
@@ -41,7 +50,8 @@ import {
 export function recoverCommand(): Command {
   const cmd = new Command("recover")
     .description(
-      "manage checkpoints: checkpoint, list, restore, info, delete, export, cleanup",
+      "manage checkpoints: checkpoint, list, restore, info, delete, export, " +
+        "import, cleanup",
     );
   examples(cmd, [
     "maos recover checkpoint --name before-refactor",
@@ -54,6 +64,7 @@ export function recoverCommand(): Command {
   cmd.addCommand(infoCommand());
   cmd.addCommand(deleteCommand());
   cmd.addCommand(exportCommand());
+  cmd.addCommand(importCommand());
   cmd.addCommand(cleanupCommand());
   return cmd;
 }
@@ -63,7 +74,11 @@ function checkpointCommand() {
     .description(
       "checkpoint one orchestration, or all unfinished ones when no id is given",
     )
-    .option("--name <name>", "a name to find it by (default manual-DATE-TIME)")
+    .option(
+      "--name <name>",
+      "a name to find it by, not used by another checkpoint " +
+        "(default manual-DATE-TIME)",
+    )
     .option("--orchestration <id>", "only this orchestration (id or prefix)")
     .action(async (flags, command) => {
       const ctx = contextOf(command);
@@ -120,13 +135,18 @@ function listCommand() {
     .option("--limit <n>", "show at most this many", intArg(1))
     .action((flags, command) => {
       const ctx = contextOf(command);
-      const rows = listCheckpointSummaries(storePaths(ctx), {
-        orchestrationId: flags.orchestration,
-        limit: flags.limit,
-      });
+      const { checkpoints: rows, damaged } = listCheckpointSummaries(
+        storePaths(ctx),
+        { orchestrationId: flags.orchestration, limit: flags.limit },
+      );
+      warnDamaged(ctx, damaged, "not listed");
       if (ctx.json) return printJson(ctx, rows);
       if (rows.length === 0) {
-        ctx.out("No checkpoints yet. Take one with: maos recover checkpoint");
+        ctx.out(
+          damaged.length
+            ? "No readable checkpoints."
+            : "No checkpoints yet. Take one with: maos recover checkpoint",
+        );
         return;
       }
       ctx.out(renderCheckpoints(ctx, rows, new Date()));
@@ -138,13 +158,27 @@ function listCommand() {
   ]);
 }
 
+/** One warning line per damaged file (stderr, even with --quiet and --json). */
+function warnDamaged(
+  ctx: CliContext,
+  damaged: DamagedCheckpoint[],
+  what: string,
+): void {
+  for (const d of damaged) {
+    ctx.warn(
+      `${d.error}; ${what}. Check it with: maos doctor, ` +
+        `or remove it with: maos recover delete ${shortId(d.id)}`,
+    );
+  }
+}
+
 function renderCheckpoints(
   ctx: CliContext,
   rows: CheckpointSummary[],
   now: Date,
 ): string {
   return renderTable(
-    ["ID", "Name", "Auto", "Orchestrations", "Created"],
+    ["ID", "Name", "Kind", "Orchestrations", "Created"],
     rows.map((cp) => [
       shortId(cp.id),
       cp.name,
@@ -306,9 +340,11 @@ function deleteCommand() {
       const removed = deleteCheckpoint(storePaths(ctx), checkpoint);
       if (ctx.json) return printJson(ctx, removed);
       ctx.out(
-        `${colors().green("✓")} Deleted checkpoint ${
-          shortId(removed.id)
-        } "${removed.name}"`,
+        `${colors().green("✓")} Deleted ${
+          "damaged" in removed ? "damaged checkpoint" : "checkpoint"
+        } ${shortId(removed.id)}${
+          "name" in removed ? ` "${removed.name}"` : ""
+        }`,
       );
     });
   return examples(cmd, ["maos recover delete 3f9a"]);
@@ -336,47 +372,111 @@ function exportCommand() {
         } to ${file}`,
       );
     });
-  return examples(cmd, ["maos recover export 3f9a backup.json"]);
+  return examples(cmd, [
+    "maos recover export 3f9a backup.json",
+    "maos recover import backup.json",
+  ]);
+}
+
+function importCommand() {
+  const cmd = new Command("import")
+    .description(
+      "bring back a checkpoint written by `maos recover export` (it keeps its id)",
+    )
+    .argument("<file>", "the exported checkpoint")
+    .action(async (file, _flags, command) => {
+      const ctx = contextOf(command);
+      const result = await importCheckpoint(
+        storePaths(ctx),
+        file,
+        ctx.location.cwd,
+      );
+      if (result.sameNameAs) {
+        ctx.warn(
+          `checkpoint ${shortId(result.sameNameAs)} has the same name ` +
+            `"${result.checkpoint.name}"; tell them apart by id`,
+        );
+      }
+      if (ctx.json) {
+        return printJson(ctx, { ...result.checkpoint, file: result.file });
+      }
+      ctx.out(
+        `${colors().green("✓")} Imported checkpoint ${
+          shortId(result.checkpoint.id)
+        } "${result.checkpoint.name}" from ${file}`,
+      );
+      ctx.note(
+        `Restore it with: maos recover restore ${
+          shortId(result.checkpoint.id)
+        }`,
+      );
+    });
+  return examples(cmd, [
+    "maos recover import backup.json",
+    "maos --dir ../clone/.maos recover import backup.json",
+  ]);
 }
 
 function cleanupCommand() {
   const cmd = new Command("cleanup")
     .description(
-      "delete old checkpoints; without flags, the auto-checkpoints beyond " +
-        "the retention in maos.json",
+      "delete old auto-checkpoints (manual ones only with --include-manual); " +
+        "without flags, the auto-checkpoints beyond the retention in maos.json",
     )
-    .option("--keep <n>", "keep the newest N checkpoints", intArg(0))
+    .option("--keep <n>", "keep the newest N auto-checkpoints", intArg(0))
     .option(
       "--older-than <days>",
-      "delete checkpoints older than DAYS",
+      "delete auto-checkpoints older than DAYS",
       intArg(0),
+    )
+    .option(
+      "--include-manual",
+      "let --keep and --older-than delete manual checkpoints too",
     )
     .option("--dry-run", "list what would be deleted and delete nothing")
     .action(async (flags, command) => {
       const ctx = contextOf(command);
-      const removed = await cleanup(storePaths(ctx), {
+      const dryRun = Boolean(flags.dryRun);
+      const result = await cleanup(storePaths(ctx), {
         keep: flags.keep,
         olderThanDays: flags.olderThan,
-        dryRun: flags.dryRun,
+        includeManual: flags.includeManual,
+        dryRun,
       });
+      warnDamaged(ctx, result.damaged, "cleanup left it alone");
       if (ctx.json) {
-        return printJson(ctx, { dryRun: Boolean(flags.dryRun), removed });
+        return printJson(ctx, {
+          dryRun,
+          removed: result.removed,
+          manualKept: result.manualKept,
+        });
       }
+      const { removed, manualKept } = result;
       if (removed.length === 0) {
         ctx.out("Nothing to clean up.");
-        return;
+      } else {
+        ctx.out(
+          dryRun
+            ? `Dry run: would delete ${plural(removed.length, "checkpoint")}:`
+            : `${colors().green("✓")} Deleted ${
+              plural(removed.length, "checkpoint")
+            }:`,
+        );
+        ctx.out(renderCheckpoints(ctx, removed, new Date()));
       }
-      ctx.out(
-        flags.dryRun
-          ? `Dry run: would delete ${removed.length} checkpoint(s):`
-          : `${colors().green("✓")} Deleted ${removed.length} checkpoint(s):`,
-      );
-      ctx.out(renderCheckpoints(ctx, removed, new Date()));
+      if (manualKept > 0) {
+        ctx.out(
+          `${plural(manualKept, "manual checkpoint")} ${
+            dryRun ? "would be" : manualKept === 1 ? "was" : "were"
+          } left alone; add --include-manual to delete them too.`,
+        );
+      }
     });
   return examples(cmd, [
     "maos recover cleanup --dry-run",
     "maos recover cleanup --keep 10",
     "maos recover cleanup --older-than 30",
+    "maos recover cleanup --older-than 90 --include-manual --dry-run",
   ]);
 }
 

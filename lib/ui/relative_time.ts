@@ -4,6 +4,8 @@
  * @module
  */
 
+import { plural } from "./plural.ts";
+
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
@@ -46,7 +48,7 @@ export function relativeTime(iso: string, now: Date): string {
   const unit = UNITS.find((u) => Math.floor(abs / u.ms) < u.below) ??
     UNITS[UNITS.length - 1];
   const n = Math.floor(abs / unit.ms);
-  const phrase = `${n} ${unit.name}${n === 1 ? "" : "s"}`;
+  const phrase = plural(n, unit.name);
   return diff >= 0 ? `${phrase} ago` : `in ${phrase}`;
 }
 

@@ -146,6 +146,13 @@ Deno.test("--help of every command has an Examples section", async () => {
         /Examples:\n {2}\$ maos/,
         `${name} --help has no examples`,
       );
+      if (paths[i].length > 0) {
+        assert.match(
+          run.stdout,
+          /Global Options:\n(.*\n)*.*--dir <path>(.*\n)*.*--json(.*\n)*.*-q, --quiet(.*\n)*.*--no-color/,
+          `${name} --help does not list the global options`,
+        );
+      }
     });
   } finally {
     await cleanup();
@@ -171,6 +178,74 @@ Deno.test("completions for bash, zsh and fish come from the command tree", async
       }
     }
     await runMaosExpect(2, ["completions", "tcsh"], { cwd: dir });
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("--help says where --json prints one object per line", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const status = await runMaosExpect(0, [
+      "orchestration",
+      "status",
+      "--help",
+    ], { cwd: dir });
+    assert.match(
+      status.stdout.replace(/\s+/g, " "),
+      /--watch refresh until it ends .*with --json, one JSON object per line/,
+    );
+    const list = await runMaosExpect(0, ["message", "list", "--help"], {
+      cwd: dir,
+    });
+    assert.match(
+      list.stdout.replace(/\s+/g, " "),
+      /--follow keep printing new messages .*with --json, one JSON object per line/,
+    );
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("--interval without --watch is a usage error that says to add --watch", async () => {
+  const { dir, cleanup } = await tempProject();
+  try {
+    const run = await runMaosExpect(2, [
+      "orchestration",
+      "status",
+      "--interval",
+      "5",
+    ], { cwd: dir });
+    assert.equal(
+      run.stderr,
+      "maos: --interval only applies with --watch\n" +
+        "hint: add --watch: maos orchestration status --watch --interval 5\n",
+    );
+    assert.equal(run.stdout, "");
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("--driver takes only a known driver, and its help lists them", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const help = await runMaosExpect(0, ["orchestrate", "--help"], {
+      cwd: dir,
+    });
+    assert.match(
+      help.stdout.replace(/\s+/g, " "),
+      /--driver <name> .*\(choices: "claude", "exec", "shell", "sim"\)/,
+    );
+    const run = await runMaosExpect(
+      2,
+      ["orchestrate", "x", "--driver", "gpt"],
+      {
+        cwd: dir,
+      },
+    );
+    assert.match(run.stderr, /Allowed choices are claude, exec, shell, sim/);
+    assert.ok(!fs.existsSync(path.join(dir, ".maos")), "nothing was created");
   } finally {
     await cleanup();
   }
