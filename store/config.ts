@@ -23,14 +23,16 @@ export async function initMaosDir(root: string): Promise<InitResult> {
   const created = !fs.existsSync(path.join(root, "maos.json"));
   ensureDir(root);
   const paths = new MaosPaths(root);
+  // maos.json first: it is what marks the folder as a store, so a crash
+  // part-way through leaves a store to complete, not a folder to refuse.
+  if (created) {
+    const db = await openJsonDb(paths.config, ConfigSchema, defaultConfig());
+    await db.write();
+  }
   ensureDir(paths.orchestrations);
   ensureDir(paths.checkpoints);
   if (!fs.existsSync(paths.gitignore)) {
     writeFileAtomic(paths.gitignore, GITIGNORE_TEXT);
-  }
-  if (created) {
-    const db = await openJsonDb(paths.config, ConfigSchema, defaultConfig());
-    await db.write();
   }
   return { root, created };
 }
@@ -45,7 +47,11 @@ export async function findOrCreateMaosDir(
 ): Promise<string> {
   const found = findMaosDir(options);
   const root = found ?? path.join(options.cwd ?? process.cwd(), MAOS_DIR_NAME);
-  if (isMaosDir(root)) return root;
+  if (isMaosDir(root)) {
+    // Finish a store an earlier init was cut off from.
+    if (!fs.existsSync(path.join(root, "maos.json"))) await initMaosDir(root);
+    return root;
+  }
   // Never turn a folder that holds other things into a .maos directory.
   if (fs.existsSync(root) && fs.readdirSync(root).length > 0) {
     throw usageError(

@@ -154,8 +154,20 @@ async function checkOrchestration(
   try {
     const snapshot = new DurableJsonFile(stateFile, SnapshotFileSchema)
       .readSync();
-    if (!snapshot) snapshotProblem = "missing";
-    else if (snapshot.state.lastSeq > scan.end.seq) {
+    if (!snapshot) {
+      // A crash right after the first event: the log alone is enough to open it.
+      const finding: Finding = {
+        level: "warning",
+        file: rel(stateFile),
+        message: "missing (it is rebuilt from events.jsonl when opened)",
+      };
+      if (repair && !live) {
+        await writeSnapshot(stateFile, state, scan.end.offset);
+        finding.message = "missing: rebuilt from events.jsonl";
+        finding.repaired = true;
+      }
+      findings.push(finding);
+    } else if (snapshot.state.lastSeq > scan.end.seq) {
       snapshotProblem =
         `ahead of the log (seq ${snapshot.state.lastSeq} > ${scan.end.seq})`;
     } else if (

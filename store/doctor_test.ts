@@ -88,7 +88,6 @@ Deno.test("a torn tail is a warning and repair cuts it", async () => {
 
 for (
   const [what, damage] of [
-    ["deleted", (file: string) => fs.rmSync(file)],
     ["not JSON", (file: string) => fs.writeFileSync(file, "{ half")],
     ["disagreeing with the log", (file: string) => {
       const snapshot = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -129,6 +128,21 @@ for (
     });
   });
 }
+
+Deno.test("a missing state.json (a crash right after the first event) is a warning that repair rebuilds", async () => {
+  await withTempDir(async (dir) => {
+    const { paths, id } = await store(dir);
+    fs.rmSync(paths.state(id));
+    const check = await runDoctor(paths, foldEvent, false);
+    assertEquals(errors(check), [], describe(check));
+    assertEquals(warnings(check).map((w) => w.file), [
+      `.maos/orchestrations/${id}/state.json`,
+    ]);
+    const repair = await runDoctor(paths, foldEvent, true);
+    assertEquals(warnings(repair)[0].repaired, true, describe(repair));
+    assertEquals(readSnapshot(paths, id)!.state, foldLog(paths.events(id)));
+  });
+});
 
 Deno.test("a corrupt middle line is an error that repair leaves alone, file unchanged", async () => {
   await withTempDir(async (dir) => {

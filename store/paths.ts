@@ -66,9 +66,13 @@ export function requireMaosDir(
   return found;
 }
 
-/** A `.maos/` directory is recognised by its maos.json. */
+/**
+ * A `.maos/` directory is recognised by its maos.json, or by an
+ * orchestrations/ folder (a store whose maos.json was lost or never finished).
+ */
 export function isMaosDir(dir: string): boolean {
-  return fs.existsSync(path.join(dir, "maos.json"));
+  return fs.existsSync(path.join(dir, "maos.json")) ||
+    fs.existsSync(path.join(dir, "orchestrations"));
 }
 
 /** Every path inside one `.maos/`, computed in one place. */

@@ -118,3 +118,13 @@ Deno.test("--dir may name the project folder that holds .maos; a folder that is 
     assertEquals(fs.readdirSync(plans), ["audit.yaml"], "nothing written");
   });
 });
+
+Deno.test("a store whose init was cut off (folders, no maos.json) is finished, not refused", async () => {
+  await withTempDir(async (dir) => {
+    const store = path.join(dir, ".maos");
+    fs.mkdirSync(path.join(store, "orchestrations"), { recursive: true });
+    assertEquals(requireMaosDir({ cwd: dir, env: {} }), store);
+    assertEquals(await findOrCreateMaosDir({ cwd: dir, env: {} }), store);
+    assertEquals(fs.existsSync(path.join(store, "maos.json")), true);
+  });
+});
