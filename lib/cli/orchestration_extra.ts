@@ -33,7 +33,7 @@ import {
   printJson,
   storePaths,
 } from "./context.ts";
-import { reportCheckpoint } from "./recover.ts";
+import { reportCheckpoint } from "./recover_render.ts";
 
 /**
  * Adds `checkpoint`, `save-interval`, `export` and `import` under
@@ -116,7 +116,7 @@ function saveIntervalArg(value: string): number {
   const seconds = secondsArg(value);
   if (seconds < 1 || seconds > MAX_SAVE_INTERVAL_SECONDS) {
     throw new InvalidArgumentError(
-      `expected 1 to ${MAX_SAVE_INTERVAL_SECONDS} seconds (a day), got ${value}`,
+      `expected 1 to ${MAX_SAVE_INTERVAL_SECONDS} seconds (a day)`,
     );
   }
   return seconds;

@@ -1,50 +1,34 @@
 /**
  * `maos recover …`: take, list, restore, inspect, delete, export, import
  * and clean up checkpoints. The engine (lib/engine/checkpoint_*.ts and
- * recovery_restore.ts) does the work; this file parses and renders.
+ * recovery_restore.ts) does the work; this file parses, and
+ * recover_render.ts prints.
  *
  * @module
  */
 
 import { Command } from "@commander-js/extra-typings";
 import {
-  type CheckpointInfo,
   checkpointInfo,
   deleteCheckpoint,
   exportCheckpoint,
   importCheckpoint,
 } from "../engine/checkpoint_admin.ts";
 import { cleanup } from "../engine/checkpoint_cleanup.ts";
+import { listCheckpointSummaries } from "../engine/checkpoint_list.ts";
+import { checkpointOrchestrations } from "../engine/checkpoint_take.ts";
+import { restoreCheckpoint } from "../engine/recovery_restore.ts";
+import { colors } from "../ui/mod.ts";
+import { examples, intArg, shortId } from "./_util.ts";
+import { contextOf, printJson, storePaths } from "./context.ts";
 import {
-  type CheckpointSummary,
-  type DamagedCheckpoint,
-  listCheckpointSummaries,
-  summarizeCheckpoint,
-} from "../engine/checkpoint_list.ts";
-import {
-  checkpointOrchestrations,
-  type CheckpointResult,
-} from "../engine/checkpoint_take.ts";
-import {
-  restoreCheckpoint,
-  type RestoreResult,
-} from "../engine/recovery_restore.ts";
-import {
-  colors,
-  plural,
-  relativeTime,
-  renderTable,
-  type Status,
-  statusLabel,
-  truncate,
-} from "../ui/mod.ts";
-import { examples, formatCost, intArg, shortId } from "./_util.ts";
-import {
-  type CliContext,
-  contextOf,
-  printJson,
-  storePaths,
-} from "./context.ts";
+  renderCheckpoints,
+  renderInfo,
+  reportCheckpoint,
+  reportCleanup,
+  reportRestore,
+  warnDamaged,
+} from "./recover_render.ts";
 
 /** `maos recover …` */
 export function recoverCommand(): Command {
@@ -95,39 +79,6 @@ function checkpointCommand() {
   ]);
 }
 
-/** Print what checkpointOrchestrations did (shared with `orchestration checkpoint`). */
-export function reportCheckpoint(
-  ctx: CliContext,
-  result: CheckpointResult,
-): void {
-  for (const { id, reason } of result.skipped) {
-    ctx.warn(`${shortId(id)} left out: ${reason}`);
-  }
-  if (!result.checkpoint) {
-    if (ctx.json) return printJson(ctx, null);
-    ctx.out("No unfinished orchestrations to checkpoint.");
-    ctx.note(
-      "Checkpoint a finished one with: maos recover checkpoint --orchestration ID",
-    );
-    return;
-  }
-  const summary = summarizeCheckpoint(result.checkpoint);
-  if (ctx.json) return printJson(ctx, summary);
-  const c = colors();
-  ctx.out(
-    `${c.green("✓")} Checkpoint ${shortId(summary.id)} "${summary.name}" saved`,
-  );
-  for (const entry of result.checkpoint.orchestrations) {
-    const live = result.live.includes(entry.id) ? " (running)" : "";
-    ctx.out(
-      `  ${shortId(entry.id)}  at event ${entry.seq}${live}  ${
-        truncateRequest(entry.state.request)
-      }`,
-    );
-  }
-  ctx.note(`Restore it with: maos recover restore ${shortId(summary.id)}`);
-}
-
 function listCommand() {
   const cmd = new Command("list")
     .description("checkpoints, newest first")
@@ -156,38 +107,6 @@ function listCommand() {
     "maos recover list --orchestration a1b2 --limit 5",
     "maos --json recover list",
   ]);
-}
-
-/** One warning line per damaged file (stderr, even with --quiet and --json). */
-function warnDamaged(
-  ctx: CliContext,
-  damaged: DamagedCheckpoint[],
-  what: string,
-): void {
-  for (const d of damaged) {
-    ctx.warn(
-      `${d.error}; ${what}. Check it with: maos doctor, ` +
-        `or remove it with: maos recover delete ${shortId(d.id)}`,
-    );
-  }
-}
-
-function renderCheckpoints(
-  ctx: CliContext,
-  rows: CheckpointSummary[],
-  now: Date,
-): string {
-  return renderTable(
-    ["ID", "Name", "Kind", "Orchestrations", "Created"],
-    rows.map((cp) => [
-      shortId(cp.id),
-      cp.name,
-      cp.auto ? "auto" : "manual",
-      cp.orchestrations.map(shortId).join(", "),
-      relativeTime(cp.createdAt, now),
-    ]),
-    { color: ctx.color },
-  );
 }
 
 function restoreCommand() {
@@ -223,71 +142,6 @@ function restoreCommand() {
   ]);
 }
 
-function reportRestore(ctx: CliContext, result: RestoreResult): void {
-  const c = colors();
-  const cp = result.checkpoint;
-  const head = result.dryRun
-    ? `Dry run: nothing was changed. Restoring checkpoint ${
-      shortId(cp.id)
-    } "${cp.name}" would:`
-    : `${c.green("✓")} Restored checkpoint ${shortId(cp.id)} "${cp.name}"`;
-  ctx.out(head);
-  const rows: string[][] = [];
-  for (const o of result.orchestrations) {
-    const target = o.target ? shortId(o.target) : "a new id";
-    const what = o.action === "fork"
-      ? `fork ${shortId(o.id)} into ${target}`
-      : o.action === "recreate"
-      ? `recreate ${shortId(o.id)} (it was deleted)`
-      : `rewind ${
-        shortId(o.id)
-      } from event ${o.currentSeq} to event ${o.checkpointSeq}`;
-    const status = o.statusBefore
-      ? `${label(o.statusBefore)} → ${label(o.statusAfter)}`
-      : label(o.statusAfter);
-    ctx.out(`  ${result.dryRun ? what : pastTense(what)}  ${status}`);
-    if (o.runningBy) {
-      ctx.warn(
-        `${shortId(o.id)} is running (${o.runningBy}): the restore would be ` +
-          "refused now; stop it first, or use --fork",
-      );
-    }
-    for (const t of o.tasks) {
-      if (t.before === t.after) continue;
-      rows.push([
-        shortId(o.target ?? o.id),
-        t.id,
-        t.before ? label(t.before) : "—",
-        label(t.after),
-      ]);
-    }
-  }
-  if (rows.length) {
-    ctx.out(
-      renderTable(["Orchestration", "Task", "Now", "After"], rows, {
-        color: ctx.color,
-      }),
-    );
-  } else {
-    ctx.out("  no task changes its status");
-  }
-  if (!result.dryRun) {
-    const ids = result.orchestrations.map((o) => o.target ?? o.id);
-    for (const id of ids) {
-      ctx.note(`Resume with: maos orchestration resume ${shortId(id)}`);
-    }
-  }
-}
-
-function pastTense(what: string): string {
-  return what.replace(/^rewind/, "rewound").replace(/^fork/, "forked")
-    .replace(/^recreate/, "recreated");
-}
-
-function label(status: string): string {
-  return statusLabel(status as Status, colors());
-}
-
 function infoCommand() {
   const cmd = new Command("info")
     .description("what a checkpoint holds")
@@ -302,33 +156,6 @@ function infoCommand() {
     "maos recover info 3f9a",
     "maos --json recover info 3f9a",
   ]);
-}
-
-function renderInfo(info: CheckpointInfo, now: Date): string {
-  const c = colors();
-  const lines = [
-    `${c.bold("Checkpoint")} ${info.id}  "${info.name}"`,
-    `Kind:     ${info.auto ? "auto" : "manual"}`,
-    `Created:  ${info.createdAt} (${relativeTime(info.createdAt, now)})`,
-  ];
-  for (const o of info.details) {
-    const where = o.currentSeq === null
-      ? "deleted since"
-      : o.currentSeq === o.seq
-      ? "unchanged since"
-      : `now at event ${o.currentSeq}`;
-    lines.push(
-      "",
-      `${c.bold(shortId(o.id))}  ${truncateRequest(o.request)}`,
-      `  at event ${o.seq} (${where}), ${label(o.status)}, ` +
-        `${o.progress.completed}/${o.progress.total} tasks done, ` +
-        `${o.agents} agents, ${o.messages} messages, ${formatCost(o.cost)}`,
-    );
-    for (const t of o.tasks) {
-      lines.push(`    ${label(t.status)}  ${t.id}: ${t.title}`);
-    }
-  }
-  return lines.join("\n");
 }
 
 function deleteCommand() {
@@ -443,34 +270,7 @@ function cleanupCommand() {
         includeManual: flags.includeManual,
         dryRun,
       });
-      warnDamaged(ctx, result.damaged, "cleanup left it alone");
-      if (ctx.json) {
-        return printJson(ctx, {
-          dryRun,
-          removed: result.removed,
-          manualKept: result.manualKept,
-        });
-      }
-      const { removed, manualKept } = result;
-      if (removed.length === 0) {
-        ctx.out("Nothing to clean up.");
-      } else {
-        ctx.out(
-          dryRun
-            ? `Dry run: would delete ${plural(removed.length, "checkpoint")}:`
-            : `${colors().green("✓")} Deleted ${
-              plural(removed.length, "checkpoint")
-            }:`,
-        );
-        ctx.out(renderCheckpoints(ctx, removed, new Date()));
-      }
-      if (manualKept > 0) {
-        ctx.out(
-          `${plural(manualKept, "manual checkpoint")} ${
-            dryRun ? "would be" : manualKept === 1 ? "was" : "were"
-          } left alone; add --include-manual to delete them too.`,
-        );
-      }
+      reportCleanup(ctx, result, dryRun);
     });
   return examples(cmd, [
     "maos recover cleanup --dry-run",
@@ -478,8 +278,4 @@ function cleanupCommand() {
     "maos recover cleanup --older-than 30",
     "maos recover cleanup --older-than 90 --include-manual --dry-run",
   ]);
-}
-
-function truncateRequest(request: string): string {
-  return truncate(request.split("\n")[0], 60);
 }

@@ -33,7 +33,7 @@ import {
   type SnapshotFile,
   SnapshotFileSchema,
 } from "../../store/schema.ts";
-import { writableTarget } from "./recovery.ts";
+import { readInputText, writableTarget } from "./file_args.ts";
 import { foldEvent } from "./state_fold.ts";
 
 export const EXPORT_KIND = "maos-orchestration-export";
@@ -182,14 +182,7 @@ export async function importOrchestration(
 }
 
 async function readExport(source: string): Promise<OrchestrationExport> {
-  let text: string;
-  try {
-    text = fs.readFileSync(source, "utf8");
-  } catch (err) {
-    if (errnoCode(err) === "ENOENT") throw usageError(`${source} not found`);
-    if (errnoCode(err) === "EISDIR") throw usageError(`${source} is a folder`);
-    throw err;
-  }
+  const text = readInputText(source);
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -59,9 +59,12 @@ Deno.test("recover checkpoint, list, info, then restore --dry-run writes nothing
       .json<CheckpointRow[]>();
     assertEquals(list, [cp]);
     const table = await maosOk(["recover", "list"], { cwd: dir });
-    for (const head of ["ID", "Name", "Auto", "Orchestrations", "Created"]) {
-      assertIncludes(table.stdout, head);
+    const [header, row] = table.stdout.split("\n").filter((l) => /\w/.test(l));
+    for (const head of ["ID", "Name", "Kind", "Orchestrations", "Created"]) {
+      assertIncludes(header, head);
     }
+    assert(!header.includes("Auto"), header);
+    assert(/\bmanual\b/.test(row), row);
     assertIncludes(table.stdout, "before-t2");
     assertIncludes(table.stdout, id.slice(0, 8));
 
@@ -128,11 +131,15 @@ Deno.test("recover restore and save-interval exit 3 while another process runs t
       });
       assertIncludes(refused.stderr, "running");
       assertIncludes(refused.stderr, `pid ${holder.pid}`);
+      const line = refused.stderr.split("\n")[0];
+      assert(!/\([^)]*\(/.test(line), `nested parentheses: ${line}`);
       const interval = await maosOk(
         ["orchestration", "save-interval", "10", id],
         { cwd: dir, code: 3 },
       );
       assertIncludes(interval.stderr, "running");
+      const intervalLine = interval.stderr.split("\n")[0];
+      assert(!/\([^)]*\(/.test(intervalLine), intervalLine);
       assertEquals(fs.readFileSync(paths.events(id)), before);
       // Checkpointing a live orchestration still works, from its files.
       await maosOk(["recover", "checkpoint", "--orchestration", id], {
@@ -199,8 +206,31 @@ Deno.test("recover cleanup --keep, --older-than and --dry-run; bad numbers exit 
       fs.writeFileSync(file, JSON.stringify(cp, null, 2) + "\n");
     }
     const before = await treeHash(paths.root);
+    // These are manual checkpoints: without --include-manual nothing goes.
+    const kept = (await maosOk(
+      ["--json", "recover", "cleanup", "--keep", "0"],
+      { cwd: dir },
+    )).json<{ removed: CheckpointRow[]; manualKept: number }>();
+    assertEquals(kept.removed, []);
+    assertEquals(kept.manualKept, 4);
+    const said = await maosOk(["recover", "cleanup", "--older-than", "0"], {
+      cwd: dir,
+    });
+    assertIncludes(said.stdout, "Nothing to clean up.");
+    assertIncludes(said.stdout, "4 manual checkpoints were left alone");
+    assertIncludes(said.stdout, "--include-manual");
+    assertEquals(await treeHash(paths.root), before);
+
     const dry = (await maosOk(
-      ["--json", "recover", "cleanup", "--keep", "1", "--dry-run"],
+      [
+        "--json",
+        "recover",
+        "cleanup",
+        "--keep",
+        "1",
+        "--dry-run",
+        "--include-manual",
+      ],
       { cwd: dir },
     )).json<{ dryRun: boolean; removed: CheckpointRow[] }>();
     assertEquals(dry.dryRun, true);
@@ -208,12 +238,21 @@ Deno.test("recover cleanup --keep, --older-than and --dry-run; bad numbers exit 
     assertEquals(await treeHash(paths.root), before);
 
     const old = (await maosOk(
-      ["--json", "recover", "cleanup", "--older-than", "30"],
+      [
+        "--json",
+        "recover",
+        "cleanup",
+        "--older-than",
+        "30",
+        "--include-manual",
+      ],
       { cwd: dir },
     )).json<{ removed: CheckpointRow[] }>();
     assertEquals(old.removed.map((c) => c.name).sort(), ["c0", "c1"]);
 
-    await maosOk(["recover", "cleanup", "--keep", "1"], { cwd: dir });
+    await maosOk(["recover", "cleanup", "--keep", "1", "--include-manual"], {
+      cwd: dir,
+    });
     const left = (await maosOk(["--json", "recover", "list"], { cwd: dir }))
       .json<CheckpointRow[]>();
     assertEquals(left.map((c) => c.name), ["c3"]);
@@ -225,6 +264,7 @@ Deno.test("recover cleanup --keep, --older-than and --dry-run; bad numbers exit 
         ["recover", "list", "--limit", "0"],
         ["orchestration", "save-interval", "abc"],
         ["orchestration", "save-interval", "0"],
+        ["recover", "cleanup", "--include-manual"],
         ["recover", "restore", "zz"],
         ["recover", "info", "ffff"],
       ]
@@ -264,6 +304,7 @@ Deno.test("every recover and orchestration extra command has help with examples"
       ["recover", "info"],
       ["recover", "delete"],
       ["recover", "export"],
+      ["recover", "import"],
       ["recover", "cleanup"],
       ["orchestration", "checkpoint"],
       ["orchestration", "save-interval"],
@@ -275,4 +316,162 @@ Deno.test("every recover and orchestration extra command has help with examples"
     assertIncludes(help.stdout, "Examples:");
     assertIncludes(help.stdout, `maos ${args.join(" ")}`);
   }
+});
+
+Deno.test("recover list with a damaged checkpoint file lists the rest, warns naming it, and exits 0; --json stays the pure array", async () => {
+  await withMaos(async (paths, dir) => {
+    const id = await makeOrchestration(paths);
+    const good = (await maosOk(
+      ["--json", "recover", "checkpoint", "--name", "good"],
+      { cwd: dir },
+    )).json<CheckpointRow>();
+    const bad = (await maosOk(
+      ["--json", "recover", "checkpoint", "--name", "bad"],
+      { cwd: dir },
+    )).json<CheckpointRow>();
+    const file = paths.checkpoint(bad.id);
+    fs.writeFileSync(file, '{"formatVersion":1,"id":');
+
+    const json = await maosOk(["--json", "recover", "list"], { cwd: dir });
+    assertEquals(json.json<CheckpointRow[]>(), [good]);
+    const table = await maosOk(["recover", "list"], { cwd: dir });
+    assertIncludes(table.stdout, "good");
+    assert(!table.stdout.includes("bad"), table.stdout);
+    const warning = table.stderr.split("\n").find((l) => l.includes(file));
+    assert(warning, table.stderr);
+    assertIncludes(warning, "maos doctor");
+    assertIncludes(warning, `maos recover delete ${bad.id.slice(0, 8)}`);
+    // Filtered, and with --quiet, the warning is still there.
+    const quiet = await maosOk(
+      ["--quiet", "recover", "list", "--orchestration", id],
+      { cwd: dir },
+    );
+    assertIncludes(quiet.stderr, file);
+
+    for (const args of [["info"], ["restore"], ["export", "out.json"]]) {
+      const [sub, ...rest] = args;
+      const run = await maosOk(["recover", sub, bad.id, ...rest], {
+        cwd: dir,
+        code: 4,
+      });
+      assertIncludes(run.stderr, file);
+    }
+    assert(!fs.existsSync(path.join(dir, "out.json")));
+
+    await maosOk(["recover", "checkpoint", "--name", "after"], { cwd: dir });
+    await maosOk(["recover", "delete", bad.id.slice(0, 6)], { cwd: dir });
+    assert(!fs.existsSync(file));
+    const clean = await maosOk(["recover", "list"], { cwd: dir });
+    assertEquals(clean.stderr, "");
+  });
+});
+
+Deno.test("recover checkpoint --name refuses a name already taken (exit 2)", async () => {
+  await withMaos(async (paths, dir) => {
+    const id = await makeOrchestration(paths);
+    await maosOk(["recover", "checkpoint", "--name", "v1"], { cwd: dir });
+    const again = await maosOk(
+      ["orchestration", "checkpoint", id, "--name", "v1"],
+      { cwd: dir, code: 2 },
+    );
+    assertIncludes(again.stderr, "'v1' already exists");
+    assertIncludes(again.stderr, "maos recover delete");
+    const list = (await maosOk(["--json", "recover", "list"], { cwd: dir }))
+      .json<CheckpointRow[]>();
+    assertEquals(list.map((c) => c.name), ["v1"]);
+  });
+});
+
+Deno.test("recover import brings an exported checkpoint back; a damaged file exits 4, an id already present exits 2", async () => {
+  await withMaos(async (paths, dir) => {
+    const id = await makeOrchestration(paths, (j) => completeTask(j, "t1"));
+    const cp = (await maosOk(
+      ["--json", "recover", "checkpoint", "--name", "keep-me"],
+      { cwd: dir },
+    )).json<CheckpointRow>();
+    const stored = fs.readFileSync(paths.checkpoint(cp.id), "utf8");
+    await maosOk(["recover", "export", cp.id, "cp.json"], { cwd: dir });
+    await maosOk(["recover", "delete", cp.id], { cwd: dir });
+
+    const imported = await maosOk(["recover", "import", "cp.json"], {
+      cwd: dir,
+    });
+    assertIncludes(imported.stdout, "Imported checkpoint");
+    assertIncludes(imported.stdout, "keep-me");
+    assertEquals(fs.readFileSync(paths.checkpoint(cp.id), "utf8"), stored);
+    const again = await maosOk(["recover", "import", "cp.json"], {
+      cwd: dir,
+      code: 2,
+    });
+    assertIncludes(again.stderr, "already present");
+
+    fs.writeFileSync(path.join(dir, "cut.json"), stored.slice(0, 100));
+    const before = await treeHash(paths.root);
+    const cut = await maosOk(["recover", "import", "cut.json"], {
+      cwd: dir,
+      code: 4,
+    });
+    assertIncludes(cut.stderr, path.join(dir, "cut.json"));
+    assertEquals(await treeHash(paths.root), before);
+
+    const restored = (await maosOk(
+      ["--json", "recover", "restore", cp.id.slice(0, 4)],
+      { cwd: dir },
+    )).json<{ orchestrations: { target: string }[] }>();
+    assertEquals(restored.orchestrations[0].target, id);
+  });
+});
+
+Deno.test("orchestration save-interval is bounded to 1..86400 seconds (exit 2, nothing written)", async () => {
+  await withMaos(async (paths, dir) => {
+    const id = await makeOrchestration(paths);
+    const config = fs.readFileSync(paths.config, "utf8");
+    const log = fs.readFileSync(paths.events(id));
+    for (const value of ["99999999", "86401", "0.5"]) {
+      for (const extra of [[], [id]]) {
+        const run = await maosOk(
+          ["orchestration", "save-interval", value, ...extra],
+          { cwd: dir, code: 2 },
+        );
+        assertIncludes(run.stderr, "1 to 86400 seconds");
+      }
+    }
+    assertEquals(fs.readFileSync(paths.config, "utf8"), config);
+    assertEquals(fs.readFileSync(paths.events(id)), log);
+    await maosOk(["orchestration", "save-interval", "86400"], { cwd: dir });
+    await maosOk(["orchestration", "save-interval", "1", id], { cwd: dir });
+    assertEquals(readSnapshot(paths, id)!.state.saveIntervalSeconds, 1);
+  });
+});
+
+Deno.test("a damaged checkpoint file does not stop the auto-checkpoints of a run, and is left in place", async () => {
+  await withMaos(async (paths, dir) => {
+    const damaged = paths.checkpoint("0123456789ab");
+    fs.writeFileSync(damaged, "{");
+    const config = JSON.parse(fs.readFileSync(paths.config, "utf8"));
+    config.checkpoints.keepAuto = 1; // so every task after the first prunes
+    fs.writeFileSync(paths.config, JSON.stringify(config, null, 2) + "\n");
+    const plan = path.join(dir, "plan.json");
+    fs.writeFileSync(
+      plan,
+      JSON.stringify({
+        agents: [{ id: "worker-001", role: "worker" }],
+        tasks: ["a", "b", "c"].map((id, i) => ({
+          id,
+          agent: "worker-001",
+          title: `Step ${id}`,
+          dependsOn: i ? [["a", "b", "c"][i - 1]] : [],
+          run: `echo ${id}`,
+        })),
+      }),
+    );
+    const run = await maosOk(["orchestrate", "Three steps", "--plan", plan], {
+      cwd: dir,
+    });
+    assert(!run.stderr.includes("auto-checkpoint failed"), run.stderr);
+    const list = (await maosOk(["--json", "recover", "list"], { cwd: dir }))
+      .json<CheckpointRow[]>();
+    assertEquals(list.map((c) => c.auto), [true]);
+    assert(fs.existsSync(damaged));
+  });
 });

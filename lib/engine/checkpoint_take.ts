@@ -1,0 +1,160 @@
+/**
+ * Take a manual checkpoint: of one orchestration, or of every unfinished one.
+ *
+ * @module
+ */
+
+import * as fs from "node:fs";
+import { scanCheckpoints, writeCheckpoint } from "../../store/checkpoints.ts";
+import { loadConfig } from "../../store/config.ts";
+import { ExitCode, MaosError, usageError } from "../../store/errors.ts";
+import { resolveIdPrefix } from "../../store/ids.ts";
+import { Journal, loadOrchestration } from "../../store/journal.ts";
+import type { MaosPaths } from "../../store/paths.ts";
+import type {
+  CheckpointFile,
+  Durability,
+  OrchestrationState,
+} from "../../store/schema.ts";
+import { foldEvent } from "./state_fold.ts";
+
+export interface CheckpointResult {
+  /** Null when there was nothing unfinished to checkpoint. */
+  checkpoint: CheckpointFile | null;
+  /** Orchestrations run live by another process: the file has them, their log does not. */
+  live: string[];
+  /** Unfinished-or-not could not be told (a corrupt file): left out, with why. */
+  skipped: { id: string; reason: string }[];
+}
+
+/**
+ * Checkpoint one orchestration (id or prefix), or every unfinished one.
+ * Where no live process holds the orchestration, `checkpoint.created` is
+ * also appended to its log; a live one only gets the checkpoint file, since
+ * its log belongs to the process running it. A `name` already used by
+ * another checkpoint is refused (exit 2), so a name finds one checkpoint.
+ */
+export async function checkpointOrchestrations(
+  paths: MaosPaths,
+  options: { name?: string; orchestrationId?: string; now?: Date } = {},
+): Promise<CheckpointResult> {
+  const taken = new Map(
+    scanCheckpoints(paths).checkpoints.map((cp) => [cp.name, cp]),
+  );
+  const name = checkpointName(options.name, options.now ?? new Date(), taken);
+  const skipped: CheckpointResult["skipped"] = [];
+  const ids = options.orchestrationId === undefined
+    ? unfinishedIds(paths, skipped)
+    : [resolveIdPrefix(
+      options.orchestrationId,
+      paths.listOrchestrationIds(),
+      "orchestration",
+    )];
+  if (ids.length === 0) return { checkpoint: null, live: [], skipped };
+  const { durability } = await loadConfig(paths);
+  const journals: Journal[] = [];
+  const states: OrchestrationState[] = [];
+  const live: string[] = [];
+  try {
+    for (const id of ids) {
+      const journal = openUnlessLive(paths, id, durability, "maos checkpoint");
+      if (journal) {
+        journals.push(journal);
+        states.push(journal.state);
+      } else {
+        live.push(id);
+        states.push(loadOrchestration(paths, id, foldEvent).state);
+      }
+    }
+    const checkpoint = await writeCheckpoint(paths, {
+      name,
+      auto: false,
+      states,
+    });
+    for (const journal of journals) {
+      journal.append({
+        type: "checkpoint.created",
+        checkpoint: checkpoint.id,
+        name,
+        auto: false,
+      });
+    }
+    return { checkpoint, live, skipped };
+  } finally {
+    for (const journal of journals) await journal.close();
+  }
+}
+
+/** One corrupt orchestration must not stop the others from being checkpointed. */
+function unfinishedIds(
+  paths: MaosPaths,
+  skipped: CheckpointResult["skipped"],
+): string[] {
+  return paths.listOrchestrationIds().sort().filter((id) => {
+    if (!fs.existsSync(paths.events(id))) return false; // being created now
+    try {
+      const { status } = loadOrchestration(paths, id, foldEvent).state;
+      return status !== "completed" && status !== "failed";
+    } catch (err) {
+      if (!(err instanceof MaosError)) throw err;
+      skipped.push({ id, reason: err.message });
+      return false;
+    }
+  });
+}
+
+/**
+ * A given name is checked and must be free; the default is
+ * `manual-YYYYMMDD-HHMMSS` (local time, as a person reads it), with `-2`,
+ * `-3` … when that second already has one.
+ */
+function checkpointName(
+  name: string | undefined,
+  now: Date,
+  taken: Map<string, CheckpointFile>,
+): string {
+  if (name === undefined) {
+    const two = (n: number) => String(n).padStart(2, "0");
+    const base = `manual-${now.getFullYear()}${two(now.getMonth() + 1)}${
+      two(now.getDate())
+    }-${two(now.getHours())}${two(now.getMinutes())}${two(now.getSeconds())}`;
+    let candidate = base;
+    for (let n = 2; taken.has(candidate); n++) candidate = `${base}-${n}`;
+    return candidate;
+  }
+  const trimmed = name.trim();
+  // deno-lint-ignore no-control-regex
+  if (!trimmed || trimmed.length > 80 || /[\x00-\x1f\x7f]/.test(trimmed)) {
+    throw usageError(
+      `invalid checkpoint name '${name}'`,
+      "use 1 to 80 printable characters, e.g. --name before-refactor",
+    );
+  }
+  const other = taken.get(trimmed);
+  if (other) {
+    const id8 = other.id.slice(0, 8);
+    throw usageError(
+      `a checkpoint named '${trimmed}' already exists: ${id8}, ` +
+        `created ${other.createdAt}`,
+      `choose another name, or delete the old one first: maos recover delete ${id8}`,
+    );
+  }
+  return trimmed;
+}
+
+/** Journal.open, or undefined when another live process drives it. */
+function openUnlessLive(
+  paths: MaosPaths,
+  id: string,
+  durability: Durability,
+  command: string,
+): Journal | undefined {
+  try {
+    return Journal.open(paths, id, foldEvent, durability, command);
+  } catch (err) {
+    if (err instanceof MaosError && err.code === ExitCode.locked) {
+      return undefined;
+    }
+    throw err;
+  }
+}
