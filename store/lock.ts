@@ -192,7 +192,9 @@ export function busyError(lock: LockFile, what = "orchestration"): MaosError {
     `${what} is being run by another process (pid ${lock.pid} on ${lock.host}, ` +
       `since ${lock.acquiredAt}, command: ${lock.command})`,
     ExitCode.locked,
-    "wait for it to finish, or stop it with Ctrl-C (it pauses and saves)",
+    lock.host === os.hostname()
+      ? `wait for it to finish, or pause it with: kill -INT ${lock.pid} (it saves everything)`
+      : `it runs on ${lock.host}: wait for it there (its lock goes stale 30 s after its last heartbeat)`,
   );
 }
 

@@ -57,7 +57,7 @@ export async function orchestrate(
   }
   if (
     options.saveIntervalSeconds !== undefined &&
-    !(options.saveIntervalSeconds > 0 &&
+    !(options.saveIntervalSeconds >= 1 &&
       options.saveIntervalSeconds <= MAX_SAVE_INTERVAL_SECONDS)
   ) {
     throw usageError(
