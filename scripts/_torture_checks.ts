@@ -277,10 +277,14 @@ function readLines(file: string): string[] {
   }
 }
 
-/** The JSON document in a command's output (stderr may be mixed in the log). */
+/** The JSON document in a command's output (its stderr is in the same log). */
 function jsonPart(output: string): string {
-  const start = output.search(/^[[{]/m);
-  return start < 0 ? output : output.slice(start);
+  const lines = output.split("\n");
+  const start = lines.findIndex((l) => l === "{" || l === "[");
+  const end = lines.findLastIndex((l) => l === "}" || l === "]");
+  return start < 0 || end < start
+    ? output
+    : lines.slice(start, end + 1).join("\n");
 }
 
 function errorsOf(output: string): string {

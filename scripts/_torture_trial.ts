@@ -219,7 +219,9 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
   const maos = (args: string[], log: string) =>
     runMaos(options.maos, args, { cwd: dir, env, log: path.join(dir, log) });
 
-  while (!completed && failures.length === 0) {
+  // A broken invariant after a kill is recorded and the trial goes on (resume
+  // must cope too); an unexpected exit of maos ends it.
+  while (!completed) {
     if (invocation > disruptions + 4) {
       failures.push(`not completed after ${invocation} invocations`);
       break;
@@ -277,6 +279,7 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
         outcome.code ?? outcome.signal
       }: ${tail(path.join(dir, log))}`,
     );
+    break;
   }
 
   if (completed) {
