@@ -16,7 +16,15 @@ export interface InitResult {
 }
 
 /**
- * Create `.maos/` (maos.json, .gitignore, the two folders). Existing files
+ * Keep LF in every clone (a CRLF checkout would move every logOffset), and
+ * never let git merge two versions of one log line by line.
+ */
+export const GITATTRIBUTES_TEXT =
+  "# written by maos: logs and snapshots stay byte for byte as maos wrote them\n" +
+  "*.json text eol=lf\n*.jsonl text eol=lf\n";
+
+/**
+ * Create `.maos/` (maos.json, .gitignore, .gitattributes, the two folders). Existing files
  * are left alone, so running init twice is harmless.
  */
 export async function initMaosDir(root: string): Promise<InitResult> {
@@ -33,6 +41,9 @@ export async function initMaosDir(root: string): Promise<InitResult> {
   ensureDir(paths.checkpoints);
   if (!fs.existsSync(paths.gitignore)) {
     writeFileAtomic(paths.gitignore, GITIGNORE_TEXT);
+  }
+  if (!fs.existsSync(paths.gitattributes)) {
+    writeFileAtomic(paths.gitattributes, GITATTRIBUTES_TEXT);
   }
   return { root, created };
 }

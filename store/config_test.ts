@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   findOrCreateMaosDir,
+  GITATTRIBUTES_TEXT,
   GITIGNORE_TEXT,
   initMaosDir,
   loadConfig,
@@ -10,18 +11,23 @@ import {
 import { MaosPaths } from "./paths.ts";
 import { assertEquals, assertRejectsMaos, withTempDir } from "./_test_util.ts";
 
-Deno.test("init creates maos.json, .gitignore and the two folders, and a second init changes nothing", async () => {
+Deno.test("init creates maos.json, .gitignore, .gitattributes and the two folders, and a second init changes nothing", async () => {
   await withTempDir(async (dir) => {
     const root = path.join(dir, ".maos");
     assertEquals((await initMaosDir(root)).created, true);
     const paths = new MaosPaths(root);
     assertEquals(fs.readdirSync(root).sort(), [
+      ".gitattributes",
       ".gitignore",
       "checkpoints",
       "maos.json",
       "orchestrations",
     ]);
     assertEquals(fs.readFileSync(paths.gitignore, "utf8"), GITIGNORE_TEXT);
+    assertEquals(
+      fs.readFileSync(paths.gitattributes, "utf8"),
+      GITATTRIBUTES_TEXT,
+    );
     const config = await loadConfig(paths);
     assertEquals(config.formatVersion, 1);
     assertEquals(config.saveIntervalSeconds, 30);

@@ -89,6 +89,9 @@ export class MaosPaths {
   get gitignore(): string {
     return path.join(this.root, ".gitignore");
   }
+  get gitattributes(): string {
+    return path.join(this.root, ".gitattributes");
+  }
   get orchestrations(): string {
     return path.join(this.root, "orchestrations");
   }
