@@ -136,11 +136,23 @@ async function checkOrchestration(
     findings.push(finding);
   }
   if (!state) {
-    findings.push({
-      level: "error",
-      file: rel(eventsFile),
-      message: "no orchestration.created event",
-    });
+    // Killed before its first event was written: an orchestration that never
+    // started, with nothing to lose. Anything else without one is damage.
+    const empty = scan.end.offset === 0 && !fs.existsSync(paths.state(id));
+    const finding: Finding = {
+      level: empty ? "warning" : "error",
+      file: rel(paths.orchestration(id)),
+      message: empty
+        ? "an orchestration whose creation was cut off (no events)"
+        : "events.jsonl holds no orchestration.created event",
+    };
+    if (empty && repair && !live) {
+      fs.rmSync(paths.orchestration(id), { recursive: true, force: true });
+      fsyncDir(paths.orchestrations);
+      finding.message += ": removed";
+      finding.repaired = true;
+    }
+    findings.push(finding);
     return;
   }
   findings.push({

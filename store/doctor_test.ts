@@ -264,3 +264,18 @@ Deno.test("doctor --repair brings a state.json left behind the log by a crash up
     );
   });
 });
+
+Deno.test("an orchestration killed before its first event is a warning; repair removes the empty folder", async () => {
+  await withTempDir(async (dir) => {
+    const { paths } = await store(dir);
+    const cut = "0123456789ab";
+    fs.mkdirSync(paths.agentsDir(cut), { recursive: true });
+    fs.writeFileSync(paths.events(cut), "");
+    const check = await runDoctor(paths, foldEvent, false);
+    assertEquals(errors(check), [], describe(check));
+    assertEquals(warnings(check).length, 1, describe(check));
+    const repair = await runDoctor(paths, foldEvent, true);
+    assertEquals(repair.unresolved, 0, describe(repair));
+    assertEquals(fs.existsSync(paths.orchestration(cut)), false);
+  });
+});

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as nodePath from "node:path";
-import { writeFileAtomic } from "./atomic_write.ts";
+import { fsyncDir, writeFileAtomic } from "./atomic_write.ts";
 import { diskError, errnoCode, ExitCode, MaosError } from "./errors.ts";
 import { parseJsonFile, toJsonText } from "./json_file.ts";
 import { FORMAT_VERSION, type LockFile, LockFileSchema } from "./schema.ts";
@@ -150,25 +150,31 @@ function takeOverStale(path: string): void {
   }
 }
 
+/**
+ * Create `path` with `text`, only if it does not exist — whole or not at
+ * all: the content is written and synced in a temp file first, then
+ * hard-linked into place (link fails if the name exists). A crash can never
+ * leave an empty lock that looks held.
+ */
 function createExclusive(path: string, text: string): boolean {
-  let fd: number;
+  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
-    fd = fs.openSync(path, "wx", 0o644);
+    fs.writeFileSync(temp, text, { mode: 0o644 });
+    const fd = fs.openSync(temp, "r");
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.linkSync(temp, path);
+    fsyncDir(nodePath.dirname(path));
+    return true;
   } catch (err) {
     if (errnoCode(err) === "EEXIST") return false;
     throw diskError(err, path);
+  } finally {
+    fs.rmSync(temp, { force: true });
   }
-  try {
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } catch (err) {
-    // A lock we could not finish writing (disk full) must not be left behind.
-    fs.closeSync(fd);
-    fs.rmSync(path, { force: true });
-    throw diskError(err, path);
-  }
-  fs.closeSync(fd);
-  return true;
 }
 
 /** `orchestration 1a2b3c4d` for …/orchestrations/<id>/run.lock. */

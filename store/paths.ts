@@ -49,7 +49,10 @@ export function requireMaosDir(
   } = {},
 ): string {
   const found = findMaosDir(options);
-  if (found && fs.existsSync(found) && !isMaosDir(found)) {
+  // An empty folder is a store with nothing in it yet (init cut off at once).
+  if (
+    found && fs.existsSync(found) && !isMaosDir(found) && !isEmptyDir(found)
+  ) {
     throw usageError(
       `${found} is not a maos directory (it has no maos.json)`,
       "point --dir (or MAOS_DIR) at a .maos directory, or create one with: maos init",
@@ -64,6 +67,14 @@ export function requireMaosDir(
     );
   }
   return found;
+}
+
+function isEmptyDir(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir).length === 0;
+  } catch {
+    return false;
+  }
 }
 
 /**

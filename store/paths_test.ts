@@ -128,3 +128,11 @@ Deno.test("a store whose init was cut off (folders, no maos.json) is finished, n
     assertEquals(fs.existsSync(path.join(store, "maos.json")), true);
   });
 });
+
+Deno.test("an empty .maos (init killed at once) is read as an empty store", async () => {
+  await withTempDir((dir) => {
+    const store = path.join(dir, ".maos");
+    fs.mkdirSync(store);
+    assertEquals(requireMaosDir({ cwd: dir, env: {} }), store);
+  });
+});
