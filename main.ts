@@ -1,61 +1,25 @@
 /**
- * maos entry point: builds the command tree and runs it. This is the only
- * place that turns errors into output and exit codes (DESIGN.md §6).
+ * maos entry point. `maos --version` is answered before anything else is
+ * loaded (scripts and health checks call it often); every other command
+ * loads the command tree and runs it (lib/cli/main.ts).
  *
  * @module
  */
 
-import { CommanderError } from "@commander-js/extra-typings";
-import { ExitCode, MaosError } from "./store/errors.ts";
-import { buildProgram, lastUsageErrorCommand } from "./lib/cli/program.ts";
+import { VERSION } from "./lib/version.ts";
 
-/** Run maos with `argv` (as process.argv: runtime and script first); returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
-  try {
-    await program.parseAsync(argv);
-    return Number(process.exitCode ?? 0);
-  } catch (err) {
-    return reportError(err);
+  const args = argv.slice(2);
+  if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
+    process.stdout.write(VERSION + "\n");
+    return 0;
   }
+  const cli = await import("./lib/cli/main.ts");
+  cli.ignoreClosedStdout();
+  return await cli.main(argv);
 }
-
-function reportError(err: unknown): number {
-  const debug = process.env.MAOS_DEBUG === "1";
-  const say = (line: string) => process.stderr.write(line + "\n");
-  if (err instanceof CommanderError) {
-    if (
-      err.code === "commander.helpDisplayed" || err.code === "commander.version"
-    ) return ExitCode.ok;
-    // Help shown because a command group was given no subcommand: a usage error.
-    if (err.code === "commander.help") {
-      return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-    }
-    const message = err.message.replace(/^error:\s*/, "").replace(
-      /\s*\n\s*/g,
-      " ",
-    );
-    say(`maos: ${message} (see: ${lastUsageErrorCommand()} --help)`);
-    return ExitCode.usage;
-  }
-  if (err instanceof MaosError) {
-    say(`maos: ${err.message}`);
-    if (err.hint) say(`hint: ${err.hint}`);
-    if (debug && err.stack) say(err.stack);
-    return err.code;
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  say(`maos: unexpected error: ${message.split("\n")[0]}`);
-  if (debug && err instanceof Error && err.stack) say(err.stack);
-  else say("hint: run again with MAOS_DEBUG=1 for details");
-  return ExitCode.failed;
-}
-
-// `maos … | head` closes the pipe early: that is not an error worth a trace.
-process.stdout.on?.("error", (err: NodeJS.ErrnoException) => {
-  if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
-});
 
 if (import.meta.main) {
-  process.exitCode = await main(process.argv);
+  // No top-level await: the compiled binary is precompiled to bytecode.
+  main(process.argv).then((code) => (process.exitCode = code));
 }

@@ -11,10 +11,14 @@ import * as fs from "node:fs";
 const outfile = "dist/maos";
 fs.mkdirSync("dist", { recursive: true });
 const bun = findBun();
+// --bytecode (with --minify) precompiles the program: it starts about twice
+// as fast. It needs main.ts free of top-level await.
 const result = spawnSync(bun[0], [
   ...bun.slice(1),
   "build",
   "--compile",
+  "--minify",
+  "--bytecode",
   "main.ts",
   "--outfile",
   outfile,

@@ -4,10 +4,11 @@
  * maos can migrate an older `.maos/`.
  */
 import { z } from "zod";
+import en from "zod/v4/locales/en.js";
 
 // Bundlers (bun build --compile) may drop zod's default English messages as
 // unused; set them explicitly so errors say "expected array", not "Invalid input".
-z.config(z.locales.en());
+z.config(en());
 
 export const FORMAT_VERSION = 1;
 /** A day: longer intervals overflow timers and would save too rarely anyway. */
