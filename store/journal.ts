@@ -4,6 +4,7 @@ import { ensureDir } from "./atomic_write.ts";
 import { corruptError, usageError } from "./errors.ts";
 import { EventLog, LOG_START, type LogPosition, scanLog } from "./event_log.ts";
 import { DurableJsonFile } from "./json_file.ts";
+import { toJsonBytesMemo } from "./memo_json.ts";
 import { acquireLock, type HeldLock } from "./lock.ts";
 import type { MaosPaths } from "./paths.ts";
 import {
@@ -102,7 +103,8 @@ export class Journal {
     },
   ) {
     this.db = new Low<SnapshotFile>(
-      new DurableJsonFile(paths.state(id), SnapshotFileSchema),
+      // Snapshots are rewritten often and mostly unchanged: remember each task's text.
+      new DurableJsonFile(paths.state(id), SnapshotFileSchema, toJsonBytesMemo),
       { formatVersion: FORMAT_VERSION, state, logOffset: log.end.offset },
     );
     this.snapshotSeq = opened.replayed === 0 ? state.lastSeq : -1;

@@ -15,6 +15,8 @@ export class DurableJsonFile<T> implements Adapter<T> {
   constructor(
     readonly path: string,
     private readonly schema: z.ZodType<T>,
+    /** How data becomes text; the same bytes whatever is chosen. */
+    private readonly toText: (data: T) => string | Uint8Array = toJsonText,
   ) {}
 
   read(): Promise<T | null> {
@@ -43,7 +45,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   writeSync(data: T): void {
-    writeFileAtomic(this.path, toJsonText(data));
+    writeFileAtomic(this.path, this.toText(data));
   }
 }
 
