@@ -51,8 +51,10 @@ export async function checkAfterKill(
       } catch { /* gone */ }
     }
   }
-  // Killed before it created .maos/: nothing on disk to check.
-  if (!fs.existsSync(p.maosDir)) return failures;
+  // Killed before it wrote anything in .maos/: nothing on disk to check.
+  if (!fs.existsSync(p.maosDir) || fs.readdirSync(p.maosDir).length === 0) {
+    return failures;
+  }
   const doctor = await p.runMaos(["doctor", "--json"]);
   if (doctor.code !== 0) {
     failures.push(
@@ -295,6 +297,13 @@ function errorsOf(output: string): string {
     return report.findings.filter((f) => f.level === "error")
       .map((f) => `${f.file}: ${f.message}`).join("; ");
   } catch {
-    return output.trim().split("\n").slice(-3).join(" | ");
+    return whatWentWrong(output);
   }
+}
+
+/** What maos said went wrong (its `maos: …` line), else the last lines. */
+export function whatWentWrong(output: string): string {
+  const lines = output.trimEnd().split("\n");
+  const said = lines.filter((l) => l.startsWith("maos:"));
+  return (said.length ? said : lines.slice(-3)).join(" | ");
 }

@@ -14,6 +14,7 @@ import {
   checkAfterKill,
   checkFinal,
   type KillSnapshot,
+  whatWentWrong,
 } from "./_torture_checks.ts";
 
 /** How maos is started: `deno run -A main.ts` or a compiled binary. */
@@ -49,6 +50,8 @@ export interface TrialResult {
   invocations: number;
   /** Wall time of each maos run (orchestrate or resume). */
   runMs: number[];
+  /** Runs that paused cleanly on SIGINT (exit 130) and were resumed. */
+  pauses: number;
   durationMs: number;
   /** The trial's folder, when kept (always kept on failure). */
   dir?: string;
@@ -147,7 +150,12 @@ type KillPlan =
   | { mode: "early" | "random"; delayMs: number }
   | { mode: "event"; type: string; nth: number; jitterMs: number }
   | { mode: "tmpfile" }
-  | { mode: "pause"; delayMs: number; killAfterMs: number }
+  | {
+    mode: "pause";
+    delayMs: number;
+    /** Kill this long after the SIGINT, or (null) when the log says paused. */
+    killAfterMs: number | null;
+  }
   | { mode: "pause-clean"; delayMs: number };
 
 const EVENT_TARGETS = [
@@ -174,20 +182,24 @@ function pickKill(rand: () => number, typicalMs: number): KillPlan {
     };
   }
   if (r < 0.75) return { mode: "tmpfile" };
+  // A pause takes tens of milliseconds: the SIGKILL must come quickly to
+  // land inside it, or right when the log records it.
   if (r < 0.92) {
     return {
       mode: "pause",
-      delayMs: typicalMs * (0.1 + rand() * 0.8),
-      killAfterMs: rand() * 800,
+      delayMs: typicalMs * (0.2 + rand() * 0.7),
+      killAfterMs: rand() < 0.5 ? rand() * 60 : null,
     };
   }
-  return { mode: "pause-clean", delayMs: typicalMs * (0.1 + rand() * 0.8) };
+  return { mode: "pause-clean", delayMs: typicalMs * (0.2 + rand() * 0.7) };
 }
 
 function describe(plan: KillPlan): string {
   switch (plan.mode) {
     case "event":
       return `event:${plan.type}#${plan.nth}`;
+    case "pause":
+      return plan.killAfterMs === null ? "pause:on-paused" : "pause";
     default:
       return plan.mode;
   }
@@ -213,6 +225,7 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
   const failures: string[] = [];
   const disruptions = options.disruptions ?? 1 + Math.floor(rand() * 3);
   const runMs: number[] = [];
+  let pauses = 0;
   let invocation = 0;
   let completed = false;
 
@@ -237,7 +250,7 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
       "--max-parallel",
       "3",
       "--save-interval",
-      "0.3",
+      "1",
     ];
     const plan = invocation < disruptions
       ? pickKill(rand, options.typicalMs)
@@ -269,7 +282,10 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
       );
       continue;
     }
-    if (outcome.code === 130) continue; // paused cleanly: resume next
+    if (outcome.code === 130) {
+      pauses++; // paused cleanly: resume next
+      continue;
+    }
     if (outcome.code === 0) {
       completed = true;
       break;
@@ -305,6 +321,7 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
     kills,
     invocations: invocation,
     runMs,
+    pauses,
     durationMs: Math.round(performance.now() - started),
     ...(keep ? { dir } : {}),
   };
@@ -422,7 +439,16 @@ async function disturb(
     case "pause":
       await sleep(plan.delayMs);
       p.signal("SIGINT");
-      await sleep(plan.killAfterMs);
+      if (plan.killAfterMs !== null) await sleep(plan.killAfterMs);
+      else {
+        await waitForLine(
+          p.events,
+          (line) =>
+            line.includes(`"status":"paused"`) ||
+            line.includes(`"type":"orchestration.paused"`),
+          p.isDone,
+        );
+      }
       return p.kill();
     case "pause-clean":
       await sleep(plan.delayMs);
@@ -441,29 +467,39 @@ async function disturb(
       return p.kill();
     }
     case "event": {
-      let offset = fileSize(p.events);
       let seen = 0;
-      let carry = "";
-      const deadline = Date.now() + 8000;
-      while (!p.isDone() && Date.now() < deadline) {
-        const size = fileSize(p.events);
-        if (size > offset) {
-          const text = carry + readRange(p.events, offset, size);
-          offset = size;
-          const lines = text.split("\n");
-          carry = lines.pop() ?? "";
-          for (const line of lines) {
-            if (line.includes(`"type":"${plan.type}"`) && ++seen >= plan.nth) {
-              if (plan.jitterMs > 0) await sleep(plan.jitterMs);
-              return p.kill();
-            }
-          }
-        }
-        await sleep(2);
-      }
+      const found = await waitForLine(
+        p.events,
+        (line) => line.includes(`"type":"${plan.type}"`) && ++seen >= plan.nth,
+        p.isDone,
+      );
+      if (found && plan.jitterMs > 0) await sleep(plan.jitterMs);
       return p.kill();
     }
   }
+}
+
+/** Poll the log for a new line that `matches`; false when the run ended first. */
+async function waitForLine(
+  events: string,
+  matches: (line: string) => boolean,
+  isDone: () => boolean,
+): Promise<boolean> {
+  let offset = fileSize(events);
+  let carry = "";
+  const deadline = Date.now() + 8000;
+  while (!isDone() && Date.now() < deadline) {
+    const size = fileSize(events);
+    if (size > offset) {
+      const text = carry + readRange(events, offset, size);
+      offset = size;
+      const lines = text.split("\n");
+      carry = lines.pop() ?? "";
+      if (lines.some(matches)) return true;
+    }
+    await sleep(1);
+  }
+  return false;
 }
 
 function hasTempFile(dir: string): boolean {
@@ -517,10 +553,10 @@ export function fileSize(file: string): number {
   }
 }
 
+/** What maos said went wrong (its `maos: …` line), else the last lines. */
 function tail(file: string): string {
   try {
-    return fs.readFileSync(file, "utf8").trimEnd().split("\n").slice(-3)
-      .join(" | ");
+    return whatWentWrong(fs.readFileSync(file, "utf8"));
   } catch {
     return "(no output)";
   }

@@ -117,9 +117,11 @@ for (const r of results) {
   }
 }
 const lastEvents: Record<string, number> = {};
+const commands: Record<string, number> = {};
 for (const r of results) {
   for (const k of r.kills) {
     lastEvents[k.lastEvent] = (lastEvents[k.lastEvent] ?? 0) + 1;
+    commands[k.command] = (commands[k.command] ?? 0) + 1;
   }
 }
 const summary = {
@@ -140,9 +142,12 @@ const summary = {
   },
   kills: results.reduce((n, r) => n + r.kills.length, 0),
   killsByMode: killModes,
+  killsByCommand: commands,
   killsByLastEvent: lastEvents,
   invocations: results.reduce((n, r) => n + r.invocations, 0),
-  failedTrials: failed.slice(0, 50).map((r) => ({
+  cleanPauses: results.reduce((n, r) => n + r.pauses, 0),
+  failureKinds: failureKinds(failed),
+  failedTrials: failed.slice(0, 100).map((r) => ({
     trial: r.index,
     failures: r.failures,
     kills: r.kills,
@@ -161,6 +166,26 @@ if (failed.length === 0 && !flags.keep) {
   fs.rmSync(root, { recursive: true, force: true });
 }
 process.exitCode = failed.length === 0 ? 0 : 1;
+
+/** Failures grouped by what broke, with ids, numbers and paths taken out. */
+function failureKinds(failed: TrialResult[]): Record<string, number> {
+  const kinds: Record<string, number> = {};
+  for (const r of failed) {
+    for (const failure of new Set(r.failures.map(kindOf))) {
+      kinds[failure] = (kinds[failure] ?? 0) + 1;
+    }
+  }
+  return kinds;
+}
+
+function kindOf(failure: string): string {
+  return failure
+    .replace(/^after kill \d+ \(([^):#]+)[^)]*\)/, "after a kill ($1)")
+    .replace(/[0-9a-f]{12}/g, "<id>")
+    .replace(/(^|\s)\/[^\s:]+/g, "$1…")
+    .replace(/\d+/g, "N")
+    .slice(0, 200);
+}
 
 function wholeNumber(name: string, value: string): number {
   const n = Number(value);

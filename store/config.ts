@@ -2,7 +2,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ensureDir, writeFileAtomic } from "./atomic_write.ts";
 import { openJsonDb } from "./json_file.ts";
-import { findMaosDir, isMaosDir, MAOS_DIR_NAME, MaosPaths } from "./paths.ts";
+import {
+  findMaosDir,
+  isEmptyDir,
+  isMaosDir,
+  MAOS_DIR_NAME,
+  MaosPaths,
+} from "./paths.ts";
 import { usageError } from "./errors.ts";
 import { type Config, ConfigSchema, defaultConfig } from "./schema.ts";
 
@@ -64,7 +70,7 @@ export async function findOrCreateMaosDir(
     return root;
   }
   // Never turn a folder that holds other things into a .maos directory.
-  if (fs.existsSync(root) && fs.readdirSync(root).length > 0) {
+  if (fs.existsSync(root) && !isEmptyDir(root)) {
     throw usageError(
       `${root} is not a maos directory (it has no maos.json) and is not empty`,
       "point --dir (or MAOS_DIR) at a .maos directory or an empty folder",

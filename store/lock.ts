@@ -119,7 +119,10 @@ export class HeldLock {
  * so two processes can never both believe they took it.
  */
 export function acquireLock(path: string, command: string): HeldLock {
-  for (let attempt = 0; attempt < 3; attempt++) {
+  // A stale lock is normally taken over at the first try; only a takeover
+  // cut short by a crash (its guard left behind) makes us wait, briefly.
+  const deadline = Date.now() + TAKEOVER_WAIT_MS;
+  while (true) {
     const lock = newLock(command);
     if (createExclusive(path, toJsonText(lock))) {
       return new HeldLock(path, lock);
@@ -127,8 +130,24 @@ export function acquireLock(path: string, command: string): HeldLock {
     const view = inspectLock(path);
     if (view.state === "live") throw busyError(view.lock, lockOwnerName(path));
     if (view.state === "stale") takeOverStale(path);
+    if (Date.now() > deadline) {
+      throw new MaosError(
+        `could not take over the stale lock ${path}`,
+        ExitCode.locked,
+        "run: maos doctor --repair (removes stale locks), then try again",
+      );
+    }
+    if (view.state === "stale") sleepSync(50);
   }
-  throw new MaosError(`could not take ${path}`, ExitCode.locked, "try again");
+}
+
+/** How long a crashed takeover's guard may delay taking a stale lock. */
+const TAKEOVER_WAIT_MS = 5_000;
+/** A takeover holds its guard for microseconds: one this old was abandoned. */
+const GUARD_STALE_MS = 2_000;
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function takeOverStale(path: string): void {
@@ -137,7 +156,7 @@ function takeOverStale(path: string): void {
     // A guard that vanished meanwhile (mtime 0) is not stale: never remove
     // what its next creator may have just made.
     const mtime = safeMtime(guard);
-    if (mtime > 0 && Date.now() - mtime > 10_000) {
+    if (mtime > 0 && Date.now() - mtime > GUARD_STALE_MS) {
       fs.rmSync(guard, { force: true });
     }
     return;

@@ -327,3 +327,22 @@ Deno.test("two processes racing to take over the same stale lock: exactly one wi
 Deno.test("four processes racing for a stale lock: still exactly one wins", async () => {
   await race(4, 20);
 });
+
+Deno.test("a takeover guard left by a process killed mid-takeover delays taking the stale lock only briefly", async () => {
+  await withTempDir(async (dir) => {
+    const file = path.join(dir, "run.lock");
+    const pid = await deadPid();
+    writeLock(file, { pid, heartbeatAt: new Date().toISOString() });
+    // The guard of a takeover that was SIGKILLed a moment ago.
+    fs.writeFileSync(file + ".takeover", String(pid));
+    const started = Date.now();
+    const held = acquireLock(file, "taker");
+    try {
+      assertEquals(readLock(file).pid, process.pid);
+      assert(Date.now() - started < 5_000, "taken within the wait");
+      assert(!fs.existsSync(file + ".takeover"));
+    } finally {
+      held.release();
+    }
+  });
+});

@@ -136,3 +136,14 @@ Deno.test("an empty .maos (init killed at once) is read as an empty store", asyn
     assertEquals(requireMaosDir({ cwd: dir, env: {} }), store);
   });
 });
+
+Deno.test("a .maos holding only a temp file (init killed while writing maos.json) is finished, not refused", async () => {
+  await withTempDir(async (dir) => {
+    const store = path.join(dir, ".maos");
+    fs.mkdirSync(store);
+    fs.writeFileSync(path.join(store, ".maos.json.123.abcd.tmp"), "{");
+    assertEquals(requireMaosDir({ cwd: dir, env: {} }), store);
+    assertEquals(await findOrCreateMaosDir({ cwd: dir, env: {} }), store);
+    assertEquals(fs.existsSync(path.join(store, "maos.json")), true);
+  });
+});
