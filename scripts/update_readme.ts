@@ -186,8 +186,41 @@ if (
     );
   }
 }
+const tortureFile = path.join(repo, "docs", "torture-last-run.json");
+if (fs.existsSync(tortureFile)) {
+  readme = readme.replace(
+    /<!-- torture -->[\s\S]*?<!-- \/torture -->/,
+    `<!-- torture -->\n${
+      tortureSummary(JSON.parse(fs.readFileSync(tortureFile, "utf8")))
+    }\n<!-- /torture -->`,
+  );
+}
 fs.writeFileSync(readmePath, readme);
 // Leave it as `deno fmt` wants it, so `deno task test` (fmt --check) stays clean.
 spawnSync(Deno.execPath(), ["fmt", readmePath], { stdio: "ignore" });
 fs.rmSync(work, { recursive: true, force: true });
 console.log(`README.md updated (${Object.keys(blocks).length} tour blocks)`);
+
+/** One paragraph from docs/torture-last-run.json. */
+function tortureSummary(run: {
+  trials: number;
+  passed: number;
+  kills: number;
+  durationSeconds: number;
+  finishedAt: string;
+  dataInvariantsBroken?: number;
+  failedTrials?: { trial: number; failures: string[] }[];
+}): string {
+  const lines = [
+    `**${run.passed} of ${run.trials} trials passed** (${run.kills} SIGKILLs, ${
+      Math.round(run.durationSeconds / 60)
+    } min, ${run.finishedAt.slice(0, 10)})` +
+    (run.dataInvariantsBroken === undefined
+      ? "."
+      : `; data invariants broken: ${run.dataInvariantsBroken}.`),
+  ];
+  for (const failed of run.failedTrials ?? []) {
+    lines.push(`- trial ${failed.trial}: ${failed.failures[0].slice(0, 160)}`);
+  }
+  return lines.join("\n");
+}

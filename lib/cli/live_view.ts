@@ -7,6 +7,7 @@
  */
 
 import type { RunOutcome, RunReporter } from "../engine/run_options.ts";
+import { messageView } from "../engine/queries.ts";
 import type { MaosEvent, OrchestrationState } from "../../store/schema.ts";
 import {
   type Colors,
@@ -181,14 +182,7 @@ export class LiveView implements RunReporter {
           oneLine(event.task.title)
         }`;
       case "message":
-        return messageLine({
-          seq: event.seq,
-          at: event.at,
-          from: event.from,
-          to: event.to,
-          type: event.kind,
-          content: event.content,
-        }, state.id);
+        return messageLine(messageView(event)[0], state.id);
       case "checkpoint.created":
         // One auto-checkpoint per finished task would be noise; manual ones are news.
         return event.auto
