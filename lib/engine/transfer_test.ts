@@ -74,7 +74,13 @@ Deno.test("export then import into another .maos reproduces every file byte for 
     // Nothing else is left in the target (no temp folder).
     assertEquals(
       fs.readdirSync(to.root).sort(),
-      [".gitignore", "checkpoints", "maos.json", "orchestrations"],
+      [
+        ".gitattributes",
+        ".gitignore",
+        "checkpoints",
+        "maos.json",
+        "orchestrations",
+      ],
     );
   });
 });
