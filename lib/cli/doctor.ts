@@ -2,7 +2,7 @@ import { Command } from "@commander-js/extra-typings";
 import { runDoctor } from "../../store/doctor.ts";
 import { corruptError } from "../../store/errors.ts";
 import { foldEvent } from "../engine/state_fold.ts";
-import { colors, plural, printable } from "../ui/mod.ts";
+import { colors, createSteps, plural, printable } from "../ui/mod.ts";
 import { examples } from "./_util.ts";
 import { contextOf, printJson, storePaths } from "./context.ts";
 
@@ -21,7 +21,15 @@ export function doctorCommand() {
     .action(async (flags, command) => {
       const ctx = contextOf(command);
       const paths = storePaths(ctx);
-      const report = await runDoctor(paths, foldEvent, Boolean(flags.repair));
+      const check = () => runDoctor(paths, foldEvent, Boolean(flags.repair));
+      // Reading every log whole can take a while on long histories: say so.
+      const count = paths.listOrchestrationIds().length;
+      const report = ctx.json || ctx.quiet
+        ? await check()
+        : await createSteps(process.stderr, { color: ctx.stderrColor }).run(
+          `Read every file of ${plural(count, "orchestration")}`,
+          check,
+        );
       if (ctx.json) {
         printJson(ctx, report);
       } else {

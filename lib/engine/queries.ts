@@ -322,13 +322,6 @@ export function scanMessages(
   };
 }
 
-/** The newest paused or interrupted orchestration, the one `resume` picks by default. */
-export function mostRecentResumable(paths: MaosPaths): string | undefined {
-  return listOrchestrations(paths).find((o) =>
-    o.status === "paused" || o.status === "interrupted"
-  )?.id;
-}
-
 /**
  * What `resume` works on: the id given, else the newest paused or
  * interrupted orchestration. When there is none but one is running, that is

@@ -8,12 +8,12 @@ import {
   writeLock,
 } from "../../tests/e2e/_store_fixture.ts";
 import {
+  chooseResumable,
   derivedStatus,
   listMessages,
   listOrchestrations,
   messagesAfter,
   mostRecentOrchestration,
-  mostRecentResumable,
   orchestrationStatus,
   resolveOrchestrationId,
   scanMessages,
@@ -97,7 +97,7 @@ Deno.test("listOrchestrations: newest first, filtered by derived status, limited
       c,
       b,
     ]);
-    assert.equal(mostRecentResumable(paths), c);
+    assert.equal(chooseResumable(paths), c);
     assert.equal(mostRecentOrchestration(paths), c);
   } finally {
     await cleanup();
