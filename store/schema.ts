@@ -35,6 +35,9 @@ export const MessageKindSchema = z.enum([
   "info",
   "error",
 ]);
+export type MessageKind = z.infer<typeof MessageKindSchema>;
+/** The five kinds of message, in the order help and errors list them. */
+export const MESSAGE_KINDS: readonly MessageKind[] = MessageKindSchema.options;
 export const RunStatusSchema = z.enum([
   "running",
   "paused",

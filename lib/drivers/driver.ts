@@ -6,20 +6,10 @@
  * happens, so the engine can persist each thing the moment it arrives.
  */
 
-export type MessageKind =
-  | "discovery"
-  | "request"
-  | "broadcast"
-  | "info"
-  | "error";
+import type { MessageKind } from "../../store/schema.ts";
 
-export const MESSAGE_KINDS: readonly MessageKind[] = [
-  "discovery",
-  "request",
-  "broadcast",
-  "info",
-  "error",
-];
+// One definition of the message kinds, in the store's schema.
+export { MESSAGE_KINDS, type MessageKind } from "../../store/schema.ts";
 
 /** A message already on the bus, shown to an agent at the start of its turn. */
 export interface InboxMessage {

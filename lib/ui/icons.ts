@@ -4,24 +4,14 @@
  * @module
  */
 
+import type { MessageKind, WorkStatus } from "../../store/schema.ts";
 import type { Colors } from "./color.ts";
 
-/** A status of an orchestration, task or agent (DESIGN.md §5). */
-export type Status =
-  | "running"
-  | "paused"
-  | "interrupted"
-  | "completed"
-  | "failed"
-  | "pending";
+/** A status of an orchestration, agent or task (DESIGN.md §5). */
+export type Status = WorkStatus;
 
 /** A kind of message on the bus. */
-export type MessageType =
-  | "discovery"
-  | "request"
-  | "broadcast"
-  | "info"
-  | "error";
+export type MessageType = MessageKind;
 
 /** The icon for each status. */
 export const STATUS_ICONS: Readonly<Record<Status, string>> = {

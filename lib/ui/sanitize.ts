@@ -13,7 +13,7 @@
 // - strings (OSC, DCS, SOS, PM, APC) up to BEL or ST (ESC \ or U+009C);
 // - CSI: parameters, intermediates, one final byte;
 // - any other escape: intermediates, one final byte (ESC c, ESC 7, ESC ( B).
-const SEQUENCE = new RegExp(
+export const TERMINAL_SEQUENCE = new RegExp(
   [
     "(?:\\x1b[\\]PX^_]|[\\x90\\x98\\x9d\\x9e\\x9f])[^\\x07\\x1b\\x9c]*(?:\\x07|\\x1b\\\\|\\x9c)",
     "(?:\\x1b\\[|\\x9b)[\\x30-\\x3f]*[\\x20-\\x2f]*[\\x40-\\x7e]",
@@ -21,7 +21,7 @@ const SEQUENCE = new RegExp(
   ].join("|"),
   "g",
 );
-// C0 controls but tab, DEL and C1 controls: what is left after SEQUENCE.
+// C0 controls but tab, DEL and C1 controls: what is left after TERMINAL_SEQUENCE.
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
 // deno-lint-ignore no-control-regex
@@ -50,7 +50,7 @@ export function printable(
   text: string,
   options: PrintableOptions = {},
 ): string {
-  let out = text.replace(SEQUENCE, "");
+  let out = text.replace(TERMINAL_SEQUENCE, "");
   if (options.newlines) out = out.replace(/\r\n/g, "\n");
   return out.replace(
     options.newlines ? CONTROL_BUT_NEWLINE : CONTROL,

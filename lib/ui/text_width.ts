@@ -4,8 +4,8 @@
  * @module
  */
 
-// deno-lint-ignore no-control-regex
-const ANSI = /\x1b\[[0-9;]*[A-Za-z]|\x1b\]8;[^\x07\x1b]*(?:\x07|\x1b\\)/g;
+import { TERMINAL_SEQUENCE } from "./sanitize.ts";
+
 const PICTOGRAPH = /\p{Extended_Pictographic}/u;
 const EMOJI_PRESENTATION = /\p{Emoji_Presentation}/u;
 const REGIONAL_INDICATOR = /\p{Regional_Indicator}/u;
@@ -15,9 +15,9 @@ const KEYCAP = "\u20E3";
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
-/** Remove ANSI colour and hyperlink escapes. */
+/** Remove ANSI colour, hyperlink and other terminal escapes. */
 export function stripAnsi(text: string): string {
-  return text.replace(ANSI, "");
+  return text.replace(TERMINAL_SEQUENCE, "");
 }
 
 // East Asian Wide/Fullwidth ranges, the same set cli-table3's string-width

@@ -22,21 +22,10 @@ import {
   waitUntil,
   withProject,
 } from "./_engine_helpers.ts";
+import type { OrchestrationStatus } from "../../lib/engine/queries.ts";
 
 const FAKE_CLAUDE =
   new URL("../fixtures/fake-claude", import.meta.url).pathname;
-
-interface Status {
-  status: string;
-  cost: number;
-  agents: {
-    id: string;
-    role: string;
-    sessionId: string | null;
-    cost: number;
-  }[];
-  tasks: { id: string; status: string }[];
-}
 
 function claudeEnv(dir: string, more: Record<string, string> = {}) {
   return {
@@ -62,10 +51,10 @@ function claudeRuns(dir: string, planner = false): string[] {
   );
 }
 
-async function status(dir: string, id: string): Promise<Status> {
+async function status(dir: string, id: string): Promise<OrchestrationStatus> {
   return (await maosOk(["--json", "orchestration", "status", id], {
     cwd: dir,
-  })).json<Status>();
+  })).json<OrchestrationStatus>();
 }
 
 /**

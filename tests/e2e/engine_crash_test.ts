@@ -22,14 +22,7 @@ import {
   withProject,
   writePlan,
 } from "./_engine_helpers.ts";
-
-interface MessageRow {
-  seq: number;
-  from: string;
-  to: string | null;
-  type: string;
-  content: string;
-}
+import type { MessageView } from "../../lib/engine/queries.ts";
 
 /**
  * quick (fast) and slow (8 steps of 0.25 s) run side by side; after waits
@@ -122,7 +115,7 @@ Deno.test("kill -9 mid-run: agents end within 5 s, it shows interrupted, and res
     assertEquals(list.map((o) => [o.id, o.status]), [[id, "interrupted"]]);
     const listed = (await maosOk(["--json", "message", "list", id], {
       cwd: dir,
-    })).json<MessageRow[]>();
+    })).json<MessageView[]>();
     assertEquals(listed.map((m) => m.seq), before.map((e) => e.seq));
 
     // A person's message while nothing runs: delivered on resume.
@@ -170,7 +163,7 @@ Deno.test("kill -9 mid-run: agents end within 5 s, it shows interrupted, and res
     assertEquals(after.slice(0, beforeEvents.length), beforeEvents);
     const messages = (await maosOk(["--json", "message", "list", id], {
       cwd: dir,
-    })).json<MessageRow[]>();
+    })).json<MessageView[]>();
     for (const old of before) {
       if (old.type !== "message") continue;
       const same = messages.filter((m) => m.seq === old.seq);

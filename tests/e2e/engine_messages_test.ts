@@ -18,14 +18,7 @@ import {
   withProject,
   writePlan,
 } from "./_engine_helpers.ts";
-
-interface MessageRow {
-  seq: number;
-  from: string;
-  to: string | null;
-  type: string;
-  content: string;
-}
+import type { MessageView } from "../../lib/engine/queries.ts";
 
 Deno.test("maos message send from inside a task is logged once and reaches the other agent's next task", async () => {
   await withProject(async (dir) => {
@@ -64,7 +57,7 @@ Deno.test("maos message send from inside a task is logged once and reaches the o
 
     const messages = (await maosOk(["--json", "message", "list", id], {
       cwd: dir,
-    })).json<MessageRow[]>();
+    })).json<MessageView[]>();
     assertEquals(
       messages.map((m) => [m.from, m.to, m.type, m.content]),
       [

@@ -24,13 +24,7 @@ import {
   withProject,
   writePlan,
 } from "./_engine_helpers.ts";
-
-interface Status {
-  status: string;
-  messages: number;
-  agents: { id: string; status: string }[];
-  tasks: { id: string; status: string }[];
-}
+import type { OrchestrationStatus } from "../../lib/engine/queries.ts";
 
 /** quick completes at once; slow takes `steps` × 0.2 s, writing its pid and steps. */
 function pausePlan(dir: string, steps = 6): string {
@@ -82,10 +76,10 @@ async function startAndWait(
   return { maos, id };
 }
 
-async function status(dir: string, id: string): Promise<Status> {
+async function status(dir: string, id: string): Promise<OrchestrationStatus> {
   return (await maosOk(["--json", "orchestration", "status", id], {
     cwd: dir,
-  })).json<Status>();
+  })).json<OrchestrationStatus>();
 }
 
 Deno.test("SIGINT pauses (exit 130, saved, lock released) and resume continues to the end", async () => {

@@ -18,12 +18,7 @@ import {
   withProject,
   writePlan,
 } from "./_engine_helpers.ts";
-
-interface Status {
-  status: string;
-  tasks: { id: string; status: string }[];
-  agents: { id: string; status: string }[];
-}
+import type { OrchestrationStatus } from "../../lib/engine/queries.ts";
 
 const AGENT = "agents:\n  - id: worker-001\n    role: worker\n";
 
@@ -147,7 +142,7 @@ Deno.test("a failing task fails its dependants, not its siblings; exit 1; resume
     const [id] = orchestrationIds(dir);
     const failed = (await maosOk(["--json", "orchestration", "status", id], {
       cwd: dir,
-    })).json<Status>();
+    })).json<OrchestrationStatus>();
     assertEquals(failed.status, "failed");
     assertEquals(failed.tasks.map((t) => [t.id, t.status]), [
       ["flaky", "failed"],
@@ -175,7 +170,7 @@ Deno.test("a failing task fails its dependants, not its siblings; exit 1; resume
     assertEquals(countLines(dir, "runs/sibling-child"), 1);
     const done = (await maosOk(["--json", "orchestration", "status", id], {
       cwd: dir,
-    })).json<Status>();
+    })).json<OrchestrationStatus>();
     assertEquals(done.status, "completed");
     assertEquals(done.agents.map((a) => a.status), [
       "completed",
