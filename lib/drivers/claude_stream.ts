@@ -34,6 +34,8 @@ export class ClaudeStream {
   result: ClaudeResult | undefined;
   /** An assistant turn carried `"error": "authentication_failed"`. */
   authFailed = false;
+  /** The text of that turn (the CLI's reason). */
+  authText = "";
 
   constructor(private readonly emit: (e: DriverEvent) => void) {}
 
@@ -68,9 +70,14 @@ export class ClaudeStream {
   }
 
   #assistant(msg: Json): void {
-    if (msg.error === "authentication_failed") this.authFailed = true;
     const message = isObject(msg.message) ? msg.message : {};
     const content = Array.isArray(message.content) ? message.content : [];
+    if (msg.error === "authentication_failed") {
+      this.authFailed = true;
+      this.authText = content.map((b) =>
+        isObject(b) && typeof b.text === "string" ? b.text : ""
+      ).join(" ");
+    }
     for (const block of content) {
       if (!isObject(block)) continue;
       if (block.type === "text" && typeof block.text === "string") {

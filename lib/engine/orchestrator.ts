@@ -339,7 +339,7 @@ async function planFor(
   );
   if ("plan" in planned) return planned.plan;
   if (planned.fatal) {
-    // Every agent would fail the same way (not logged in): say it once, now.
+    // Every agent would fail the same way (no login, key refused): say it once, now.
     throw new MaosError(planned.error, ExitCode.failed, planned.fatal);
   }
   options.reporter.warn(
