@@ -224,3 +224,26 @@ Deno.test("stand-in: the Responses API streams text and function calls with usag
     }]);
   });
 });
+
+Deno.test("stand-in: a responder picks turns by what was asked; undefined takes the script", async () => {
+  const model = await ModelStandin.start(
+    [say("from the script")],
+    (request) =>
+      lastUserText(request.body).includes("agent B") ? say("for B") : undefined,
+  );
+  try {
+    const b = sseData(
+      await (await post(model, MESSAGES, anthropicBody("I am agent B"))).text(),
+    );
+    const a = sseData(
+      await (await post(model, MESSAGES, anthropicBody("I am agent A"))).text(),
+    );
+    const text = (events: Json[]) =>
+      events.filter((e) => e.delta?.type === "text_delta").map((e) =>
+        e.delta.text
+      ).join("");
+    assertEquals([text(b), text(a)], ["for B", "from the script"]);
+  } finally {
+    await model.close();
+  }
+});
