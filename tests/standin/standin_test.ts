@@ -4,6 +4,7 @@
  */
 import {
   bash,
+  codexCode,
   cut,
   fail,
   lastUserText,
@@ -246,4 +247,23 @@ Deno.test("stand-in: a responder picks turns by what was asked; undefined takes 
   } finally {
     await model.close();
   }
+});
+
+Deno.test("stand-in: codexCode is a custom_tool_call of exec with the code as input", async () => {
+  await withStandin([codexCode("await tools.x()")], async (model) => {
+    const res = await post(model, "/v1/responses", {
+      model: "m",
+      stream: true,
+      input: [],
+    });
+    const done = sseData(await res.text()).at(-1)!.response;
+    assertEquals(done.output, [{
+      type: "custom_tool_call",
+      id: "ctc_standin_1_0",
+      call_id: "call_standin_1_0",
+      name: "exec",
+      input: "await tools.x()",
+      status: "completed",
+    }]);
+  });
 });
