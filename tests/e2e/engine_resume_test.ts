@@ -3,6 +3,8 @@
  * Ctrl-C; `resume --task` gives a completed orchestration new work; a
  * second `resume` without an id, while the first runs, names the holder.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import {
   assertEquals,
   assertIncludes,
@@ -23,6 +25,25 @@ function slowPlan(dir: string): string {
       agent: "slow-001",
       title: "Slow work",
       run: "for i in 1 2 3 4 5 6 7 8 9 10; do echo step $i; sleep 0.2; done",
+    }],
+  });
+}
+
+/**
+ * Like slowPlan, but after its first step it waits (up to 30 s) for the
+ * file runs/release: on a loaded machine a fixed 2 s can end before a second
+ * maos has even started.
+ */
+function heldPlan(dir: string): string {
+  return writePlan(dir, {
+    agents: [{ id: "slow-001", role: "slow" }],
+    tasks: [{
+      id: "slow",
+      agent: "slow-001",
+      title: "Slow work",
+      run: "echo step 1\n" +
+        "i=0; while [ ! -e runs/release ] && [ $i -lt 300 ]; do i=$((i+1)); sleep 0.1; done\n" +
+        "echo step 2",
     }],
   });
 }
@@ -91,7 +112,7 @@ Deno.test("a second resume without an id, while the first runs, exits 3 naming t
       "orchestrate",
       "busy",
       "--plan",
-      slowPlan(dir),
+      heldPlan(dir),
     ], { cwd: dir });
     await waitForOrchestration(dir, first);
     await waitUntil(
@@ -111,6 +132,7 @@ Deno.test("a second resume without an id, while the first runs, exits 3 naming t
       code: 3,
     });
     assertIncludes(loser.stderr, `pid ${winner.pid}`);
+    fs.writeFileSync(path.join(dir, "runs", "release"), "");
     assertEquals((await winner.exit()).code, 0, winner.output());
   });
 });
