@@ -5,8 +5,9 @@
  * `mcp__SERVER__TOOL`; Codex 0.169 (default model, code mode) calls them from
  * its JavaScript `exec` tool as `tools.mcp__SERVER__TOOL(…)`, and runs them in
  * `exec` only with the server's `default_tools_approval_mode = "approve"`.
- * Claude Code in -p mode waits for a server only when its entry says
- * `"alwaysLoad": true` (or MCP_CONNECTION_NONBLOCKING=0).
+ * Neither CLI waits for a server that is slow to start unless told: Claude
+ * Code with `"alwaysLoad": true` in its entry (or MCP_CONNECTION_NONBLOCKING=0),
+ * Codex with `mcp_servers.NAME.required = true`.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -87,7 +88,13 @@ Deno.test("real codex: code mode calls the MCP server's tool through tools.mcp__
     "-c",
     `mcp_servers.notes.args=["run","-A",${JSON.stringify(SERVER)}]`,
     "-c",
-    `mcp_servers.notes.env={MCP_NOTE_FILE=${JSON.stringify(notes)}}`,
+    `mcp_servers.notes.env={MCP_NOTE_FILE=${
+      JSON.stringify(notes)
+    },MCP_NOTE_DELAY_MS="500"}`,
+    // Without it codex does not wait for a slow server: the call silently
+    // finds no such tool.
+    "-c",
+    "mcp_servers.notes.required=true",
     "-c",
     `mcp_servers.notes.default_tools_approval_mode="approve"`,
     "Take a note",
