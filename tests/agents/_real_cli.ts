@@ -55,7 +55,14 @@ export function claudeEnv(
   };
 }
 
-/** `$CODEX_HOME/config.toml`: a provider named "standin" at the stand-in. */
+/**
+ * `$CODEX_HOME/config.toml`: a provider named "standin" at the stand-in.
+ * No model is set, so Codex uses its default (gpt-6.1-sol in 0.169), which
+ * sends its tools as an `additional_tools` input item and gets one code-mode
+ * `exec` tool (JavaScript; see codexCode); `-m gpt-5.5` gives the classic
+ * `tools` array (exec_command, apply_patch …). A function_call of
+ * `exec_command` ({cmd}) runs with either.
+ */
 export function codexConfig(model: ModelStandin): string {
   return [
     `model_provider = "standin"`,
