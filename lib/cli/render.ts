@@ -28,7 +28,13 @@ import {
   statusLabel,
   truncate,
 } from "../ui/mod.ts";
-import { clockTime, formatCost, shortId } from "./_util.ts";
+import {
+  clockTime,
+  formatCost,
+  formatSpend,
+  formatTokenPair,
+  shortId,
+} from "./_util.ts";
 
 /**
  * How much of a message the console shows; the rest is named with a pointer
@@ -67,16 +73,32 @@ export function renderOrchestrationList(
 export function renderAgentTable(agents: AgentView[]): string {
   const c = colors();
   return renderTable(
-    ["Agent", "Role", "Driver", "Status", "Session", "Messages", "Cost"],
-    agents.map((a) => [
-      a.id,
-      a.role,
-      a.driver,
-      statusLabel(a.status, c),
-      a.sessionId ? truncate(oneLine(a.sessionId), 14) : c.dim("—"),
-      String(a.messages),
-      formatCost(a.cost),
-    ]),
+    [
+      "Agent",
+      "Role",
+      "Driver",
+      "Status",
+      "Session",
+      "Messages",
+      "Cost",
+      "Tokens",
+    ],
+    agents.map((a) => {
+      const tokens = a.inputTokens + a.outputTokens;
+      return [
+        a.id,
+        a.role,
+        a.driver,
+        statusLabel(a.status, c),
+        a.sessionId ? truncate(oneLine(a.sessionId), 14) : c.dim("—"),
+        String(a.messages),
+        // Tokens but no dollars: a driver that reports none (Codex, unpriced).
+        a.cost === 0 && tokens > 0 ? c.dim("—") : formatCost(a.cost),
+        tokens > 0
+          ? formatTokenPair(a.inputTokens, a.outputTokens)
+          : c.dim("—"),
+      ];
+    }),
     { color: c.enabled },
   );
 }
@@ -175,7 +197,9 @@ export function renderStatus(
     "",
     `${c.dim("Summary:")} ${s.progress.completed}/${s.progress.total} tasks · ${
       plural(s.agents.length, "agent")
-    } · ${plural(s.messages, "message")} · cost ${formatCost(s.cost)}`,
+    } · ${plural(s.messages, "message")} · ${
+      formatSpend(s.cost, s.inputTokens, s.outputTokens)
+    }`,
   );
   if (s.status === "paused" || s.status === "interrupted") {
     out.push(

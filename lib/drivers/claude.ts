@@ -1,7 +1,8 @@
 /**
  * The `claude` driver (DESIGN.md §4, shared/CLAUDE-PROTOCOL.md): runs Claude
  * Code headless with stream-json output, keeps the session id the moment it
- * arrives, reads cost and result from the final line, resumes with --resume.
+ * arrives, reads cost, tokens and result from the final line, resumes with
+ * --resume.
  */
 import { Buffer } from "node:buffer";
 import process from "node:process";
@@ -77,6 +78,10 @@ export class ClaudeDriver implements AgentDriver {
       kill: run.kill,
       graceMs: this.options.graceMs,
     });
+
+    // Killed before its result line: the tokens streamed so far still count.
+    const streamed = stream.streamedUsage();
+    if (streamed) run.emit(streamed);
 
     if (exit.spawnError?.what === "command") {
       if (exit.spawnError.code === "ENOENT") throw claudeNotFound(bin);

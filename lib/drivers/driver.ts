@@ -26,7 +26,20 @@ export type DriverEvent =
   | { type: "message"; kind: MessageKind; to: string | null; content: string }
   | { type: "progress"; percent: number }
   | { type: "session"; sessionId: string }
-  | { type: "cost"; totalUsd: number };
+  | UsageEvent;
+
+/**
+ * What one invocation of an agent CLI spent, reported once when it ends (or
+ * is stopped): the engine adds it to the agent's totals. `inputTokens`
+ * counts all input, cached included. `costUsd` is absent when the driver
+ * does not know it in dollars.
+ */
+export interface UsageEvent {
+  type: "usage";
+  costUsd?: number;
+  inputTokens: number;
+  outputTokens: number;
+}
 
 export interface AgentSpec {
   id: string;
