@@ -134,6 +134,13 @@ export type Plan = z.infer<typeof PlanSchema>;
 
 // ---------------------------------------------------------------- state
 
+/** A CLI's running token counters for one session (Codex reports these). */
+export const SessionTotalsSchema = z.object({
+  inputTokens: z.number().int().min(0),
+  cachedInputTokens: z.number().int().min(0),
+  outputTokens: z.number().int().min(0),
+});
+
 export const AgentStateSchema = z.object({
   id: name,
   role: z.string(),
@@ -147,6 +154,8 @@ export const AgentStateSchema = z.object({
   /** Tokens summed over the agent's invocations; 0 in a state written before they were kept. */
   inputTokens: z.number().int().min(0).default(0),
   outputTokens: z.number().int().min(0).default(0),
+  /** The session's counters at its last `cost` event; dropped when the session changes. */
+  sessionTotals: SessionTotalsSchema.optional(),
 });
 export const TaskStateSchema = z.object({
   id: name,
@@ -307,6 +316,8 @@ export const EventSchema = z.discriminatedUnion("type", [
     costUsd: z.number().min(0).optional(),
     inputTokens: z.number().int().min(0).optional(),
     outputTokens: z.number().int().min(0).optional(),
+    /** The CLI's running counters for the agent's session, to subtract next time. */
+    sessionTotals: SessionTotalsSchema.optional(),
     /** Legacy: the agent's cost is set to this (see above). */
     totalUsd: z.number().min(0).optional(),
   }),

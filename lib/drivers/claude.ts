@@ -12,6 +12,7 @@ import { runAgentProcess } from "./agent_process.ts";
 import { ClaudeStream } from "./claude_stream.ts";
 import { buildPrompt, roleInstructions } from "./prompt.ts";
 import { lastLine } from "./process_outcome.ts";
+import { withoutMaosLines } from "./maos_lines.ts";
 
 /** Options of the claude driver (from maos.json driver settings). */
 export interface ClaudeDriverOptions {
@@ -113,7 +114,10 @@ export class ClaudeDriver implements AgentDriver {
       return { status: "failed", summary: NOT_LOGGED_IN };
     }
     if (result && !result.isError) {
-      return { status: "completed", summary: result.text.trim() || "done" };
+      return {
+        status: "completed",
+        summary: withoutMaosLines(result.text) || "done",
+      };
     }
     // The session id was emitted when it arrived, so a stopped or broken run
     // can still be resumed with it.
@@ -122,7 +126,7 @@ export class ClaudeDriver implements AgentDriver {
       return { status: "stopped", summary: `stopped${kept}` };
     }
     if (result) {
-      const why = result.text.trim() || result.errors.join("; ") ||
+      const why = withoutMaosLines(result.text) || result.errors.join("; ") ||
         `Claude Code reported ${result.subtype}`;
       return { status: "failed", summary: why };
     }

@@ -41,7 +41,7 @@ async function runFake(
   }
 }
 
-Deno.test("a successful run completes with the result text and the session id comes first", async () => {
+Deno.test("a successful run completes with the result text (without its ::maos:: lines) and the session id comes first", async () => {
   const { result, events } = await runFake("success");
   assertEquals(result, {
     status: "completed",

@@ -83,6 +83,7 @@ export function recordDriverEvent(
         ...(event.costUsd === undefined ? {} : { costUsd: event.costUsd }),
         inputTokens: event.inputTokens,
         outputTokens: event.outputTokens,
+        ...(event.sessionTotals ? { sessionTotals: event.sessionTotals } : {}),
       });
       return;
   }

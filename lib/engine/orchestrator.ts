@@ -76,7 +76,11 @@ export async function orchestrate(
   const driver = options.driver ?? config.drivers.default ??
     (filePlan ? defaultDriverFor(filePlan) : "claude");
   const drivers = createDriverFactory(config, options.env);
-  drivers.preflight(driver);
+  // The default driver's CLI is needed only when an agent uses it (the plan
+  // file already named any unknown driver, see validatePlan).
+  if (!filePlan || filePlan.agents.some((a) => !a.driver)) {
+    drivers.preflight(driver);
+  }
   const root = await findOrCreateMaosDir(options);
   const paths = new MaosPaths(root);
   const plan = filePlan ??
@@ -349,6 +353,9 @@ async function planFor(
 }
 
 function defaultDriverFor(plan: Plan): string {
+  const named = new Set(plan.agents.map((a) => a.driver));
+  const [only] = named;
+  if (named.size === 1 && only) return only;
   return plan.tasks.every((t) => t.run) ? "shell" : "claude";
 }
 

@@ -96,11 +96,12 @@ function applyEvent(
         (a) => ({ ...a, status: event.status }),
       );
     case "agent.session":
-      return withAgent(
-        state,
-        event.agent,
-        (a) => ({ ...a, sessionId: event.sessionId }),
-      );
+      return withAgent(state, event.agent, (a) => {
+        if (a.sessionId === event.sessionId) return a;
+        // Another session: the old one's counters say nothing about it.
+        const { sessionTotals: _, ...rest } = a;
+        return { ...rest, sessionId: event.sessionId };
+      });
     case "task.added":
       return { ...state, tasks: [...state.tasks, newTask(event.task)] };
     case "task.status":
@@ -139,6 +140,7 @@ function applyEvent(
         cost: event.totalUsd ?? roundUsd(a.cost + (event.costUsd ?? 0)),
         inputTokens: a.inputTokens + (event.inputTokens ?? 0),
         outputTokens: a.outputTokens + (event.outputTokens ?? 0),
+        ...(event.sessionTotals ? { sessionTotals: event.sessionTotals } : {}),
       }));
       const sum = (of: (a: AgentState) => number) =>
         updated.agents.reduce((total, a) => total + of(a), 0);

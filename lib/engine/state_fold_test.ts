@@ -305,3 +305,36 @@ Deno.test("folding never changes the state it is given", () => {
   events.forEach((e, i) => foldEvent(state, stamp(e, 3 + i)));
   assertEquals(state, copy);
 });
+
+Deno.test("a session's running counters are kept with the agent until its session changes", () => {
+  const totals = {
+    inputTokens: 1000,
+    cachedInputTokens: 200,
+    outputTokens: 50,
+  };
+  const kept = fold(
+    { type: "agent.session", agent: "dev-001", sessionId: "thread-1" },
+    {
+      type: "cost",
+      agent: "dev-001",
+      inputTokens: 1000,
+      outputTokens: 50,
+      sessionTotals: totals,
+    },
+    { type: "agent.session", agent: "dev-001", sessionId: "thread-1" },
+  );
+  assertEquals(kept.agents[1].sessionTotals, totals);
+  const changed = fold(
+    { type: "agent.session", agent: "dev-001", sessionId: "thread-1" },
+    {
+      type: "cost",
+      agent: "dev-001",
+      inputTokens: 1000,
+      outputTokens: 50,
+      sessionTotals: totals,
+    },
+    { type: "agent.session", agent: "dev-001", sessionId: null },
+  );
+  nodeAssert.ok(!("sessionTotals" in changed.agents[1]));
+  assertEquals(changed.agents[1].inputTokens, 1000);
+});
