@@ -34,6 +34,15 @@ export const MAX_ARGV_PROMPT_BYTES = 100_000;
 export const NOT_LOGGED_IN =
   "Claude Code is not logged in — run `claude` then /login";
 
+/**
+ * The API refused the credentials Claude Code has (a 401: a wrong or revoked
+ * ANTHROPIC_API_KEY); the CLI's own words follow. Not the same fix as no login.
+ */
+export const API_KEY_REFUSED = "Claude Code's API key was refused";
+
+/** Summaries of runs that failed for want of a working login or key. */
+export const AUTH_FAILURE_PATTERN = /not logged in|API key was refused/i;
+
 const SESSION_GONE = "No conversation found with session ID";
 
 /**
@@ -107,11 +116,19 @@ export class ClaudeDriver implements AgentDriver {
         sessionLost: true,
       };
     }
-    if (
-      stream.authFailed ||
-      (result?.isError && /not logged in/i.test(result.text))
-    ) {
+    if (result?.isError && /not logged in/i.test(result.text)) {
       return { status: "failed", summary: NOT_LOGGED_IN };
+    }
+    if (stream.authFailed) {
+      // Real 2.1.197 with a key the API answers 401 to: "Invalid API key ·
+      // Fix external API key" — not "not logged in".
+      const said = (result?.text || stream.authText).trim();
+      return {
+        status: "failed",
+        summary: /not logged in/i.test(said)
+          ? NOT_LOGGED_IN
+          : `${API_KEY_REFUSED}${said ? ` (${said})` : ""}`,
+      };
     }
     if (result && !result.isError) {
       return {

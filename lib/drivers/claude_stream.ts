@@ -34,6 +34,8 @@ export class ClaudeStream {
   result: ClaudeResult | undefined;
   /** An assistant turn carried `"error": "authentication_failed"`. */
   authFailed = false;
+  /** The text of that turn (the CLI's reason). */
+  authText = "";
   /** Usage of each streamed API message by id: the estimate when no result comes. */
   #streamed = new Map<string, { input: number; output: number }>();
 
@@ -70,7 +72,6 @@ export class ClaudeStream {
   }
 
   #assistant(msg: Json): void {
-    if (msg.error === "authentication_failed") this.authFailed = true;
     const message = isObject(msg.message) ? msg.message : {};
     // One API message comes as several lines (a block each) with the same
     // id and usage: keep the latest per id, so none is counted twice.
@@ -79,6 +80,12 @@ export class ClaudeStream {
       this.#streamed.set(message.id, usage);
     }
     const content = Array.isArray(message.content) ? message.content : [];
+    if (msg.error === "authentication_failed") {
+      this.authFailed = true;
+      this.authText = content.map((b) =>
+        isObject(b) && typeof b.text === "string" ? b.text : ""
+      ).join(" ");
+    }
     for (const block of content) {
       if (!isObject(block)) continue;
       if (block.type === "text" && typeof block.text === "string") {

@@ -138,6 +138,23 @@ Deno.test("authentication_failed on an assistant line is remembered", () => {
     },
   });
   assert(stream.authFailed);
+  assertEquals(stream.authText, "Not logged in · Please run /login");
+});
+
+Deno.test("a refused API key (401, real 2.1.197) keeps the CLI's reason", () => {
+  const { stream } = feed({
+    type: "assistant",
+    error: "authentication_failed",
+    message: {
+      model: "<synthetic>",
+      content: [{
+        type: "text",
+        text: "Invalid API key · Fix external API key",
+      }],
+    },
+  });
+  assert(stream.authFailed);
+  assertEquals(stream.authText, "Invalid API key · Fix external API key");
 });
 
 Deno.test("unknown types, user lines and JSON that is not an object are no events; other text is output", () => {

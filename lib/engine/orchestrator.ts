@@ -76,11 +76,13 @@ export async function orchestrate(
   const driver = options.driver ?? config.drivers.default ??
     (filePlan ? defaultDriverFor(filePlan) : "claude");
   const drivers = createDriverFactory(config, options.env);
-  // The default driver's CLI is needed only when an agent uses it (the plan
-  // file already named any unknown driver, see validatePlan).
-  if (!filePlan || filePlan.agents.some((a) => !a.driver)) {
-    drivers.preflight(driver);
-  }
+  // Before anything is created: the CLIs the agents will use (the default
+  // driver's only when an agent uses it; a plan file already named any
+  // unknown driver, see validatePlan).
+  const used = filePlan
+    ? new Set(filePlan.agents.map((a) => a.driver ?? driver))
+    : new Set([driver]);
+  for (const name of used) drivers.preflight(name);
   const root = await findOrCreateMaosDir(options);
   const paths = new MaosPaths(root);
   const plan = filePlan ??
@@ -343,7 +345,7 @@ async function planFor(
   );
   if ("plan" in planned) return planned.plan;
   if (planned.fatal) {
-    // Every agent would fail the same way (not logged in): say it once, now.
+    // Every agent would fail the same way (no login, key refused): say it once, now.
     throw new MaosError(planned.error, ExitCode.failed, planned.fatal);
   }
   options.reporter.warn(
