@@ -63,7 +63,7 @@ export function renderOrchestrationList(
       statusLabel(o.status, c),
       String(o.agents),
       String(o.messages),
-      formatCost(o.cost),
+      costCell(o.cost, o.inputTokens + o.outputTokens),
       relativeTime(o.createdAt, now),
     ]),
     { color: c.enabled },
@@ -92,8 +92,7 @@ export function renderAgentTable(agents: AgentView[]): string {
         statusLabel(a.status, c),
         a.sessionId ? truncate(oneLine(a.sessionId), 14) : c.dim("—"),
         String(a.messages),
-        // Tokens but no dollars: a driver that reports none (Codex, unpriced).
-        a.cost === 0 && tokens > 0 ? c.dim("—") : formatCost(a.cost),
+        costCell(a.cost, tokens),
         tokens > 0
           ? formatTokenPair(a.inputTokens, a.outputTokens)
           : c.dim("—"),
@@ -101,6 +100,11 @@ export function renderAgentTable(agents: AgentView[]): string {
     }),
     { color: c.enabled },
   );
+}
+
+/** Tokens but no dollars: a driver that reports none (Codex, unpriced) shows `—`, not `$0.0000`. */
+function costCell(usd: number, tokens: number): string {
+  return usd === 0 && tokens > 0 ? colors().dim("—") : formatCost(usd);
 }
 
 /**
