@@ -10,6 +10,7 @@ import {
   assertContiguousSeq,
   assertEquals,
   assertIncludes,
+  liveAgentsOf,
   maosOk,
   MaosProcess,
   orchestrationIds,
@@ -23,6 +24,7 @@ import {
   fail,
   responsesInput,
   say,
+  stall,
   stallMidStream,
   type Turn,
 } from "../standin/mod.ts";
@@ -188,6 +190,43 @@ Deno.test("real codex: Ctrl-C mid-turn pauses; resume goes on in the same thread
       assertContiguousSeq(readEvents(dir, id));
     },
   );
+});
+
+Deno.test("real codex: kill -9 of maos mid-turn ends codex within 5 s; resume completes in the same thread", async () => {
+  await withCodexProject([stall(120_000)], async ({ model, box, dir }) => {
+    const maos = new MaosProcess(
+      ["orchestrate", "Build it", "--plan", codexPlan(dir, [["dev", "build"]])],
+      { cwd: dir, env: box.env },
+    );
+    const id = await waitForOrchestration(dir, maos);
+    await model.waitForTurns(1);
+    await waitUntil(
+      () => readEvents(dir, id).some((e) => e.type === "agent.session"),
+      () => `the thread id saved\n${maos.output()}`,
+    );
+    assert(liveAgentsOf(id).length > 0, "codex runs");
+    maos.kill("SIGKILL");
+    await maos.exit();
+    await waitUntil(
+      () => liveAgentsOf(id).length === 0,
+      () => `the agents of ${id} to end: ${liveAgentsOf(id)}`,
+      5_000,
+    );
+    const crashed = await statusOf(dir, id, box.env);
+    assertEquals(crashed.status, "interrupted");
+    const thread = crashed.agents[0].sessionId;
+
+    model.script(say("Built it after the crash."));
+    await maosOk(["orchestration", "resume", id], { cwd: dir, env: box.env });
+    const done = await statusOf(dir, id, box.env);
+    assertEquals(done.status, "completed");
+    assertEquals(done.agents[0].sessionId, thread);
+    assertIncludes(
+      inputText(model.turns().at(-1)!.body),
+      "Your task (build)",
+    );
+    assertContiguousSeq(readEvents(dir, id));
+  });
 });
 
 Deno.test("real codex: a thread Codex no longer has falls back to a fresh one with the saved output, and says so", async () => {
