@@ -38,7 +38,9 @@ Deno.test("concurrent appends from 4 processes keep every line whole, each exact
     const { paths, id } = setup(dir);
     const writers = 4;
     const count = 200;
-    const startAt = Date.now() + 1000;
+    // Far enough ahead that all four have started even on a loaded machine
+    // (the full suite runs real agent CLIs in parallel).
+    const startAt = Date.now() + 3000;
     const outputs = await Promise.all(
       Array.from(
         { length: writers },

@@ -59,6 +59,16 @@ export function claudeEnv(
 export function codexConfig(model: ModelStandin): string {
   return [
     `model_provider = "standin"`,
+    // Offline: with these Codex 0.169 looks up no host at all (without them
+    // it resolves github.com, api.github.com, chatgpt.com, ab.chatgpt.com).
+    `check_for_update_on_startup = false`,
+    ``,
+    `[analytics]`,
+    `enabled = false`,
+    ``,
+    `[features]`,
+    `plugins = false`,
+    `apps = false`,
     ``,
     `[model_providers.standin]`,
     `name = "model stand-in"`,

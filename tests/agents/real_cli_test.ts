@@ -108,6 +108,11 @@ Deno.test("real claude: Bash and Write run for real; cost is per invocation; res
   assertIncludes(history, "Do the task");
   assertIncludes(history, "found it");
   assertEquals(lastUserText(resumed.body).trim().split("\n").at(-1), "Go on");
+  // In -p mode nothing else is asked: no titles, no count_tokens.
+  assertEquals(
+    model.requests.filter((r) => !r.turn).map((r) => `${r.method} ${r.path}`),
+    ["HEAD /", "HEAD /"],
+  );
 });
 
 Deno.test("real claude: 401 and 529 from the API end the run with is_error and the status", async () => {

@@ -64,14 +64,23 @@ export function responsesEvents(
   }
   for (const [i, call] of (turn.tools ?? []).entries()) {
     const index = output.length;
-    const item = {
-      type: "function_call",
-      id: `fc_standin_${n}_${i}`,
-      call_id: `call_standin_${n}_${i}`,
-      name: call.name,
-      arguments: JSON.stringify(call.input),
-      status: "completed",
-    };
+    const item = call.custom !== undefined
+      ? {
+        type: "custom_tool_call",
+        id: `ctc_standin_${n}_${i}`,
+        call_id: `call_standin_${n}_${i}`,
+        name: call.name,
+        input: call.custom,
+        status: "completed",
+      }
+      : {
+        type: "function_call",
+        id: `fc_standin_${n}_${i}`,
+        call_id: `call_standin_${n}_${i}`,
+        name: call.name,
+        arguments: JSON.stringify(call.input),
+        status: "completed",
+      };
     events.push(
       ev("response.output_item.added", { output_index: index, item }),
       ev("response.output_item.done", { output_index: index, item }),
@@ -125,10 +134,19 @@ export function responsesInput(
         text: `${item.name} ${String(item.arguments)}`,
       };
     }
-    if (item.type === "function_call_output") {
+    if (item.type === "custom_tool_call") {
+      return {
+        role: "custom_tool_call",
+        text: `${item.name} ${String(item.input)}`,
+      };
+    }
+    if (
+      item.type === "function_call_output" ||
+      item.type === "custom_tool_call_output"
+    ) {
       const out = item.output;
       return {
-        role: "function_call_output",
+        role: String(item.type),
         text: typeof out === "string" ? out : JSON.stringify(out),
       };
     }

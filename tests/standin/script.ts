@@ -9,6 +9,11 @@
 export interface ToolCall {
   name: string;
   input: Record<string, unknown>;
+  /**
+   * Responses API only: a free-form (custom) tool call whose input is this
+   * text — Codex's code-mode `exec` tool takes JavaScript. See codexCode.
+   */
+  custom?: string;
 }
 
 /** Token usage the stand-in reports for one response (what cost is computed from). */
@@ -90,6 +95,18 @@ export function edit(
 /** Codex 0.169's shell tool, `exec_command` ({cmd}): a shell command line, run in the workdir. */
 export function codexExec(cmd: string, usage?: Usage): Turn {
   return tool("exec_command", { cmd }, { usage });
+}
+
+/**
+ * Codex's code mode (its default model gets one `exec` tool that runs
+ * JavaScript): `code` may call any tool on the global `tools` object, MCP
+ * tools included, e.g. `await tools.mcp__maos__send_message({…})`.
+ *
+ * @example
+ * codexCode(`await tools.mcp__notes__note({ text: "hi" })`)
+ */
+export function codexCode(code: string, usage?: Usage): Turn {
+  return { tools: [{ name: "exec", input: {}, custom: code }], usage };
 }
 
 /** Hang for `ms` before answering (the CLI sees no byte), then do `then`. */

@@ -4,6 +4,7 @@
  */
 import {
   bash,
+  codexCode,
   cut,
   fail,
   lastUserText,
@@ -221,6 +222,48 @@ Deno.test("stand-in: the Responses API streams text and function calls with usag
     assertEquals(responsesInput(model.turns()[0].body), [{
       role: "user",
       text: "go",
+    }]);
+  });
+});
+
+Deno.test("stand-in: a responder picks turns by what was asked; undefined takes the script", async () => {
+  const model = await ModelStandin.start(
+    [say("from the script")],
+    (request) =>
+      lastUserText(request.body).includes("agent B") ? say("for B") : undefined,
+  );
+  try {
+    const b = sseData(
+      await (await post(model, MESSAGES, anthropicBody("I am agent B"))).text(),
+    );
+    const a = sseData(
+      await (await post(model, MESSAGES, anthropicBody("I am agent A"))).text(),
+    );
+    const text = (events: Json[]) =>
+      events.filter((e) => e.delta?.type === "text_delta").map((e) =>
+        e.delta.text
+      ).join("");
+    assertEquals([text(b), text(a)], ["for B", "from the script"]);
+  } finally {
+    await model.close();
+  }
+});
+
+Deno.test("stand-in: codexCode is a custom_tool_call of exec with the code as input", async () => {
+  await withStandin([codexCode("await tools.x()")], async (model) => {
+    const res = await post(model, "/v1/responses", {
+      model: "m",
+      stream: true,
+      input: [],
+    });
+    const done = sseData(await res.text()).at(-1)!.response;
+    assertEquals(done.output, [{
+      type: "custom_tool_call",
+      id: "ctc_standin_1_0",
+      call_id: "call_standin_1_0",
+      name: "exec",
+      input: "await tools.x()",
+      status: "completed",
     }]);
   });
 });
