@@ -11,38 +11,26 @@ import { responsesInput, say } from "../../tests/standin/mod.ts";
 import { ModelStandin } from "../../tests/standin/server.ts";
 import { cliSandbox, CODEX_BIN } from "../../tests/agents/_real_cli.ts";
 
-Deno.test("the argv: exec --json, no git check, the sandbox, then resume THREAD when there is one, the prompt last", () => {
+Deno.test("the argv: exec --json, no git check, the sandbox, options, then resume THREAD when there is one, the prompt last", () => {
   const { run } = makeRun();
-  assertEquals(codexArgs(run, {}, "Do it"), [
+  const fresh = codexArgs(run, {}, "Do it");
+  assertEquals(fresh.slice(0, 5), [
     "exec",
     "--json",
     "--skip-git-repo-check",
     "-s",
     "workspace-write",
-    "Do it",
   ]);
-  const resumed = makeRun({ sessionId: "th-1" }).run;
-  assertEquals(
-    codexArgs(resumed, {
-      sandbox: "read-only",
-      model: "m",
-      extraArgs: ["-c", "x=1"],
-    }, "-"),
-    [
-      "exec",
-      "--json",
-      "--skip-git-repo-check",
-      "-s",
-      "read-only",
-      "-m",
-      "m",
-      "-c",
-      "x=1",
-      "resume",
-      "th-1",
-      "-",
-    ],
-  );
+  assertEquals(fresh.at(-1), "Do it");
+  assert(!fresh.includes("resume"));
+  const resumed = codexArgs(makeRun({ sessionId: "th-1" }).run, {
+    sandbox: "read-only",
+    model: "m",
+    extraArgs: ["-c", "x=1"],
+  }, "-");
+  assertEquals(resumed.slice(3, 7), ["-s", "read-only", "-m", "m"]);
+  // Exec options go before `resume` (it takes them there, measured).
+  assertEquals(resumed.slice(-5), ["-c", "x=1", "resume", "th-1", "-"]);
 });
 
 Deno.test("prices are per million tokens, cached input at its own price when given", () => {
