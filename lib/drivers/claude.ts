@@ -1,7 +1,8 @@
 /**
  * The `claude` driver (DESIGN.md §4, shared/CLAUDE-PROTOCOL.md): runs Claude
  * Code headless with stream-json output, keeps the session id the moment it
- * arrives, reads cost and result from the final line, resumes with --resume.
+ * arrives, reads cost, tokens and result from the final line, resumes with
+ * --resume.
  */
 import { Buffer } from "node:buffer";
 import process from "node:process";
@@ -11,6 +12,7 @@ import { runAgentProcess } from "./agent_process.ts";
 import { ClaudeStream } from "./claude_stream.ts";
 import { buildPrompt, roleInstructions } from "./prompt.ts";
 import { lastLine } from "./process_outcome.ts";
+import { withoutMaosLines } from "./maos_lines.ts";
 
 /** Options of the claude driver (from maos.json driver settings). */
 export interface ClaudeDriverOptions {
@@ -87,6 +89,10 @@ export class ClaudeDriver implements AgentDriver {
       graceMs: this.options.graceMs,
     });
 
+    // Killed before its result line: the tokens streamed so far still count.
+    const streamed = stream.streamedUsage();
+    if (streamed) run.emit(streamed);
+
     if (exit.spawnError?.what === "command") {
       if (exit.spawnError.code === "ENOENT") throw claudeNotFound(bin);
       throw new MaosError(
@@ -125,7 +131,10 @@ export class ClaudeDriver implements AgentDriver {
       };
     }
     if (result && !result.isError) {
-      return { status: "completed", summary: result.text.trim() || "done" };
+      return {
+        status: "completed",
+        summary: withoutMaosLines(result.text) || "done",
+      };
     }
     // The session id was emitted when it arrived, so a stopped or broken run
     // can still be resumed with it.
@@ -134,7 +143,7 @@ export class ClaudeDriver implements AgentDriver {
       return { status: "stopped", summary: `stopped${kept}` };
     }
     if (result) {
-      const why = result.text.trim() || result.errors.join("; ") ||
+      const why = withoutMaosLines(result.text) || result.errors.join("; ") ||
         `Claude Code reported ${result.subtype}`;
       return { status: "failed", summary: why };
     }

@@ -53,6 +53,9 @@ export function buildTaskRun(turn: TurnInputs): TaskRun {
       MAOS_TASK_ID: task.id,
     },
     sessionId: turn.sessionId,
+    ...(turn.sessionId && agent.sessionTotals
+      ? { sessionTotals: agent.sessionTotals }
+      : {}),
     resumeNote: turn.resumeNote,
     extraTask: turn.extraTask,
     stop: turn.stop,
