@@ -199,7 +199,7 @@ Deno.test("an attachment path that points outside attachments/ is not followed",
 });
 
 Deno.test("progress lines and message lines share the inbox; a message line of the first format still reads", async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir((dir) => {
     const { paths, id } = setup(dir);
     // Written by a maos from before progress lines existed.
     fs.writeFileSync(

@@ -19,7 +19,7 @@ export function mcpCommand() {
       await serveMcp(ctx.location);
     });
   return examples(cmd, [
-    "# started by Claude Code or Codex for an agent (MAOS_* env set by maos):",
-    "maos mcp",
+    "maos mcp   # as Claude Code starts it for an agent (MAOS_* env set by maos)",
+    "MAOS_ORCHESTRATION_ID=a1b2 MAOS_AGENT_ID=developer-001 maos mcp   # by hand",
   ]);
 }

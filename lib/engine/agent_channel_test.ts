@@ -1,6 +1,5 @@
 import * as path from "node:path";
 import { initMaosDir } from "../../store/config.ts";
-import { appendInbox } from "../../store/inbox.ts";
 import { Journal } from "../../store/journal.ts";
 import { MaosPaths } from "../../store/paths.ts";
 import type { NewEvent } from "../../store/schema.ts";
