@@ -52,7 +52,13 @@ Deno.test("create, append, snapshot: state.json is the fold of the whole log, an
     journal.append({ type: "agent.status", agent: AGENT, status: "running" });
     journal.append({ type: "task.status", task: "t1", status: "running" });
     appendSome(journal, 10);
-    journal.append({ type: "cost", agent: AGENT, totalUsd: 0.25 });
+    journal.append({
+      type: "cost",
+      agent: AGENT,
+      costUsd: 0.25,
+      inputTokens: 10,
+      outputTokens: 2,
+    });
     journal.append({
       type: "task.status",
       task: "t1",

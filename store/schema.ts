@@ -57,6 +57,21 @@ export type WorkStatus = z.infer<typeof WorkStatusSchema>;
 
 // ---------------------------------------------------------------- config
 
+export const CodexSandboxSchema = z.enum([
+  "read-only",
+  "workspace-write",
+  "danger-full-access",
+]);
+export type CodexSandbox = z.infer<typeof CodexSandboxSchema>;
+
+/** USD per million tokens; cached input at `cachedInputPerMTok` (default: the input price). */
+export const TokenPricingSchema = z.strictObject({
+  inputPerMTok: z.number().min(0),
+  outputPerMTok: z.number().min(0),
+  cachedInputPerMTok: z.number().min(0).optional(),
+});
+export type TokenPricing = z.infer<typeof TokenPricingSchema>;
+
 export const ConfigSchema = z.object({
   formatVersion,
   saveIntervalSeconds: z.number().positive().max(MAX_SAVE_INTERVAL_SECONDS)
@@ -73,11 +88,19 @@ export const ConfigSchema = z.object({
       permissionMode: z.string().optional(),
       model: z.string().optional(),
     }).default({}),
+    codex: z.object({
+      bin: z.string().optional(),
+      model: z.string().optional(),
+      /** `codex exec -s`: what the agent's commands may touch. */
+      sandbox: CodexSandboxSchema.optional(),
+      /** Codex reports tokens, not dollars: with prices here, maos computes a cost. */
+      pricing: TokenPricingSchema.optional(),
+    }).default({}),
     exec: z.object({
       command: z.array(z.string()).min(1).optional(),
       promptVia: z.enum(["stdin", "arg"]).default("stdin"),
     }).default({ promptVia: "stdin" }),
-  }).default({ claude: {}, exec: { promptVia: "stdin" } }),
+  }).default({ claude: {}, codex: {}, exec: { promptVia: "stdin" } }),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -111,6 +134,13 @@ export type Plan = z.infer<typeof PlanSchema>;
 
 // ---------------------------------------------------------------- state
 
+/** A CLI's running token counters for one session (Codex reports these). */
+export const SessionTotalsSchema = z.object({
+  inputTokens: z.number().int().min(0),
+  cachedInputTokens: z.number().int().min(0),
+  outputTokens: z.number().int().min(0),
+});
+
 export const AgentStateSchema = z.object({
   id: name,
   role: z.string(),
@@ -119,7 +149,13 @@ export const AgentStateSchema = z.object({
   status: WorkStatusSchema,
   sessionId: z.string().nullable(),
   messages: z.number().int().min(0),
+  /** USD, summed over the agent's invocations (see the `cost` event). */
   cost: z.number().min(0),
+  /** Tokens summed over the agent's invocations; 0 in a state written before they were kept. */
+  inputTokens: z.number().int().min(0).default(0),
+  outputTokens: z.number().int().min(0).default(0),
+  /** The session's counters at its last `cost` event; dropped when the session changes. */
+  sessionTotals: SessionTotalsSchema.optional(),
 });
 export const TaskStateSchema = z.object({
   id: name,
@@ -154,6 +190,8 @@ export const OrchestrationStateSchema = z.object({
   tasks: z.array(TaskStateSchema),
   messages: z.number().int().min(0),
   cost: z.number().min(0),
+  inputTokens: z.number().int().min(0).default(0),
+  outputTokens: z.number().int().min(0).default(0),
   /** Bytes of inbox.jsonl already ingested into the log. */
   inboxOffset: z.number().int().min(0),
   lastSeq: z.number().int().min(0),
@@ -265,12 +303,27 @@ export const EventSchema = z.discriminatedUnion("type", [
     /** The state the log rewinds to, kept in the event so replay needs no other file. */
     state: OrchestrationStateSchema,
   }),
+  /**
+   * What one agent invocation spent, added to the agent's totals. `costUsd`
+   * is absent when not known in dollars (Codex without prices in maos.json,
+   * a Claude run killed before its result line).
+   *
+   * Logs written before tokens were kept carry `totalUsd` instead: that maos
+   * took it for the session's running total and set the agent's cost to it,
+   * so such an event still sets (not adds) — a replay of an old log gives
+   * the state.json that maos wrote for it.
+   */
   z.object({
     ...eventBase,
     type: z.literal("cost"),
     agent: name,
-    /** The session's running total (Claude reports totals, not deltas). */
-    totalUsd: z.number().min(0),
+    costUsd: z.number().min(0).optional(),
+    inputTokens: z.number().int().min(0).optional(),
+    outputTokens: z.number().int().min(0).optional(),
+    /** The CLI's running counters for the agent's session, to subtract next time. */
+    sessionTotals: SessionTotalsSchema.optional(),
+    /** Legacy: the agent's cost is set to this (see above). */
+    totalUsd: z.number().min(0).optional(),
   }),
 ]);
 export type MaosEvent = z.infer<typeof EventSchema>;

@@ -60,10 +60,49 @@ export function shortId(id: string): string {
   return id.slice(0, 8);
 }
 
-/** `$0.12` — costs are shown with two decimals, tiny non-zero ones as `<$0.01`. */
+/**
+ * `$0.0024` — four decimals: one agent turn often costs a fraction of a cent.
+ *
+ * @example
+ * formatCost(0.0024); // "$0.0024"
+ */
 export function formatCost(usd: number): string {
-  if (usd > 0 && usd < 0.005) return "<$0.01";
-  return `$${usd.toFixed(2)}`;
+  return `$${usd.toFixed(4)}`;
+}
+
+/**
+ * A token count, short: `950`, `12.3k`, `4.1M`.
+ *
+ * @example
+ * formatTokens(12_345); // "12.3k"
+ */
+export function formatTokens(n: number): string {
+  if (n < 1000) return String(n);
+  if (n < 999_950) return `${(n / 1000).toFixed(1)}k`;
+  return `${(n / 1_000_000).toFixed(1)}M`;
+}
+
+/** `12.3k in / 950 out`: an agent's or a run's tokens. */
+export function formatTokenPair(input: number, output: number): string {
+  return `${formatTokens(input)} in / ${formatTokens(output)} out`;
+}
+
+/**
+ * What a run spent, for summary lines: the cost, and the tokens when any
+ * were recorded. Tokens without dollars (Codex without prices) show no `$`.
+ *
+ * @example
+ * formatSpend(0.0024, 0, 0);     // "$0.0024"
+ * formatSpend(0, 1200, 80);      // "1.2k in / 80 out tokens"
+ */
+export function formatSpend(
+  usd: number,
+  inputTokens: number,
+  outputTokens: number,
+): string {
+  if (inputTokens + outputTokens === 0) return formatCost(usd);
+  const tokens = `${formatTokenPair(inputTokens, outputTokens)} tokens`;
+  return usd > 0 ? `${formatCost(usd)} · ${tokens}` : tokens;
 }
 
 /** Local wall-clock time of an ISO stamp: `14:03:27`. */

@@ -22,7 +22,7 @@ import {
   statusLabel,
   truncate,
 } from "../ui/mod.ts";
-import { formatCost, shortId } from "./_util.ts";
+import { formatCost, formatSpend, shortId } from "./_util.ts";
 import { messageLine, oneLine } from "./render.ts";
 
 /** Where the live view writes: process.stdout / process.stderr, or a test buffer. */
@@ -133,7 +133,7 @@ export class LiveView implements RunReporter {
     );
     const facts = `${done}/${s.tasks.length} tasks · ${
       plural(s.messages, "message")
-    } · ${formatCost(s.cost)} · ${took}`;
+    } · ${formatSpend(s.cost, s.inputTokens, s.outputTokens)} · ${took}`;
     if (outcome === "completed") {
       this.print(
         `${statusIcon("completed")} ${

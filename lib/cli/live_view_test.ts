@@ -23,6 +23,8 @@ function state(
       sessionId: null,
       messages: 1,
       cost: 0.5,
+      inputTokens: 0,
+      outputTokens: 0,
     }],
     tasks: [{
       id: "build",
@@ -38,6 +40,8 @@ function state(
     }],
     messages: 1,
     cost: 0.5,
+    inputTokens: 0,
+    outputTokens: 0,
     inboxOffset: 0,
     lastSeq: 3,
     ...overrides,
@@ -105,7 +109,7 @@ Deno.test("the live view prints tasks, messages and agent output as readable lin
       "[developer-001] compiling",
       "💡 [developer-001 → all] uses zod",
       "✅ [developer-001] completed: Build it (1/1) — done all good",
-      "✅ Orchestration completed (1/1 tasks · 1 message · $0.50 · 1m 05s)",
+      "✅ Orchestration completed (1/1 tasks · 1 message · $0.5000 · 1m 05s)",
       "",
     ].join("\n"),
   );
@@ -135,7 +139,7 @@ Deno.test("the live view: --no-progress keeps only lines, --quiet keeps warnings
   quiet.live.warn("\nPausing…");
   assert.equal(
     quiet.out(),
-    "❌ Orchestration failed: x (0/1 tasks · 1 message · $0.50 · 1m 05s)\n",
+    "❌ Orchestration failed: x (0/1 tasks · 1 message · $0.5000 · 1m 05s)\n",
   );
   assert.equal(quiet.err(), "\nPausing…\n");
 });
@@ -153,7 +157,7 @@ Deno.test("with --quiet a run that completes still prints its result line", () =
   quiet.live.finish("completed");
   assert.equal(
     quiet.out(),
-    "✅ Orchestration completed (1/1 tasks · 1 message · $0.50 · 1m 05s)\n",
+    "✅ Orchestration completed (1/1 tasks · 1 message · $0.5000 · 1m 05s)\n",
   );
 });
 
@@ -274,7 +278,7 @@ Deno.test("the live view on a terminal keeps a progress line at the bottom and c
   );
   assert.match(
     out.join(""),
-    /\[░+\] 0\/1 \(0%\) · 1 running \(40%\) · \$0\.50$/,
+    /\[░+\] 0\/1 \(0%\) · 1 running \(40%\) · \$0\.5000$/,
   );
   live.finish("paused");
   assert.ok(out.join("").endsWith("\r\x1b[2K"));

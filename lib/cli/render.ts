@@ -28,7 +28,13 @@ import {
   statusLabel,
   truncate,
 } from "../ui/mod.ts";
-import { clockTime, formatCost, shortId } from "./_util.ts";
+import {
+  clockTime,
+  formatCost,
+  formatSpend,
+  formatTokenPair,
+  shortId,
+} from "./_util.ts";
 
 /**
  * How much of a message the console shows; the rest is named with a pointer
@@ -57,7 +63,7 @@ export function renderOrchestrationList(
       statusLabel(o.status, c),
       String(o.agents),
       String(o.messages),
-      formatCost(o.cost),
+      costCell(o.cost, o.inputTokens + o.outputTokens),
       relativeTime(o.createdAt, now),
     ]),
     { color: c.enabled },
@@ -67,18 +73,38 @@ export function renderOrchestrationList(
 export function renderAgentTable(agents: AgentView[]): string {
   const c = colors();
   return renderTable(
-    ["Agent", "Role", "Driver", "Status", "Session", "Messages", "Cost"],
-    agents.map((a) => [
-      a.id,
-      a.role,
-      a.driver,
-      statusLabel(a.status, c),
-      a.sessionId ? truncate(oneLine(a.sessionId), 14) : c.dim("—"),
-      String(a.messages),
-      formatCost(a.cost),
-    ]),
+    [
+      "Agent",
+      "Role",
+      "Driver",
+      "Status",
+      "Session",
+      "Messages",
+      "Cost",
+      "Tokens",
+    ],
+    agents.map((a) => {
+      const tokens = a.inputTokens + a.outputTokens;
+      return [
+        a.id,
+        a.role,
+        a.driver,
+        statusLabel(a.status, c),
+        a.sessionId ? truncate(oneLine(a.sessionId), 14) : c.dim("—"),
+        String(a.messages),
+        costCell(a.cost, tokens),
+        tokens > 0
+          ? formatTokenPair(a.inputTokens, a.outputTokens)
+          : c.dim("—"),
+      ];
+    }),
     { color: c.enabled },
   );
+}
+
+/** Tokens but no dollars: a driver that reports none (Codex, unpriced) shows `—`, not `$0.0000`. */
+function costCell(usd: number, tokens: number): string {
+  return usd === 0 && tokens > 0 ? colors().dim("—") : formatCost(usd);
 }
 
 /**
@@ -175,7 +201,9 @@ export function renderStatus(
     "",
     `${c.dim("Summary:")} ${s.progress.completed}/${s.progress.total} tasks · ${
       plural(s.agents.length, "agent")
-    } · ${plural(s.messages, "message")} · cost ${formatCost(s.cost)}`,
+    } · ${plural(s.messages, "message")} · ${
+      formatSpend(s.cost, s.inputTokens, s.outputTokens)
+    }`,
   );
   if (s.status === "paused" || s.status === "interrupted") {
     out.push(

@@ -33,6 +33,8 @@ function status(): OrchestrationStatus {
     updatedAt: "2026-01-01T00:01:00.000Z",
     durationMs: 60_000,
     cost: 0.5,
+    inputTokens: 0,
+    outputTokens: 0,
     messages: 1,
     progress: { completed: 0, total: 1 },
     agents: [{
@@ -43,6 +45,8 @@ function status(): OrchestrationStatus {
       sessionId: `s\x1b[2J${EVIL}`,
       messages: 1,
       cost: 0.5,
+      inputTokens: 0,
+      outputTokens: 0,
     }],
     tasks: [{
       id: "build",
@@ -83,6 +87,8 @@ Deno.test("the list, status and agent table show requests, titles, sessions and 
       agents: 1,
       messages: 1,
       cost: 0.5,
+      inputTokens: 0,
+      outputTokens: 0,
       createdAt: s.createdAt,
       updatedAt: s.updatedAt,
     }], now),
@@ -105,6 +111,33 @@ Deno.test("the status summary counts in the singular for one", () => {
   );
   assert.match(
     screen,
-    /Summary: 0\/1 tasks · 1 agent · 1 message · cost \$0\.50/,
+    /Summary: 0\/1 tasks · 1 agent · 1 message · \$0\.5000$/m,
   );
+});
+
+Deno.test("costs have four decimals; tokens show beside them, and alone when there are no dollars", () => {
+  const s = status();
+  s.cost = 0.0024;
+  s.inputTokens = 12_345;
+  s.outputTokens = 950;
+  s.agents = [
+    { ...s.agents[0], cost: 0.0024, inputTokens: 345, outputTokens: 50 },
+    {
+      ...s.agents[0],
+      id: "coder-001",
+      driver: "codex",
+      cost: 0,
+      inputTokens: 12_000,
+      outputTokens: 900,
+    },
+  ];
+  const screen = renderStatus(
+    s,
+    { agents: true, tasks: false, messages: false },
+    new Date("2026-01-01T00:02:00.000Z"),
+  );
+  assert.match(screen, /· \$0\.0024 · 12\.3k in \/ 950 out tokens$/m);
+  assert.match(screen, /developer-001 .*\$0\.0024 .*345 in \/ 50 out/);
+  assert.match(screen, /coder-001 .*— .*12\.0k in \/ 900 out/);
+  assert.doesNotMatch(screen, /<\$0\.01/);
 });

@@ -1,7 +1,8 @@
 /**
  * The `claude` driver (DESIGN.md §4, shared/CLAUDE-PROTOCOL.md): runs Claude
  * Code headless with stream-json output, keeps the session id the moment it
- * arrives, reads cost and result from the final line, resumes with --resume.
+ * arrives, reads cost, tokens and result from the final line, resumes with
+ * --resume.
  */
 import { Buffer } from "node:buffer";
 import process from "node:process";
@@ -16,6 +17,7 @@ import {
 } from "./maos_mcp.ts";
 import { buildPrompt, roleInstructions } from "./prompt.ts";
 import { lastLine } from "./process_outcome.ts";
+import { withoutMaosLines } from "./maos_lines.ts";
 
 /** Options of the claude driver (from maos.json driver settings). */
 export interface ClaudeDriverOptions {
@@ -36,6 +38,15 @@ export const MAX_ARGV_PROMPT_BYTES = 100_000;
 
 export const NOT_LOGGED_IN =
   "Claude Code is not logged in — run `claude` then /login";
+
+/**
+ * The API refused the credentials Claude Code has (a 401: a wrong or revoked
+ * ANTHROPIC_API_KEY); the CLI's own words follow. Not the same fix as no login.
+ */
+export const API_KEY_REFUSED = "Claude Code's API key was refused";
+
+/** Summaries of runs that failed for want of a working login or key. */
+export const AUTH_FAILURE_PATTERN = /not logged in|API key was refused/i;
 
 const SESSION_GONE = "No conversation found with session ID";
 
@@ -83,6 +94,10 @@ export class ClaudeDriver implements AgentDriver {
       graceMs: this.options.graceMs,
     });
 
+    // Killed before its result line: the tokens streamed so far still count.
+    const streamed = stream.streamedUsage();
+    if (streamed) run.emit(streamed);
+
     if (exit.spawnError?.what === "command") {
       if (exit.spawnError.code === "ENOENT") throw claudeNotFound(bin);
       throw new MaosError(
@@ -106,14 +121,25 @@ export class ClaudeDriver implements AgentDriver {
         sessionLost: true,
       };
     }
-    if (
-      stream.authFailed ||
-      (result?.isError && /not logged in/i.test(result.text))
-    ) {
+    if (result?.isError && /not logged in/i.test(result.text)) {
       return { status: "failed", summary: NOT_LOGGED_IN };
     }
+    if (stream.authFailed) {
+      // Real 2.1.197 with a key the API answers 401 to: "Invalid API key ·
+      // Fix external API key" — not "not logged in".
+      const said = (result?.text || stream.authText).trim();
+      return {
+        status: "failed",
+        summary: /not logged in/i.test(said)
+          ? NOT_LOGGED_IN
+          : `${API_KEY_REFUSED}${said ? ` (${said})` : ""}`,
+      };
+    }
     if (result && !result.isError) {
-      return { status: "completed", summary: result.text.trim() || "done" };
+      return {
+        status: "completed",
+        summary: withoutMaosLines(result.text) || "done",
+      };
     }
     // The session id was emitted when it arrived, so a stopped or broken run
     // can still be resumed with it.
@@ -122,7 +148,7 @@ export class ClaudeDriver implements AgentDriver {
       return { status: "stopped", summary: `stopped${kept}` };
     }
     if (result) {
-      const why = result.text.trim() || result.errors.join("; ") ||
+      const why = withoutMaosLines(result.text) || result.errors.join("; ") ||
         `Claude Code reported ${result.subtype}`;
       return { status: "failed", summary: why };
     }

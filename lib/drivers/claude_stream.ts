@@ -2,9 +2,9 @@
  * Reads Claude Code's `--output-format stream-json` stdout, one JSON object
  * per line (shared/CLAUDE-PROTOCOL.md), and turns it into driver events as
  * each line arrives: the session id at once, assistant text as output (its
- * `::maos::` lines as messages and progress), the running cost.
+ * `::maos::` lines as messages and progress), and what the invocation spent.
  */
-import type { DriverEvent } from "./driver.ts";
+import type { DriverEvent, UsageEvent } from "./driver.ts";
 import { parseMaosLine, parseMaosText } from "./maos_lines.ts";
 
 /** The fields of the final `result` line that the driver uses. */
@@ -34,6 +34,10 @@ export class ClaudeStream {
   result: ClaudeResult | undefined;
   /** An assistant turn carried `"error": "authentication_failed"`. */
   authFailed = false;
+  /** The text of that turn (the CLI's reason). */
+  authText = "";
+  /** Usage of each streamed API message by id: the estimate when no result comes. */
+  #streamed = new Map<string, { input: number; output: number }>();
 
   constructor(private readonly emit: (e: DriverEvent) => void) {}
 
@@ -68,9 +72,20 @@ export class ClaudeStream {
   }
 
   #assistant(msg: Json): void {
-    if (msg.error === "authentication_failed") this.authFailed = true;
     const message = isObject(msg.message) ? msg.message : {};
+    // One API message comes as several lines (a block each) with the same
+    // id and usage: keep the latest per id, so none is counted twice.
+    const usage = tokensOf(message.usage);
+    if (usage && typeof message.id === "string") {
+      this.#streamed.set(message.id, usage);
+    }
     const content = Array.isArray(message.content) ? message.content : [];
+    if (msg.error === "authentication_failed") {
+      this.authFailed = true;
+      this.authText = content.map((b) =>
+        isObject(b) && typeof b.text === "string" ? b.text : ""
+      ).join(" ");
+    }
     for (const block of content) {
       if (!isObject(block)) continue;
       if (block.type === "text" && typeof block.text === "string") {
@@ -84,14 +99,51 @@ export class ClaudeStream {
     }
   }
 
+  /**
+   * When the process ended without a result line (killed): what the streamed
+   * assistant lines say it used, tokens only — the dollars of a cut
+   * invocation are not known. Nothing when nothing was streamed.
+   */
+  streamedUsage(): UsageEvent | undefined {
+    const sum = this.result ? undefined : this.#streamedSum();
+    return sum &&
+      { type: "usage", inputTokens: sum.input, outputTokens: sum.output };
+  }
+
+  /**
+   * The streamed lines' usage, summed over API messages. Their output count
+   * is the one at the message's start (measured: 1 where the result says
+   * 40), so for a cut run it is a lower bound.
+   */
+  #streamedSum(): { input: number; output: number } | undefined {
+    if (this.#streamed.size === 0) return undefined;
+    let input = 0, output = 0;
+    for (const u of this.#streamed.values()) {
+      input += u.input;
+      output += u.output;
+    }
+    return { input, output };
+  }
+
   #result(msg: Json): void {
     const cost = msg.total_cost_usd;
-    const totalCostUsd = typeof cost === "number" && Number.isFinite(cost)
+    const totalCostUsd = typeof cost === "number" && Number.isFinite(cost) &&
+        cost >= 0
       ? cost
       : undefined;
-    // The session's running total (resumes included): report it as is.
-    if (totalCostUsd !== undefined) {
-      this.emit({ type: "cost", totalUsd: totalCostUsd });
+    // total_cost_usd and usage are this invocation's (an interrupted one's
+    // too), not the session's: the engine adds them up. A run interrupted
+    // mid-message reports 0 for that message though its input was streamed
+    // (measured): the larger count of the two is kept.
+    const usage = tokensOf(msg.usage);
+    const streamed = this.#streamedSum();
+    if (totalCostUsd !== undefined || usage || streamed) {
+      this.emit({
+        type: "usage",
+        ...(totalCostUsd === undefined ? {} : { costUsd: totalCostUsd }),
+        inputTokens: Math.max(usage?.input ?? 0, streamed?.input ?? 0),
+        outputTokens: Math.max(usage?.output ?? 0, streamed?.output ?? 0),
+      });
     }
     this.result = {
       subtype: typeof msg.subtype === "string" ? msg.subtype : "unknown",
@@ -102,6 +154,23 @@ export class ClaudeStream {
       totalCostUsd,
     };
   }
+}
+
+/**
+ * Anthropic usage: all input (uncached, cache writes and cache reads) and
+ * the output tokens; undefined when there is no usage object.
+ */
+function tokensOf(
+  usage: unknown,
+): { input: number; output: number } | undefined {
+  if (!isObject(usage)) return undefined;
+  const n = (v: unknown) =>
+    typeof v === "number" && Number.isFinite(v) && v > 0 ? Math.round(v) : 0;
+  return {
+    input: n(usage.input_tokens) + n(usage.cache_creation_input_tokens) +
+      n(usage.cache_read_input_tokens),
+    output: n(usage.output_tokens),
+  };
 }
 
 function parseObject(line: string): Json | undefined {

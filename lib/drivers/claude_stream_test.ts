@@ -20,15 +20,102 @@ Deno.test("the init line gives the session id at once, repeated ids are not re-e
   assertEquals(stream.sessionId, "s1");
 });
 
-Deno.test("each result's total cost is reported as is, never added up", () => {
-  const { events } = feed(
-    { type: "result", is_error: false, result: "a", total_cost_usd: 0.5 },
-    { type: "result", is_error: false, result: "b", total_cost_usd: 0.75 },
-  );
-  assertEquals(events.filter((e) => e.type === "cost"), [
-    { type: "cost", totalUsd: 0.5 },
-    { type: "cost", totalUsd: 0.75 },
+// Lines as Claude Code 2.1.197 printed them against a local model server
+// (trimmed to the fields read): one API message, then the result.
+const REAL_ASSISTANT = {
+  type: "assistant",
+  message: {
+    id: "msg_1",
+    type: "message",
+    role: "assistant",
+    content: [{ type: "text", text: "Hello\n::maos::progress:: 50\nAll done" }],
+    stop_reason: null,
+    usage: {
+      input_tokens: 100,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      output_tokens: 1,
+    },
+  },
+  session_id: "c4f43504",
+};
+const REAL_RESULT = {
+  type: "result",
+  subtype: "success",
+  is_error: false,
+  num_turns: 1,
+  result: "Hello\n::maos::progress:: 50\nAll done",
+  session_id: "c4f43504",
+  total_cost_usd: 0.0015,
+  usage: {
+    input_tokens: 100,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+    output_tokens: 40,
+  },
+};
+
+Deno.test("each result reports that invocation's cost and tokens once, for the engine to add up", () => {
+  const { events } = feed(REAL_ASSISTANT, REAL_RESULT, {
+    ...REAL_RESULT,
+    total_cost_usd: 0.0008,
+  });
+  assertEquals(events.filter((e) => e.type === "usage"), [
+    { type: "usage", costUsd: 0.0015, inputTokens: 100, outputTokens: 40 },
+    { type: "usage", costUsd: 0.0008, inputTokens: 100, outputTokens: 40 },
   ]);
+});
+
+Deno.test("cache reads and writes count as input tokens", () => {
+  const { events } = feed({
+    ...REAL_RESULT,
+    usage: {
+      input_tokens: 5,
+      cache_creation_input_tokens: 300,
+      cache_read_input_tokens: 2000,
+      output_tokens: 7,
+    },
+  });
+  assertEquals(events.filter((e) => e.type === "usage"), [
+    { type: "usage", costUsd: 0.0015, inputTokens: 2305, outputTokens: 7 },
+  ]);
+});
+
+Deno.test("an interrupted result that reports 0 keeps the tokens already streamed", () => {
+  // Measured: SIGINT while the model streamed gave total_cost_usd 0 and usage 0.
+  const { events } = feed(REAL_ASSISTANT, {
+    type: "result",
+    subtype: "error_during_execution",
+    is_error: true,
+    total_cost_usd: 0,
+    usage: { input_tokens: 0, output_tokens: 0 },
+  });
+  assertEquals(events.filter((e) => e.type === "usage"), [
+    { type: "usage", costUsd: 0, inputTokens: 100, outputTokens: 1 },
+  ]);
+});
+
+Deno.test("without a result line, the streamed usage counts each API message once (tokens only)", () => {
+  const second = {
+    ...REAL_ASSISTANT,
+    message: {
+      ...REAL_ASSISTANT.message,
+      content: [{ type: "tool_use", id: "t", name: "Bash", input: {} }],
+    },
+  };
+  const other = {
+    ...REAL_ASSISTANT,
+    message: { ...REAL_ASSISTANT.message, id: "msg_2" },
+  };
+  const { stream, events } = feed(REAL_ASSISTANT, second, other);
+  assertEquals(events.filter((e) => e.type === "usage"), []);
+  assertEquals(stream.streamedUsage(), {
+    type: "usage",
+    inputTokens: 200,
+    outputTokens: 2,
+  });
+  stream.onLine(JSON.stringify(REAL_RESULT));
+  assertEquals(stream.streamedUsage(), undefined);
 });
 
 Deno.test("is_error decides, not subtype", () => {
@@ -51,6 +138,23 @@ Deno.test("authentication_failed on an assistant line is remembered", () => {
     },
   });
   assert(stream.authFailed);
+  assertEquals(stream.authText, "Not logged in · Please run /login");
+});
+
+Deno.test("a refused API key (401, real 2.1.197) keeps the CLI's reason", () => {
+  const { stream } = feed({
+    type: "assistant",
+    error: "authentication_failed",
+    message: {
+      model: "<synthetic>",
+      content: [{
+        type: "text",
+        text: "Invalid API key · Fix external API key",
+      }],
+    },
+  });
+  assert(stream.authFailed);
+  assertEquals(stream.authText, "Invalid API key · Fix external API key");
 });
 
 Deno.test("unknown types, user lines and JSON that is not an object are no events; other text is output", () => {

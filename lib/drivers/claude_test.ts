@@ -12,7 +12,7 @@ import {
   NOT_LOGGED_IN,
 } from "./claude.ts";
 import { maosCommand } from "./maos_self.ts";
-import type { TaskRun } from "./driver.ts";
+import type { DriverEvent, TaskRun } from "./driver.ts";
 import { FIXTURES, makeRun, outputs } from "./_test_helpers.ts";
 
 const FAKE = `${FIXTURES}fake-claude`;
@@ -43,7 +43,7 @@ async function runFake(
   }
 }
 
-Deno.test("a successful run completes with the result text and the session id comes first", async () => {
+Deno.test("a successful run completes with the result text (without its ::maos:: lines) and the session id comes first", async () => {
   const { result, events } = await runFake("success");
   assertEquals(result, {
     status: "completed",
@@ -71,13 +71,15 @@ Deno.test("assistant text is output, its maos lines are messages and progress", 
   );
 });
 
-Deno.test("the cost of the result is recorded as the session's total", async () => {
+Deno.test("the result's cost and tokens are recorded once, as this invocation's", async () => {
   const { events } = await runFake("success", {
     env: { FAKE_CLAUDE_MODE: "success", FAKE_CLAUDE_COST: "0.4321" },
   });
-  assertEquals(events.filter((e) => e.type === "cost"), [{
-    type: "cost",
-    totalUsd: 0.4321,
+  assertEquals(events.filter((e) => e.type === "usage"), [{
+    type: "usage",
+    costUsd: 0.4321,
+    inputTokens: 100,
+    outputTokens: 40,
   }]);
 });
 
@@ -128,7 +130,7 @@ Deno.test("an is_error result fails with its reason and still records the cost",
     status: "failed",
     summary: "budget of 0.50 USD exceeded",
   });
-  assert(events.some((e) => e.type === "cost"));
+  assert(events.some((e) => e.type === "usage" && e.costUsd === 0.0123));
   assert(!result.sessionLost);
 });
 
@@ -167,21 +169,36 @@ Deno.test("killed mid-run, the task is stopped and its session id was kept", asy
   assertEquals(events[0], { type: "session", sessionId: "sess-0001" });
 });
 
-Deno.test("a stop request ends a hanging run promptly", async () => {
+Deno.test("a stop request ends a hanging run promptly, and the interrupted run's cost is recorded", async () => {
   const started = Date.now();
+  const events: DriverEvent[] = [];
   const { result } = await runFake("hang", {}, (r) => {
-    r.run.emit = (e) => e.type === "output" && r.stop.abort();
+    r.run.emit = (e) => {
+      events.push(e);
+      if (e.type === "output") r.stop.abort();
+    };
   });
   assertEquals(result.status, "stopped");
   assert(Date.now() - started < 2000);
+  assertEquals(events.filter((e) => e.type === "usage"), [
+    { type: "usage", costUsd: 0.0123, inputTokens: 100, outputTokens: 40 },
+  ]);
 });
 
 Deno.test("a run that dies without a result fails and names how it ended", async () => {
-  const { result } = await runFake("hang", {}, (r) => {
-    r.run.emit = (e) => e.type === "output" && Deno.kill(r.pids[0], "SIGKILL");
+  const { result, events } = await runFake("hang", {}, (r) => {
+    const emit = r.run.emit;
+    r.run.emit = (e) => {
+      emit(e);
+      if (e.type === "output") Deno.kill(r.pids[0], "SIGKILL");
+    };
   });
   assertEquals(result.status, "failed");
   assertStringIncludes(result.summary, "killed by SIGKILL before finishing");
+  // No result line: the streamed tokens are kept, no dollars are guessed.
+  assertEquals(events.filter((e) => e.type === "usage"), [
+    { type: "usage", inputTokens: 100, outputTokens: 1 },
+  ]);
 });
 
 Deno.test("a prompt too big for argv goes on stdin", async () => {

@@ -26,7 +26,33 @@ export type DriverEvent =
   | { type: "message"; kind: MessageKind; to: string | null; content: string }
   | { type: "progress"; percent: number }
   | { type: "session"; sessionId: string }
-  | { type: "cost"; totalUsd: number };
+  | UsageEvent;
+
+/**
+ * What one invocation of an agent CLI spent, reported once when it ends (or
+ * is stopped): the engine adds it to the agent's totals. `inputTokens`
+ * counts all input, cached included. `costUsd` is absent when the driver
+ * does not know it in dollars.
+ */
+export interface UsageEvent {
+  type: "usage";
+  costUsd?: number;
+  inputTokens: number;
+  outputTokens: number;
+  /**
+   * For a CLI that reports its session's running counters (Codex) rather
+   * than one run's: the counters now, kept with the agent and handed back as
+   * `TaskRun.sessionTotals` so the next run can report only its own part.
+   */
+  sessionTotals?: SessionTotals;
+}
+
+/** A CLI's own running token counters for one session (thread). */
+export type SessionTotals = {
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+};
 
 export interface AgentSpec {
   id: string;
@@ -60,6 +86,8 @@ export interface TaskRun {
   env: Record<string, string>;
   /** Driver session to continue (claude `--resume`), when one was recorded. */
   sessionId?: string;
+  /** With `sessionId`: the session's counters as its last usage event left them. */
+  sessionTotals?: SessionTotals;
   /** Set when this task was interrupted before: what it had produced so far. */
   resumeNote?: string;
   /** Extra instruction given with `maos orchestration resume --task`. */

@@ -58,3 +58,17 @@ export function parseMaosLine(line: string): LineEvent {
 export function parseMaosText(text: string): LineEvent[] {
   return text.split(/\r?\n/).map(parseMaosLine);
 }
+
+/**
+ * The text without its `::maos::` control lines (those that are messages or
+ * progress): what a summary shows. Empty when nothing else is left.
+ *
+ * @example
+ * withoutMaosLines("Done\n::maos::discovery:: no auth"); // "Done"
+ */
+export function withoutMaosLines(text: string): string {
+  return text.split(/\r?\n/)
+    .filter((line) => parseMaosLine(line).type === "output")
+    .join("\n")
+    .trim();
+}

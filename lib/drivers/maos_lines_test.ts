@@ -1,5 +1,9 @@
 import { assertEquals } from "./_test_assert.ts";
-import { parseMaosLine, parseMaosText } from "./maos_lines.ts";
+import {
+  parseMaosLine,
+  parseMaosText,
+  withoutMaosLines,
+} from "./maos_lines.ts";
 
 Deno.test("a discovery line without recipient is a message to nobody in particular", () => {
   assertEquals(parseMaosLine("::maos::discovery:: the API has no auth"), {
@@ -89,4 +93,15 @@ Deno.test("a block of text is parsed line by line", () => {
       { type: "message", kind: "info", to: null, content: "ok" },
     ],
   );
+});
+
+Deno.test("a summary keeps the text and drops the control lines (messages, progress), not look-alikes", () => {
+  assertEquals(
+    withoutMaosLines(
+      "Looked at it\n::maos::discovery:: no auth\r\n::maos::progress:: 50\n" +
+        "  ::maos::info:: shown as written\nAll done",
+    ),
+    "Looked at it\n  ::maos::info:: shown as written\nAll done",
+  );
+  assertEquals(withoutMaosLines("::maos::progress:: 100\n"), "");
 });

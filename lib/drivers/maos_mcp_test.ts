@@ -1,4 +1,6 @@
 import { assertEquals } from "./_test_assert.ts";
+import { codexArgs } from "./codex.ts";
+import { makeRun } from "./_test_helpers.ts";
 import {
   claudeAllowedTools,
   claudeMcpConfig,
@@ -63,4 +65,20 @@ Deno.test("codex gets -c mcp_servers.maos.* overrides whose values are TOML", ()
     "-c",
     'mcp_servers.maos.env.MAOS_AGENT_ID="say \\"hi\\""',
   ]);
+});
+
+Deno.test("the codex driver registers maos mcp with -c overrides before `resume`, without a login shell", () => {
+  const { run } = makeRun({
+    sessionId: "thread-1",
+    env: { MAOS_AGENT_ID: "developer-001", MAOS_TASK_ID: "t1" },
+  });
+  const args = codexArgs(run, {}, "Go on");
+  const overrides = codexMcpArgs(mcpServerSpec(run.env));
+  const at = args.indexOf(overrides[1]);
+  assertEquals(args.slice(at - 1, at - 1 + overrides.length), overrides);
+  assertEquals(args.slice(-3), ["resume", "thread-1", "Go on"]);
+  assertEquals(
+    overrides.includes('mcp_servers.maos.env.MAOS_TASK_ID="t1"'),
+    true,
+  );
 });

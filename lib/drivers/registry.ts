@@ -4,21 +4,35 @@
  */
 import process from "node:process";
 import { usageError } from "../../store/errors.ts";
+import type { TokenPricing } from "../../store/schema.ts";
 import type { AgentDriver } from "./driver.ts";
 import { ClaudeDriver, claudeNotFound } from "./claude.ts";
+import { CodexDriver, codexNotFound } from "./codex.ts";
 import { ExecDriver, execNotFound } from "./exec.ts";
 import { findProgram } from "./find_program.ts";
 import { ShellDriver } from "./shell.ts";
 import { SimDriver } from "./sim.ts";
 
 /** The names `createDriver` accepts. */
-export const DRIVER_NAMES = ["claude", "exec", "shell", "sim"] as const;
+export const DRIVER_NAMES = [
+  "claude",
+  "codex",
+  "exec",
+  "shell",
+  "sim",
+] as const;
 
 export type DriverName = typeof DRIVER_NAMES[number];
 
 /** The `drivers` block of maos.json, as far as drivers read it. */
 export interface DriverSettings {
   claude?: { bin?: string; permissionMode?: string; model?: string };
+  codex?: {
+    bin?: string;
+    model?: string;
+    sandbox?: string;
+    pricing?: TokenPricing;
+  };
   exec?: { command?: string[]; promptVia?: "stdin" | "arg" };
 }
 
@@ -27,7 +41,8 @@ export interface DriverContext {
   /** maos.json; only its `drivers` block is read. */
   config?: { drivers?: DriverSettings };
   /**
-   * The environment: MAOS_CLAUDE_BIN (over drivers.claude.bin), MAOS_SIM_SEED,
+   * The environment: MAOS_CLAUDE_BIN (over drivers.claude.bin),
+   * MAOS_CODEX_BIN (over drivers.codex.bin), MAOS_SIM_SEED,
    * MAOS_SIM_SPEED, and PATH for preflight. Default: process.env.
    */
   env?: Record<string, string | undefined>;
@@ -58,6 +73,12 @@ export function createDriver(
       return new ClaudeDriver({
         ...settings.claude,
         bin: env.MAOS_CLAUDE_BIN || settings.claude?.bin || "claude",
+        graceMs: ctx.graceMs,
+      });
+    case "codex":
+      return new CodexDriver({
+        ...settings.codex,
+        bin: env.MAOS_CODEX_BIN || settings.codex?.bin || "codex",
         graceMs: ctx.graceMs,
       });
     case "exec": {
@@ -101,6 +122,8 @@ export function preflightDriver(name: string, ctx: DriverContext = {}): void {
   const driver = createDriver(name, ctx);
   const needs = driver instanceof ClaudeDriver
     ? { program: driver.bin, notFound: claudeNotFound }
+    : driver instanceof CodexDriver
+    ? { program: driver.bin, notFound: codexNotFound }
     : driver instanceof ExecDriver
     ? { program: driver.program, notFound: execNotFound }
     : undefined;

@@ -1,6 +1,7 @@
 import { assert, assertEquals } from "./_test_assert.ts";
 import { ExitCode, MaosError } from "../../store/errors.ts";
 import { ClaudeDriver } from "./claude.ts";
+import { CodexDriver } from "./codex.ts";
 import { ExecDriver } from "./exec.ts";
 import {
   createDriver,
@@ -29,7 +30,13 @@ Deno.test("each known name gives its driver, and only sim is simulated", () => {
   const drivers = DRIVER_NAMES.map((n) =>
     createDriver(n, { config: execConfig, env: {} })
   );
-  assertEquals(drivers.map((d) => d.name), ["claude", "exec", "shell", "sim"]);
+  assertEquals(drivers.map((d) => d.name), [
+    "claude",
+    "codex",
+    "exec",
+    "shell",
+    "sim",
+  ]);
   assertEquals(drivers.filter((d) => d.simulated).map((d) => d.name), ["sim"]);
 });
 
@@ -38,7 +45,7 @@ Deno.test("an unknown driver name is a usage error listing the valid names", () 
   assertEquals(err.code, ExitCode.usage);
   assertEquals(
     err.message,
-    "unknown driver 'gpt'; valid drivers: claude, exec, shell, sim",
+    "unknown driver 'gpt'; valid drivers: claude, codex, exec, shell, sim",
   );
 });
 
@@ -60,6 +67,19 @@ Deno.test("maos.json settings reach the drivers, MAOS_CLAUDE_BIN over drivers.cl
     env: { MAOS_CLAUDE_BIN: "from-env" },
   }) as ClaudeDriver;
   assertEquals(fromEnv.bin, "from-env");
+  const codexConfig = { drivers: { codex: { bin: "codex-from-config" } } };
+  assertEquals(
+    (createDriver("codex", { config: codexConfig, env: {} }) as CodexDriver)
+      .bin,
+    "codex-from-config",
+  );
+  assertEquals(
+    (createDriver("codex", {
+      config: codexConfig,
+      env: { MAOS_CODEX_BIN: "codex-from-env" },
+    }) as CodexDriver).bin,
+    "codex-from-env",
+  );
   assertEquals(
     (createDriver("exec", { config, env: {} }) as ExecDriver).program,
     "fake-agent",
@@ -77,17 +97,25 @@ Deno.test("MAOS_SIM_SPEED and MAOS_SIM_SEED in the given env configure sim", asy
 });
 
 Deno.test("preflight passes when the agent CLIs are on PATH", () => {
-  const env = { PATH: FIXTURES, MAOS_CLAUDE_BIN: "fake-claude" };
+  const env = {
+    PATH: FIXTURES,
+    MAOS_CLAUDE_BIN: "fake-claude",
+    MAOS_CODEX_BIN: "fake-claude",
+  };
   for (const name of DRIVER_NAMES) {
     preflightDriver(name, { config: execConfig, env });
   }
 });
 
-Deno.test("preflight names a missing Claude Code or exec program", () => {
+Deno.test("preflight names a missing Claude Code, Codex or exec program", () => {
   const env = { PATH: "/nonexistent" };
   assertEquals(
     thrown(() => preflightDriver("claude", { env })).message,
     "Claude Code (`claude`) not found; install it or set MAOS_CLAUDE_BIN",
+  );
+  assertEquals(
+    thrown(() => preflightDriver("codex", { env })).message,
+    "Codex CLI (`codex`) not found; install it (npm install -g @openai/codex) or set MAOS_CODEX_BIN",
   );
   assertEquals(
     thrown(() => preflightDriver("exec", { config: execConfig, env })).message,

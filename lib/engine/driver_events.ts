@@ -25,7 +25,8 @@ export const KEPT_LINES = 20;
 /**
  * Persist one thing a driver reported, the moment it arrives: output to
  * agents/<id>.jsonl, messages to the log (then the bus delivers them),
- * progress, the session id (saved at once: a crash must not lose it) and cost.
+ * progress, the session id (saved at once: a crash must not lose it) and
+ * each invocation's cost and tokens.
  */
 export function recordDriverEvent(
   sinks: EventSinks,
@@ -74,8 +75,16 @@ export function recordDriverEvent(
       }
       return;
     }
-    case "cost":
-      sinks.record({ type: "cost", agent: agentId, totalUsd: event.totalUsd });
+    case "usage":
+      // Logged as a `cost` event (DESIGN.md §2 names it) that the fold adds up.
+      sinks.record({
+        type: "cost",
+        agent: agentId,
+        ...(event.costUsd === undefined ? {} : { costUsd: event.costUsd }),
+        inputTokens: event.inputTokens,
+        outputTokens: event.outputTokens,
+        ...(event.sessionTotals ? { sessionTotals: event.sessionTotals } : {}),
+      });
       return;
   }
 }

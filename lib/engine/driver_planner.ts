@@ -1,9 +1,8 @@
 import { ExitCode, MaosError } from "../../store/errors.ts";
 import type { Plan } from "../../store/schema.ts";
 import type { AgentDriver } from "../drivers/driver.ts";
+import { AUTH_FAILURE_PATTERN } from "../drivers/claude.ts";
 import { validatePlan } from "./planner.ts";
-
-const NOT_LOGGED_IN_PATTERN = /not logged in/i;
 
 const PLAN_INSTRUCTIONS =
   `Plan this request for a team of AI coding agents working in this repository.
@@ -65,11 +64,11 @@ export async function planWithDriver(
       );
     }
     if (result.status !== "completed") {
-      return NOT_LOGGED_IN_PATTERN.test(result.summary)
+      return AUTH_FAILURE_PATTERN.test(result.summary)
         ? {
           error: result.summary,
           fatal:
-            "log in with `claude` then /login, or use --driver shell or sim",
+            "log in with `claude` then /login (or set a valid ANTHROPIC_API_KEY), or use --driver shell or sim",
         }
         : { error: result.summary };
     }

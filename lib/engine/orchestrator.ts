@@ -76,7 +76,13 @@ export async function orchestrate(
   const driver = options.driver ?? config.drivers.default ??
     (filePlan ? defaultDriverFor(filePlan) : "claude");
   const drivers = createDriverFactory(config, options.env);
-  drivers.preflight(driver);
+  // Before anything is created: the CLIs the agents will use (the default
+  // driver's only when an agent uses it; a plan file already named any
+  // unknown driver, see validatePlan).
+  const used = filePlan
+    ? new Set(filePlan.agents.map((a) => a.driver ?? driver))
+    : new Set([driver]);
+  for (const name of used) drivers.preflight(name);
   const root = await findOrCreateMaosDir(options);
   const paths = new MaosPaths(root);
   const plan = filePlan ??
@@ -339,7 +345,7 @@ async function planFor(
   );
   if ("plan" in planned) return planned.plan;
   if (planned.fatal) {
-    // Every agent would fail the same way (not logged in): say it once, now.
+    // Every agent would fail the same way (no login, key refused): say it once, now.
     throw new MaosError(planned.error, ExitCode.failed, planned.fatal);
   }
   options.reporter.warn(
@@ -349,6 +355,9 @@ async function planFor(
 }
 
 function defaultDriverFor(plan: Plan): string {
+  const named = new Set(plan.agents.map((a) => a.driver));
+  const [only] = named;
+  if (named.size === 1 && only) return only;
   return plan.tasks.every((t) => t.run) ? "shell" : "claude";
 }
 

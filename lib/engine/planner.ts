@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import YAML from "yaml";
 import { errnoCode, usageError } from "../../store/errors.ts";
 import { describeZodError, type Plan, PlanSchema } from "../../store/schema.ts";
+import { DRIVER_NAMES, isDriverName } from "../drivers/registry.ts";
 
 /** The team used when no plan is given: analyst → developer → tester. */
 export const DEFAULT_ROLES = ["analyst", "developer", "tester"];
@@ -71,6 +72,15 @@ export function validatePlan(raw: unknown, source: string): Plan {
   for (const agent of plan.agents) {
     if (agentIds.has(agent.id)) {
       throw fail(`agent id '${agent.id}' is used twice`);
+    }
+    // Checked here, before any driver is looked for: an unknown name must be
+    // named as such, not taken for a missing CLI of the default driver.
+    if (agent.driver !== undefined && !isDriverName(agent.driver)) {
+      throw fail(
+        `agent '${agent.id}' names unknown driver '${agent.driver}' (known drivers: ${
+          DRIVER_NAMES.join(", ")
+        })`,
+      );
     }
     agentIds.add(agent.id);
   }

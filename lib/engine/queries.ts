@@ -49,6 +49,8 @@ export interface OrchestrationSummary {
   agents: number;
   messages: number;
   cost: number;
+  inputTokens: number;
+  outputTokens: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -70,7 +72,11 @@ export interface AgentView {
   status: WorkStatus;
   sessionId: string | null;
   messages: number;
+  /** USD over all the agent's invocations (interrupted ones included). */
   cost: number;
+  /** Tokens over all its invocations; input counts cached input too. */
+  inputTokens: number;
+  outputTokens: number;
 }
 
 export interface TaskView {
@@ -91,6 +97,8 @@ export interface OrchestrationStatus {
   updatedAt: string;
   durationMs: number;
   cost: number;
+  inputTokens: number;
+  outputTokens: number;
   messages: number;
   progress: { completed: number; total: number };
   agents: AgentView[];
@@ -144,6 +152,8 @@ export function listOrchestrations(
       agents: state.agents.length,
       messages: state.messages,
       cost: state.cost,
+      inputTokens: state.inputTokens,
+      outputTokens: state.outputTokens,
       createdAt: state.createdAt,
       updatedAt: state.updatedAt,
     });
@@ -253,6 +263,8 @@ export function orchestrationStatus(
     updatedAt: state.updatedAt,
     durationMs: Math.max(0, end - created),
     cost: state.cost,
+    inputTokens: state.inputTokens,
+    outputTokens: state.outputTokens,
     messages: state.messages,
     progress: {
       completed: state.tasks.filter((t) => t.status === "completed").length,
@@ -266,6 +278,8 @@ export function orchestrationStatus(
       sessionId: a.sessionId,
       messages: a.messages,
       cost: a.cost,
+      inputTokens: a.inputTokens,
+      outputTokens: a.outputTokens,
     })),
     tasks: state.tasks.map((t) => ({
       id: t.id,

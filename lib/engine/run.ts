@@ -13,6 +13,7 @@ import type {
   TaskResult,
 } from "../drivers/driver.ts";
 import { startWatchdog, type Watchdog } from "../drivers/watchdog.ts";
+import { withoutMaosLines } from "../drivers/maos_lines.ts";
 import { AgentOutputs, resumeNoteFrom } from "./agent_output.ts";
 import { writeAutoCheckpoint } from "./auto_checkpoint.ts";
 import { buildTaskRun } from "./task_run.ts";
@@ -334,7 +335,9 @@ export class OrchestrationRun {
       type: "task.status",
       task: task.id,
       status: result.status,
-      summary: result.summary,
+      // Messages and progress were delivered as such; a summary shows neither.
+      summary: withoutMaosLines(result.summary) ||
+        (result.status === "completed" ? "done" : "failed"),
     });
     this.settleAgent(task.agent);
     if (result.status === "completed") await this.autoCheckpoint();

@@ -31,10 +31,14 @@ export const foldEvent: Fold = (state, event) => {
         sessionId: null,
         messages: 0,
         cost: 0,
+        inputTokens: 0,
+        outputTokens: 0,
       })),
       tasks: event.plan.tasks.map(newTask),
       messages: 0,
       cost: 0,
+      inputTokens: 0,
+      outputTokens: 0,
       inboxOffset: 0,
       lastSeq: event.seq,
     };
@@ -92,11 +96,12 @@ function applyEvent(
         (a) => ({ ...a, status: event.status }),
       );
     case "agent.session":
-      return withAgent(
-        state,
-        event.agent,
-        (a) => ({ ...a, sessionId: event.sessionId }),
-      );
+      return withAgent(state, event.agent, (a) => {
+        if (a.sessionId === event.sessionId) return a;
+        // Another session: the old one's counters say nothing about it.
+        const { sessionTotals: _, ...rest } = a;
+        return { ...rest, sessionId: event.sessionId };
+      });
     case "task.added":
       return { ...state, tasks: [...state.tasks, newTask(event.task)] };
     case "task.status":
@@ -139,14 +144,21 @@ function applyEvent(
         : next;
     }
     case "cost": {
-      const updated = withAgent(
-        state,
-        event.agent,
-        (a) => ({ ...a, cost: event.totalUsd }),
-      );
+      // One invocation's spend adds up; a legacy `totalUsd` sets (schema.ts).
+      const updated = withAgent(state, event.agent, (a) => ({
+        ...a,
+        cost: event.totalUsd ?? roundUsd(a.cost + (event.costUsd ?? 0)),
+        inputTokens: a.inputTokens + (event.inputTokens ?? 0),
+        outputTokens: a.outputTokens + (event.outputTokens ?? 0),
+        ...(event.sessionTotals ? { sessionTotals: event.sessionTotals } : {}),
+      }));
+      const sum = (of: (a: AgentState) => number) =>
+        updated.agents.reduce((total, a) => total + of(a), 0);
       return {
         ...updated,
-        cost: roundUsd(updated.agents.reduce((sum, a) => sum + a.cost, 0)),
+        cost: roundUsd(sum((a) => a.cost)),
+        inputTokens: sum((a) => a.inputTokens),
+        outputTokens: sum((a) => a.outputTokens),
       };
     }
     case "checkpoint.created":
@@ -182,6 +194,7 @@ function withTask(
   };
 }
 
+/** Sums of floats drift (0.1 + 0.2); a millionth of a dollar is plenty. */
 function roundUsd(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }

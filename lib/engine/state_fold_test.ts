@@ -158,15 +158,49 @@ Deno.test("messages count per sender and in total; inboxOffset only moves forwar
   assertEquals(state.inboxOffset, 120);
 });
 
-Deno.test("cost events hold each agent's latest running total; the orchestration's is their sum", () => {
+Deno.test("cost events add each invocation's dollars and tokens to its agent; the orchestration's are the sums", () => {
+  const state = fold(
+    {
+      type: "cost",
+      agent: "analyst-001",
+      costUsd: 0.1,
+      inputTokens: 10,
+      outputTokens: 1,
+    },
+    {
+      type: "cost",
+      agent: "analyst-001",
+      costUsd: 0.2,
+      inputTokens: 20,
+      outputTokens: 2,
+    },
+    // Codex without prices: tokens only.
+    { type: "cost", agent: "dev-001", inputTokens: 300, outputTokens: 30 },
+    {
+      type: "cost",
+      agent: "dev-001",
+      costUsd: 0.2,
+      inputTokens: 0,
+      outputTokens: 0,
+    },
+  );
+  assertEquals(state.agents.map((a) => a.cost), [0.3, 0.2]);
+  assertEquals(state.agents.map((a) => a.inputTokens), [30, 300]);
+  assertEquals(state.agents.map((a) => a.outputTokens), [3, 30]);
+  // 0.1 + 0.2 + 0.2 is 0.5 in floating point only after rounding.
+  assertEquals(state.cost, 0.5);
+  assertEquals([state.inputTokens, state.outputTokens], [330, 33]);
+});
+
+Deno.test("a legacy cost event (totalUsd, written by an older maos) still sets the agent's cost as it did", () => {
   const state = fold(
     { type: "cost", agent: "analyst-001", totalUsd: 0.1 },
     { type: "cost", agent: "analyst-001", totalUsd: 0.3 },
     { type: "cost", agent: "dev-001", totalUsd: 0.2 },
   );
   assertEquals(state.agents.map((a) => a.cost), [0.3, 0.2]);
-  // 0.3 + 0.2 is 0.5 in floating point only after rounding.
   assertEquals(state.cost, 0.5);
+  assertEquals([state.inputTokens, state.outputTokens], [0, 0]);
 });
 
 Deno.test("lifecycle, settings, sessions and agent status events", () => {
@@ -259,9 +293,48 @@ Deno.test("folding never changes the state it is given", () => {
       content: "m",
       inboxEnd: 10,
     },
-    { type: "cost", agent: "dev-001", totalUsd: 1 },
+    {
+      type: "cost",
+      agent: "dev-001",
+      costUsd: 1,
+      inputTokens: 5,
+      outputTokens: 1,
+    },
     { type: "orchestration.completed" },
   ];
   events.forEach((e, i) => foldEvent(state, stamp(e, 3 + i)));
   assertEquals(state, copy);
+});
+
+Deno.test("a session's running counters are kept with the agent until its session changes", () => {
+  const totals = {
+    inputTokens: 1000,
+    cachedInputTokens: 200,
+    outputTokens: 50,
+  };
+  const kept = fold(
+    { type: "agent.session", agent: "dev-001", sessionId: "thread-1" },
+    {
+      type: "cost",
+      agent: "dev-001",
+      inputTokens: 1000,
+      outputTokens: 50,
+      sessionTotals: totals,
+    },
+    { type: "agent.session", agent: "dev-001", sessionId: "thread-1" },
+  );
+  assertEquals(kept.agents[1].sessionTotals, totals);
+  const changed = fold(
+    { type: "agent.session", agent: "dev-001", sessionId: "thread-1" },
+    {
+      type: "cost",
+      agent: "dev-001",
+      inputTokens: 1000,
+      outputTokens: 50,
+      sessionTotals: totals,
+    },
+    { type: "agent.session", agent: "dev-001", sessionId: null },
+  );
+  nodeAssert.ok(!("sessionTotals" in changed.agents[1]));
+  assertEquals(changed.agents[1].inputTokens, 1000);
 });

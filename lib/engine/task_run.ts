@@ -57,6 +57,9 @@ export function buildTaskRun(turn: TurnInputs): TaskRun {
       PATH: agentPath(),
     },
     sessionId: turn.sessionId,
+    ...(turn.sessionId && agent.sessionTotals
+      ? { sessionTotals: agent.sessionTotals }
+      : {}),
     resumeNote: turn.resumeNote,
     extraTask: turn.extraTask,
     stop: turn.stop,

@@ -118,6 +118,9 @@ export async function cliSandbox(
   fs.writeFileSync(path.join(codexHome, "config.toml"), codexConfig(model));
   const env = {
     ...claudeEnv(model, home, options.maxRetries),
+    // maos run from source is Deno: keep its cache, which lives under the
+    // real HOME, or it would fetch its npm packages again.
+    DENO_DIR: denoDir(),
     CODEX_HOME: codexHome,
     STANDIN_API_KEY: STANDIN_KEY,
     MAOS_CLAUDE_BIN: CLAUDE_BIN,
@@ -137,6 +140,15 @@ export async function cliSandbox(
       await Deno.remove(root, { recursive: true }).catch(() => {});
     },
   };
+}
+
+/** Deno's cache directory as seen with the real HOME. */
+function denoDir(): string {
+  const set = Deno.env.get("DENO_DIR");
+  if (set) return set;
+  const cache = Deno.env.get("XDG_CACHE_HOME") ||
+    path.join(Deno.env.get("HOME") ?? "/root", ".cache");
+  return path.join(cache, "deno");
 }
 
 async function runCli(

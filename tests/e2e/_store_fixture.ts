@@ -134,7 +134,9 @@ export async function addOrchestration(
       journal.append({
         type: "cost",
         agent: "developer-001",
-        totalUsd: options.cost,
+        costUsd: options.cost,
+        inputTokens: 1200,
+        outputTokens: 80,
       });
     }
     switch (options.end ?? "completed") {

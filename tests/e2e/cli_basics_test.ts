@@ -235,7 +235,7 @@ Deno.test("--driver takes only a known driver, and its help lists them", async (
     });
     assert.match(
       help.stdout.replace(/\s+/g, " "),
-      /--driver <name> .*\(choices: "claude", "exec", "shell", "sim"\)/,
+      /--driver <name> .*\(choices: "claude", "codex", "exec", "shell", "sim"\)/,
     );
     const run = await runMaosExpect(
       2,
@@ -244,7 +244,10 @@ Deno.test("--driver takes only a known driver, and its help lists them", async (
         cwd: dir,
       },
     );
-    assert.match(run.stderr, /Allowed choices are claude, exec, shell, sim/);
+    assert.match(
+      run.stderr,
+      /Allowed choices are claude, codex, exec, shell, sim/,
+    );
     assert.ok(!fs.existsSync(path.join(dir, ".maos")), "nothing was created");
   } finally {
     await cleanup();

@@ -119,7 +119,7 @@ Deno.test("-q orchestrate prints only the result line, completed or failed", asy
     ], { cwd: dir });
     assert.match(
       ok.stdout,
-      /^✅ Orchestration completed \(1\/1 tasks · 1 message · \$0\.00 · [^)]+\)\n$/,
+      /^✅ Orchestration completed \(1\/1 tasks · 1 message · \$0\.0000 · [^)]+\)\n$/,
     );
     assert.equal(ok.stderr, "");
     const failed = await runMaosExpect(1, [

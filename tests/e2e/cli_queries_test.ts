@@ -19,7 +19,9 @@ const LIST_KEYS = [
   "cost",
   "createdAt",
   "id",
+  "inputTokens",
   "messages",
+  "outputTokens",
   "request",
   "status",
   "updatedAt",
@@ -30,7 +32,9 @@ const STATUS_KEYS = [
   "createdAt",
   "durationMs",
   "id",
+  "inputTokens",
   "messages",
+  "outputTokens",
   "progress",
   "recentMessages",
   "request",
@@ -42,7 +46,9 @@ const AGENT_KEYS = [
   "cost",
   "driver",
   "id",
+  "inputTokens",
   "messages",
+  "outputTokens",
   "role",
   "sessionId",
   "status",
@@ -109,6 +115,7 @@ Deno.test("--json shapes of list, status, message list and agent list have exact
     assert.equal(status.recentMessages[0].type, "discovery");
     assert.equal(status.recentMessages[0].to, null);
     assert.equal(typeof status.durationMs, "number");
+    assert.deepEqual([status.inputTokens, status.outputTokens], [1200, 80]);
 
     const messages =
       (await runMaosExpect(0, ["--json", "message", "list", id], { cwd: dir }))
@@ -131,6 +138,10 @@ Deno.test("--json shapes of list, status, message list and agent list have exact
         .json<Record<string, unknown>[]>();
     assert.deepEqual(agents.map(keys), [AGENT_KEYS, AGENT_KEYS]);
     assert.equal(agents[1].sessionId, "sess-123");
+    assert.deepEqual(
+      agents.map((a) => [a.cost, a.inputTokens, a.outputTokens]),
+      [[0, 0, 0], [0.25, 1200, 80]],
+    );
   } finally {
     await cleanup();
   }
@@ -395,6 +406,64 @@ Deno.test("status without flags shows header, progress, agents, tasks, messages 
       "0.1",
     ], { cwd: dir });
     assert.ok(watch.stdout.includes("⏸️ paused"));
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("a .maos written before tokens were kept (legacy cost events, no token fields) loads, shows, and passes doctor", async () => {
+  const { dir, paths, cleanup } = await tempProject();
+  try {
+    const id = await addOrchestration(paths);
+    // What the previous maos wrote: a `cost` event with the running total
+    // it believed in, and a state.json without any token field.
+    const events = fs.readFileSync(paths.events(id), "utf8").trimEnd()
+      .split("\n").map((l) => JSON.parse(l));
+    const last = events.at(-1);
+    events.splice(events.length - 1, 0, {
+      seq: last.seq,
+      at: last.at,
+      type: "cost",
+      agent: "developer-001",
+      totalUsd: 0.0008,
+    });
+    events.at(-1).seq = last.seq + 1;
+    fs.writeFileSync(
+      paths.events(id),
+      events.map((e) => JSON.stringify(e) + "\n").join(""),
+    );
+    const snapshot = JSON.parse(fs.readFileSync(paths.state(id), "utf8"));
+    snapshot.state.lastSeq += 1;
+    snapshot.logOffset = fs.statSync(paths.events(id)).size;
+    snapshot.state.cost = 0.0008;
+    snapshot.state.agents[1].cost = 0.0008;
+    for (const holder of [snapshot.state, ...snapshot.state.agents]) {
+      delete holder.inputTokens;
+      delete holder.outputTokens;
+    }
+    fs.writeFileSync(paths.state(id), JSON.stringify(snapshot, null, 2) + "\n");
+
+    const status = (await runMaosExpect(0, [
+      "--json",
+      "orchestration",
+      "status",
+      id,
+    ], { cwd: dir })).json<{
+      cost: number;
+      inputTokens: number;
+      agents: { cost: number; outputTokens: number }[];
+    }>();
+    assert.equal(status.cost, 0.0008);
+    assert.equal(status.inputTokens, 0);
+    assert.deepEqual(status.agents.map((a) => [a.cost, a.outputTokens]), [
+      [0, 0],
+      [0.0008, 0],
+    ]);
+    const text = await runMaosExpect(0, ["orchestration", "list"], {
+      cwd: dir,
+    });
+    assert.match(text.stdout, /\$0\.0008/);
+    await runMaosExpect(0, ["doctor"], { cwd: dir });
   } finally {
     await cleanup();
   }

@@ -125,6 +125,7 @@ Deno.test("claude driver: the default team runs analyst → developer → tester
       ],
     );
     assertEquals(done.cost, 0.75);
+    assertEquals([done.inputTokens, done.outputTokens], [300, 120]);
     const agents = (await maosOk(["--json", "agent", "list", id], {
       cwd: dir,
     })).json<{ id: string; sessionId: string | null; cost: number }[]>();
@@ -139,6 +140,75 @@ Deno.test("claude driver: the default team runs analyst → developer → tester
     // Each turn sees the discoveries of the ones before it.
     assertIncludes(runs[2], "the API has no auth");
     assertContiguousSeq(readEvents(dir, id));
+  });
+});
+
+Deno.test("claude driver: one agent's three tasks in one session cost the sum of the three runs", async () => {
+  await withProject(async (dir) => {
+    const plan = path.join(dir, "plan.json");
+    fs.writeFileSync(
+      plan,
+      JSON.stringify({
+        agents: [{ id: "dev", role: "developer", driver: "claude" }],
+        tasks: ["a", "b", "c"].map((id, i) => ({
+          id,
+          agent: "dev",
+          title: `step ${id}`,
+          dependsOn: i ? [["a", "b"][i - 1]] : [],
+        })),
+      }),
+    );
+    const run = await maosOk(["orchestrate", "Three steps", "--plan", plan], {
+      cwd: dir,
+      env: claudeEnv(dir, { FAKE_CLAUDE_COST: "0.0008" }),
+    });
+    assertIncludes(run.stdout, "$0.0024");
+    const [id] = orchestrationIds(dir);
+    const done = await status(dir, id);
+    assertEquals(done.agents.map((a) => [a.cost, a.inputTokens]), [[
+      0.0024,
+      300,
+    ]]);
+    assertEquals(done.cost, 0.0024);
+  });
+});
+
+Deno.test("claude driver: a paused run's cost is kept and the resumed run's is added to it", async () => {
+  await withProject(async (dir) => {
+    const maos = new MaosProcess(
+      ["orchestrate", "Add login", "--driver", "claude", "--agents", "dev"],
+      {
+        cwd: dir,
+        env: claudeEnv(dir, {
+          FAKE_CLAUDE_MODE: "hang",
+          FAKE_CLAUDE_SESSION: "sess-p",
+          FAKE_CLAUDE_COST: "0.0011",
+        }),
+      },
+    );
+    const id = await waitForOrchestration(dir, maos);
+    await waitUntil(
+      () =>
+        fs.existsSync(
+          path.join(orchestrationDir(dir, id), "agents", "dev-001.jsonl"),
+        ),
+      () => `the agent's first output\n${maos.output()}`,
+    );
+    maos.kill("SIGINT");
+    assertEquals((await maos.exit()).code, 130, maos.output());
+    const paused = await status(dir, id);
+    // The interrupted invocation reported its cost (as the real CLI does).
+    assertEquals(paused.agents[0].cost, 0.0011);
+
+    await maosOk(["orchestration", "resume", id], {
+      cwd: dir,
+      env: claudeEnv(dir, { FAKE_CLAUDE_COST: "0.0013" }),
+    });
+    const done = await status(dir, id);
+    assertEquals(done.status, "completed");
+    assertEquals(done.agents[0].cost, 0.0024);
+    assertEquals(done.agents[0].outputTokens, 80);
+    assertIncludes(claudeRuns(dir)[1], "--resume sess-p");
   });
 });
 

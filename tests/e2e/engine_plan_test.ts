@@ -66,6 +66,18 @@ const BAD_PLANS: [string, string, string[]][] = [
     }),
     ["task 't1'", "unknown task 't9'"],
   ],
+  [
+    // Named as such, not as a missing Claude Code (the default driver).
+    "driver.json",
+    JSON.stringify({
+      agents: [{ id: "coder", role: "developer", driver: "gemini" }],
+      tasks: [{ id: "t1", agent: "coder", title: "A" }],
+    }),
+    [
+      "agent 'coder' names unknown driver 'gemini'",
+      "known drivers: claude, codex, exec, shell, sim",
+    ],
+  ],
 ];
 
 Deno.test("invalid plans exit 2 with one line naming the problem, and write nothing", async () => {
@@ -82,6 +94,8 @@ Deno.test("invalid plans exit 2 with one line naming the problem, and write noth
       fs.writeFileSync(path.join(dir, name), content);
       const run = await runMaos(["orchestrate", "Go", "--plan", name], {
         cwd: dir,
+        // No Claude Code: an error about it would hide the plan's own.
+        env: { MAOS_CLAUDE_BIN: "/nonexistent/claude" },
       });
       assertEquals(run.code, 2, `${name}: ${run.stderr}`);
       const first = run.stderr.split("\n")[0];
@@ -92,6 +106,13 @@ Deno.test("invalid plans exit 2 with one line naming the problem, and write noth
       assertEquals(run.stdout, "");
     }
     assert(!fs.existsSync(path.join(dir, ".maos")), "nothing was written");
+
+    const flag = await runMaos(["orchestrate", "Go", "--driver", "gemini"], {
+      cwd: dir,
+    });
+    assertEquals(flag.code, 2, flag.stderr);
+    assertIncludes(flag.stderr, "'gemini' is invalid");
+    assertIncludes(flag.stderr, "claude, codex, exec, shell, sim");
   });
 });
 
