@@ -227,6 +227,7 @@ Deno.test("claude gets maos mcp as an MCP server for this agent, and only its to
     command: self[0],
     args: [...self.slice(1), "mcp"],
     env: run.env,
+    alwaysLoad: true,
   });
   assertEquals(
     args[args.indexOf("--allowedTools") + 1],

@@ -71,8 +71,13 @@ export function mcpServerSpec(
  * claudeMcpConfig(spec); // '{"mcpServers":{"maos":{"type":"stdio","command":…}}}'
  */
 export function claudeMcpConfig(spec: McpServerSpec): string {
+  // alwaysLoad: Claude Code 2.1 waits for this server before its first
+  // request (otherwise a slow start leaves the tools out of that request and
+  // offers WaitForMcpServers instead) and never defers its tools.
   return JSON.stringify({
-    mcpServers: { [MCP_SERVER_NAME]: { type: "stdio", ...spec } },
+    mcpServers: {
+      [MCP_SERVER_NAME]: { type: "stdio", ...spec, alwaysLoad: true },
+    },
   });
 }
 

@@ -42,6 +42,7 @@ Deno.test("claude gets an inline --mcp-config and exactly the maos tools allowed
         command: "/opt/maos",
         args: ["mcp"],
         env: spec.env,
+        alwaysLoad: true,
       },
     },
   });
