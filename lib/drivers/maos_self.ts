@@ -68,23 +68,66 @@ export function shimScript(argv: string[]): string {
 let binDir: string | undefined;
 
 /**
- * A private temp folder (made once per maos process, removed when it exits)
- * holding the `maos` shim: machine-local, never under `.maos/`, so no
- * absolute path of this machine is committed.
+ * A private temp folder (made once per maos process, removed when it exits;
+ * after a kill -9, by a later maos once it is a day old) holding the `maos`
+ * shim: machine-local, never under `.maos/`, so no absolute path of this
+ * machine is committed.
  */
 export function maosBinDir(): string {
   if (binDir && fs.existsSync(path.join(binDir, "maos"))) return binDir;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "maos-bin-"));
+  removeStaleBinDirs();
+  const dir = fs.mkdtempSync(
+    path.join(os.tmpdir(), `maos-bin-${process.pid}-`),
+  );
   fs.writeFileSync(path.join(dir, "maos"), shimScript(maosCommand()), {
     mode: 0o755,
   });
-  if (binDir === undefined) {
-    process.once("exit", () => {
-      if (binDir) fs.rmSync(binDir, { recursive: true, force: true });
-    });
+  if (!exitHook) {
+    exitHook = true;
+    process.once("exit", removeMaosBinDir);
   }
   binDir = dir;
   return dir;
+}
+
+let exitHook = false;
+
+/** Remove this process's shim folder (at exit; tests call it themselves). */
+export function removeMaosBinDir(): void {
+  if (binDir) fs.rmSync(binDir, { recursive: true, force: true });
+  binDir = undefined;
+}
+
+/** A folder left by a maos that was killed (kill -9) is removed a day later. */
+const STALE_BIN_DIR_MS = 24 * 3600_000;
+
+function removeStaleBinDirs(): void {
+  const tmp = os.tmpdir();
+  let names: string[];
+  try {
+    names = fs.readdirSync(tmp);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^maos-bin-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || processAlive(pid)) continue;
+    const dir = path.join(tmp, name);
+    try {
+      const stat = fs.statSync(dir);
+      if (Date.now() - stat.mtimeMs < STALE_BIN_DIR_MS) continue;
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch { /* another maos removed it, or it is not ours */ }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === "EPERM";
+  }
 }
 
 /**

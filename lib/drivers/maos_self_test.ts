@@ -1,9 +1,16 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { VERSION } from "../version.ts";
 import { assert, assertEquals } from "./_test_assert.ts";
-import { agentPath, maosBinDir, maosCommand, shimScript } from "./maos_self.ts";
+import {
+  agentPath,
+  maosBinDir,
+  maosCommand,
+  removeMaosBinDir,
+  shimScript,
+} from "./maos_self.ts";
 
 const SRC = "file:///src/maos/lib/drivers/maos_self.ts";
 
@@ -62,5 +69,24 @@ Deno.test("`maos` on an agent's PATH runs this maos", () => {
     assertEquals(out.trim(), VERSION);
   } finally {
     Deno.removeSync(elsewhere, { recursive: true });
+    removeMaosBinDir();
+  }
+});
+
+Deno.test("a shim folder of a maos that was killed is removed once it is a day old", () => {
+  const dead = 2 ** 22 + 12345; // above Linux's pid_max: never a live process
+  const old = fs.mkdtempSync(path.join(os.tmpdir(), `maos-bin-${dead}-`));
+  const fresh = fs.mkdtempSync(path.join(os.tmpdir(), `maos-bin-${dead}-`));
+  try {
+    const dayAgo = new Date(Date.now() - 25 * 3600_000);
+    fs.utimesSync(old, dayAgo, dayAgo);
+    removeMaosBinDir();
+    maosBinDir();
+    assert(!fs.existsSync(old), "the day-old folder is gone");
+    assert(fs.existsSync(fresh), "a recent one is kept");
+  } finally {
+    fs.rmSync(old, { recursive: true, force: true });
+    fs.rmSync(fresh, { recursive: true, force: true });
+    removeMaosBinDir();
   }
 });
