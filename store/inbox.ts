@@ -11,8 +11,9 @@ import { type InboxLine, InboxLineSchema } from "./schema.ts";
 export const INBOX_LINE_LIMIT = 4000;
 
 /**
- * Append a message to an orchestration's inbox.jsonl, from any process. A
- * body too long for one atomic line goes to a file that the line names.
+ * Append a message (or a progress report) to an orchestration's inbox.jsonl,
+ * from any process, synced before it returns. A message body too long for
+ * one atomic line goes to a file that the line names.
  */
 export function appendInbox(
   paths: MaosPaths,
@@ -21,6 +22,12 @@ export function appendInbox(
 ): void {
   let line = JSON.stringify(message);
   if (new TextEncoder().encode(line).length > INBOX_LINE_LIMIT) {
+    if (message.kind === "progress") {
+      // Only a long note makes a progress line long: keep its start.
+      line = JSON.stringify({ ...message, note: message.note?.slice(0, 500) });
+      appendLineOnce(paths.inbox(orchestrationId), "\n" + line);
+      return;
+    }
     const dir = paths.attachments(orchestrationId);
     ensureDir(dir);
     const file = `${newId()}.txt`;
@@ -103,6 +110,7 @@ function resolveAttachment(
   message: InboxLine,
 ): InboxLine {
   if (
+    message.kind === "progress" ||
     !message.contentFile ||
     !/^attachments\/[0-9a-f]{12}\.txt$/.test(message.contentFile)
   ) {

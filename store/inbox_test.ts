@@ -8,7 +8,7 @@ import {
 } from "./inbox.ts";
 import { newId } from "./ids.ts";
 import { MaosPaths } from "./paths.ts";
-import type { InboxLine } from "./schema.ts";
+import type { InboxLine, InboxMessageLine } from "./schema.ts";
 import { ensureDir } from "./atomic_write.ts";
 import {
   assert,
@@ -24,6 +24,8 @@ function setup(dir: string): { paths: MaosPaths; id: string } {
   ensureDir(paths.orchestration(id));
   return { paths, id };
 }
+
+const contentOf = (m: InboxLine) => m.kind === "progress" ? "" : m.content;
 
 const message = (content: string): InboxLine => ({
   at: new Date().toISOString(),
@@ -98,7 +100,7 @@ Deno.test("concurrent appends from 4 processes keep every line whole, each exact
     assertEquals(entries.at(-1)!.end, fs.statSync(paths.inbox(id)).size);
     // Each writer's own lines stay in its order.
     for (let w = 0; w < writers; w++) {
-      const mine = entries.map((e) => e.message.content.split(":"))
+      const mine = entries.map((e) => contentOf(e.message).split(":"))
         .filter(([writer]) => writer === `${w}`)
         .map(([, i]) => Number(i));
       assertEquals(mine, Array.from({ length: count }, (_, i) => i));
@@ -117,7 +119,7 @@ Deno.test("a half-written line left by a failed append does not swallow the next
     );
     appendInbox(paths, id, message("after"));
     const { entries, skipped } = readInbox(paths, id, 0);
-    assertEquals(entries.map((e) => e.message.content), ["before", "after"]);
+    assertEquals(entries.map((e) => contentOf(e.message)), ["before", "after"]);
     assertEquals(skipped, 1);
   });
 });
@@ -147,8 +149,8 @@ Deno.test("a long message goes to an attachment file and readInbox returns all o
     );
 
     const { entries } = readInbox(paths, id, 0);
-    assertEquals(entries.map((e) => e.message.content), ["short one", long]);
-    assertEquals(entries[1].message.to, "analyst-001");
+    assertEquals(entries.map((e) => contentOf(e.message)), ["short one", long]);
+    assertEquals((entries[1].message as InboxMessageLine).to, "analyst-001");
   });
 });
 
@@ -159,13 +161,16 @@ Deno.test("readInbox starts at an offset, leaves a line still being written, and
     appendInbox(paths, id, message("one"));
     appendInbox(paths, id, message("two"));
     const first = readInbox(paths, id, 0);
-    assertEquals(first.entries.map((e) => e.message.content), ["one", "two"]);
+    assertEquals(first.entries.map((e) => contentOf(e.message)), [
+      "one",
+      "two",
+    ]);
 
     fs.appendFileSync(paths.inbox(id), "not json\n");
     appendInbox(paths, id, message("three"));
     fs.appendFileSync(paths.inbox(id), '{"at":"2026-01-01T00:00:00Z","fr');
     const next = readInbox(paths, id, first.entries[1].end);
-    assertEquals(next.entries.map((e) => e.message.content), ["three"]);
+    assertEquals(next.entries.map((e) => contentOf(e.message)), ["three"]);
     assertEquals(next.skipped, 1);
     assertEquals(readInboxSkipped(paths, id), 1);
 
@@ -188,6 +193,36 @@ Deno.test("an attachment path that points outside attachments/ is not followed",
         contentFile: "../" + id + "/secret.txt",
       }) + "\n",
     );
-    assertEquals(readInbox(paths, id, 0).entries[0].message.content, "preview");
+    assertEquals(
+      contentOf(readInbox(paths, id, 0).entries[0].message),
+      "preview",
+    );
+  });
+});
+
+Deno.test("progress lines and message lines share the inbox; a message line of the first format still reads", async () => {
+  await withTempDir((dir) => {
+    const { paths, id } = setup(dir);
+    // Written by a maos from before progress lines existed.
+    fs.writeFileSync(
+      paths.inbox(id),
+      '\n{"at":"2026-01-01T00:00:00.000Z","from":"a-001","to":null,"kind":"info","content":"old"}\n',
+    );
+    appendInbox(paths, id, {
+      at: new Date().toISOString(),
+      from: "a-001",
+      kind: "progress",
+      task: "t1",
+      percent: 40,
+      note: "n".repeat(INBOX_LINE_LIMIT + 10),
+    });
+    const { entries, skipped } = readInbox(paths, id, 0);
+    assertEquals(skipped, 0);
+    assertEquals(entries.map((e) => e.message.kind), ["info", "progress"]);
+    const progress = entries[1].message;
+    assert(progress.kind === "progress");
+    assertEquals([progress.task, progress.percent], ["t1", 40]);
+    // A long note is cut so the line stays one atomic write.
+    assertEquals(progress.note?.length, 500);
   });
 });

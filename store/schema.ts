@@ -274,6 +274,10 @@ export const EventSchema = z.discriminatedUnion("type", [
     type: z.literal("task.progress"),
     task: name,
     progress: z.number().min(0).max(100),
+    /** What the agent said with it (MCP `report_progress`). */
+    note: z.string().optional(),
+    /** Set when the report came from inbox.jsonl: the inbox offset after its line. */
+    inboxEnd: z.number().int().min(0).optional(),
   }),
   z.object({
     ...eventBase,
@@ -331,8 +335,8 @@ export type NewEvent = MaosEvent extends infer E
 
 // ---------------------------------------------------------------- inbox
 
-/** One line of inbox.jsonl, appended by `maos message send` from any process. */
-export const InboxLineSchema = z.object({
+/** A message line of inbox.jsonl, appended by `maos message send` or `maos mcp` from any process. */
+export const InboxMessageLineSchema = z.object({
   at: isoTime,
   from: z.string(),
   to: z.string().nullable(),
@@ -341,6 +345,27 @@ export const InboxLineSchema = z.object({
   /** A body too long for one atomic line is stored in a file under the orchestration. */
   contentFile: z.string().optional(),
 });
+export type InboxMessageLine = z.infer<typeof InboxMessageLineSchema>;
+
+/**
+ * A progress line of inbox.jsonl (MCP `report_progress`). Its `kind` is not
+ * a message kind, so inboxes written before it existed read as before.
+ */
+export const InboxProgressLineSchema = z.object({
+  at: isoTime,
+  from: z.string(),
+  kind: z.literal("progress"),
+  task: z.string(),
+  percent: z.number().min(0).max(100),
+  note: z.string().optional(),
+});
+export type InboxProgressLine = z.infer<typeof InboxProgressLineSchema>;
+
+/** One line of inbox.jsonl. */
+export const InboxLineSchema = z.union([
+  InboxMessageLineSchema,
+  InboxProgressLineSchema,
+]);
 export type InboxLine = z.infer<typeof InboxLineSchema>;
 
 // ---------------------------------------------------------------- lock

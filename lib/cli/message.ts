@@ -1,9 +1,9 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { usageError } from "../../store/errors.ts";
 import { appendInbox } from "../../store/inbox.ts";
-import { readSnapshot } from "../../store/journal.ts";
 import { inspectLock } from "../../store/lock.ts";
 import type { MaosPaths } from "../../store/paths.ts";
+import { resolveRecipient } from "../engine/agent_channel.ts";
 import { MessageKindSchema } from "../../store/schema.ts";
 import {
   chooseOrchestration,
@@ -70,7 +70,7 @@ function sendCommand() {
       const content = words.join(" ");
       if (content.trim() === "") throw usageError("the message is empty");
       const from = env.MAOS_AGENT_ID || "user";
-      const to = recipient(paths, id, flags.to);
+      const to = resolveRecipient(paths, id, flags.to);
       const at = new Date().toISOString();
       appendInbox(paths, id, { at, from, to, kind: flags.type, content });
       if (ctx.json) {
@@ -100,34 +100,6 @@ function sendCommand() {
     "# inside an agent (MAOS_DIR, MAOS_ORCHESTRATION_ID and MAOS_AGENT_ID are set):",
     'maos message send --type discovery "The tests need Postgres 16"',
   ]);
-}
-
-/**
- * The recipient as stored: null for everyone, else an agent id. A role with
- * one agent stands for it. Unknown names are refused when the state can be
- * read; otherwise (an agent must still be able to talk) passed through.
- */
-function recipient(
-  paths: MaosPaths,
-  id: string,
-  to: string | undefined,
-): string | null {
-  if (to === undefined || to === "all") return null;
-  let agents: { id: string; role: string }[];
-  try {
-    agents = readSnapshot(paths, id)?.state.agents ?? [];
-  } catch {
-    return to;
-  }
-  if (agents.length === 0 || agents.some((a) => a.id === to)) return to;
-  const byRole = agents.filter((a) => a.role === to);
-  if (byRole.length === 1) return byRole[0].id;
-  throw usageError(
-    byRole.length > 1
-      ? `role '${to}' has several agents: ${byRole.map((a) => a.id).join(", ")}`
-      : `no agent '${to}' in orchestration ${shortId(id)}`,
-    `agents: ${agents.map((a) => a.id).join(", ")}`,
-  );
 }
 
 function listCommand() {

@@ -12,6 +12,7 @@ import { agentCommand } from "./agent.ts";
 import { completionsCommand } from "./completions.ts";
 import { doctorCommand } from "./doctor.ts";
 import { initCommand } from "./init.ts";
+import { mcpCommand } from "./mcp.ts";
 import { messageCommand } from "./message.ts";
 import { orchestrateCommand } from "./orchestrate.ts";
 import { orchestrationCommand } from "./orchestration.ts";
@@ -53,6 +54,7 @@ export function buildProgram(): CommandUnknownOpts {
   program.addCommand(recoverCommand());
   program.addCommand(messageCommand());
   program.addCommand(agentCommand());
+  program.addCommand(mcpCommand());
   program.addCommand(doctorCommand());
   program.addCommand(completionsCommand(() => tree));
   finishTree(tree, "maos");

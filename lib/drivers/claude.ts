@@ -10,6 +10,11 @@ import { ExitCode, MaosError } from "../../store/errors.ts";
 import type { AgentDriver, TaskResult, TaskRun } from "./driver.ts";
 import { runAgentProcess } from "./agent_process.ts";
 import { ClaudeStream } from "./claude_stream.ts";
+import {
+  claudeAllowedTools,
+  claudeMcpConfig,
+  mcpServerSpec,
+} from "./maos_mcp.ts";
 import { buildPrompt, roleInstructions } from "./prompt.ts";
 import { lastLine } from "./process_outcome.ts";
 import { withoutMaosLines } from "./maos_lines.ts";
@@ -65,7 +70,7 @@ export class ClaudeDriver implements AgentDriver {
 
   async run(run: TaskRun): Promise<TaskResult> {
     const bin = this.bin;
-    const prompt = buildPrompt(run);
+    const prompt = buildPrompt(run, { channel: "mcp" });
     const viaStdin = Buffer.byteLength(prompt) > MAX_ARGV_PROMPT_BYTES;
     const stream = new ClaudeStream(run.emit);
     const env: Record<string, string | undefined> = {
@@ -175,7 +180,8 @@ export function claudeNotFound(bin: string): MaosError {
 /**
  * The argv of one run: `-p [PROMPT] --output-format stream-json --verbose
  * --append-system-prompt ROLE [--resume SESSION] --permission-mode MODE
- * [--model M] [extraArgs…]`. Without `prompt`, the CLI reads it from stdin.
+ * --mcp-config JSON --allowedTools TOOLS [--model M] [extraArgs…]`. Without
+ * `prompt`, the CLI reads it from stdin.
  *
  * @example
  * claudeArgs(taskRun, {}, "Do it"); // ["-p", "Do it", "--output-format", "stream-json", …]
@@ -196,6 +202,14 @@ export function claudeArgs(
   );
   if (run.sessionId) args.push("--resume", run.sessionId);
   args.push("--permission-mode", options.permissionMode ?? "acceptEdits");
+  // The team channel: `maos mcp` as a stdio MCP server, its tools (and
+  // `maos message send` for Bash) allowed without a prompt.
+  args.push(
+    "--mcp-config",
+    claudeMcpConfig(mcpServerSpec(run.env)),
+    "--allowedTools",
+    claudeAllowedTools().join(","),
+  );
   if (options.model) args.push("--model", options.model);
   args.push(...(options.extraArgs ?? []));
   return args;

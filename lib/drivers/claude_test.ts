@@ -6,10 +6,12 @@ import {
 } from "./_test_assert.ts";
 import { MaosError } from "../../store/errors.ts";
 import {
+  claudeArgs,
   ClaudeDriver,
   MAX_ARGV_PROMPT_BYTES,
   NOT_LOGGED_IN,
 } from "./claude.ts";
+import { maosCommand } from "./maos_self.ts";
 import type { DriverEvent, TaskRun } from "./driver.ts";
 import { FIXTURES, makeRun, outputs } from "./_test_helpers.ts";
 
@@ -92,6 +94,9 @@ Deno.test("the argv follows the protocol: -p, stream-json, --verbose, role, perm
   );
   assertStringIncludes(argv[0], "--permission-mode acceptEdits");
   assert(!argv[0].includes("--resume"));
+  // The prompt names the MCP tools, not a command Claude would refuse.
+  assertStringIncludes(argv[0], "send_message");
+  assert(!argv[0].includes("or run: maos message send"));
 });
 
 Deno.test("a recorded session is resumed with --resume", async () => {
@@ -203,4 +208,30 @@ Deno.test("a prompt too big for argv goes on stdin", async () => {
   assert(argv[0].startsWith("-p --output-format"));
   const chars = outputs(events).find((l) => l.startsWith("prompt-chars: "));
   assert(Number(chars?.slice(14)) > MAX_ARGV_PROMPT_BYTES);
+});
+
+Deno.test("claude gets maos mcp as an MCP server for this agent, and only its tools (and maos message send) allowed", () => {
+  const { run } = makeRun({
+    env: {
+      MAOS_DIR: "/p/.maos",
+      MAOS_ORCHESTRATION_ID: "0123456789ab",
+      MAOS_AGENT_ID: "developer-001",
+      MAOS_TASK_ID: "t1",
+    },
+  });
+  const args = claudeArgs(run, {}, "Do it");
+  const config = JSON.parse(args[args.indexOf("--mcp-config") + 1]);
+  const self = maosCommand();
+  assertEquals(config.mcpServers.maos, {
+    type: "stdio",
+    command: self[0],
+    args: [...self.slice(1), "mcp"],
+    env: run.env,
+    alwaysLoad: true,
+  });
+  assertEquals(
+    args[args.indexOf("--allowedTools") + 1],
+    "mcp__maos__send_message,mcp__maos__read_messages," +
+      "mcp__maos__report_progress,Bash(maos message send:*)",
+  );
 });

@@ -21,6 +21,7 @@ import { CodexStream } from "./codex_stream.ts";
 import { MAX_ARGV_PROMPT_BYTES } from "./claude.ts";
 import { withoutMaosLines } from "./maos_lines.ts";
 import { lastLine } from "./process_outcome.ts";
+import { codexMcpArgs, mcpServerSpec } from "./maos_mcp.ts";
 import { buildPrompt } from "./prompt.ts";
 
 /** Options of the codex driver (from maos.json `drivers.codex`). */
@@ -66,7 +67,7 @@ export class CodexDriver implements AgentDriver {
   async run(run: TaskRun): Promise<TaskResult> {
     const bin = this.bin;
     // Codex has no separate system prompt: the role opens the prompt.
-    const prompt = buildPrompt(run, { includeRole: true });
+    const prompt = buildPrompt(run, { includeRole: true, channel: "mcp" });
     const viaStdin = Buffer.byteLength(prompt) > MAX_ARGV_PROMPT_BYTES;
     // A refused key fails every retry the same way: stop at the first.
     const refused = new AbortController();
@@ -154,8 +155,10 @@ export function codexNotFound(bin: string): MaosError {
 
 /**
  * The argv of one run: `exec --json --skip-git-repo-check -s SANDBOX [-m M]
- * [extraArgs…] [resume THREAD] PROMPT` (`-` for PROMPT: read from stdin).
- * The exec options go before `resume`, which takes them too (measured).
+ * -c mcp_servers.maos.… -c allow_login_shell=false [extraArgs…]
+ * [resume THREAD] PROMPT` (`-` for
+ * PROMPT: read from stdin). The exec options go before `resume`, which
+ * takes them too (measured).
  *
  * @example
  * codexArgs(taskRun, {}, "Do it"); // ["exec", "--json", "--skip-git-repo-check", "-s", "workspace-write", "Do it"]
@@ -169,6 +172,11 @@ export function codexArgs(
   const args = ["exec", "--json", "--skip-git-repo-check"];
   args.push("-s", options.sandbox ?? "workspace-write");
   if (options.model) args.push("-m", options.model);
+  // The team channel: `maos mcp` as Codex's MCP server "maos".
+  args.push(...codexMcpArgs(mcpServerSpec(run.env)));
+  // Codex runs commands in a login shell by default, whose profile may reset
+  // PATH (Debian's /etc/profile does) and drop the `maos` maos put first.
+  args.push("-c", "allow_login_shell=false");
   args.push(...(options.extraArgs ?? []));
   if (run.sessionId) args.push("resume", run.sessionId);
   args.push(prompt);

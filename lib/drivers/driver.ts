@@ -79,7 +79,10 @@ export interface TaskRun {
   inbox: InboxMessage[];
   /** Directory the agent works in (the project root). */
   cwd: string;
-  /** Extra environment: MAOS_DIR, MAOS_ORCHESTRATION_ID, MAOS_AGENT_ID, MAOS_TASK_ID. */
+  /**
+   * Extra environment: MAOS_DIR, MAOS_ORCHESTRATION_ID, MAOS_AGENT_ID,
+   * MAOS_TASK_ID, and PATH with this maos first (see maos_self.ts).
+   */
   env: Record<string, string>;
   /** Driver session to continue (claude `--resume`), when one was recorded. */
   sessionId?: string;

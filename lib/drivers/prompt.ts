@@ -3,6 +3,7 @@
  * talk to an AI CLI (claude, exec) and given to shell tasks as MAOS_PROMPT.
  */
 import type { AgentSpec, InboxMessage, TaskRun } from "./driver.ts";
+import { MCP_TOOLS } from "./maos_mcp.ts";
 
 /** The tail of an interrupted task's output kept in the prompt. */
 export const RESUME_NOTE_MAX_CHARS = 16_000;
@@ -65,6 +66,11 @@ export function formatInbox(
 export interface PromptOptions {
   /** Start with the role (for CLIs without a separate system prompt). */
   includeRole?: boolean;
+  /**
+   * How the agent talks to the team: "mcp" for CLIs that registered
+   * `maos mcp` (claude, codex), else `maos message send` (shells, exec).
+   */
+  channel?: "mcp" | "command";
 }
 
 /**
@@ -102,17 +108,38 @@ export function buildPrompt(run: TaskRun, opts: PromptOptions = {}): string {
     );
   }
   parts.push(
-    [
-      "To talk to the team, put a line on its own in your output:",
-      "  ::maos::discovery:: TEXT          (a finding everyone should know)",
-      "  ::maos::request to=AGENT:: TEXT   (ask one agent for something)",
-      "  ::maos::progress:: 40             (your progress in percent)",
-      'or run: maos message send [--to AGENT] [--type discovery|request|info] "TEXT"',
-      "When you are done, end with a short summary of what you did.",
-    ].join("\n"),
+    opts.channel === "mcp" ? MCP_HOWTO : COMMAND_HOWTO,
   );
   return parts.join("\n\n");
 }
+
+const LINES_HOWTO = [
+  "  ::maos::discovery:: TEXT          (a finding everyone should know)",
+  "  ::maos::request to=AGENT:: TEXT   (ask one agent for something)",
+  "  ::maos::progress:: 40             (your progress in percent)",
+];
+const SUMMARY = "When you are done, end with a short summary of what you did.";
+
+/** For CLIs with the maos MCP tools; the lines stay as a fallback. */
+const MCP_HOWTO = [
+  "To talk to the team, use your maos MCP tools:",
+  `  ${MCP_TOOLS.sendMessage}: a finding everyone should know (kind "discovery"), ` +
+  `or ask one agent for something (kind "request", to: AGENT)`,
+  `  ${MCP_TOOLS.readMessages}: the messages sent to you since your turn began; ` +
+  "check it now and then",
+  `  ${MCP_TOOLS.reportProgress}: your progress in percent (0-100)`,
+  "If those tools are not available, put a line on its own in your output instead:",
+  ...LINES_HOWTO,
+  SUMMARY,
+].join("\n");
+
+/** For shells and other CLIs: the lines, or the `maos` on their PATH. */
+const COMMAND_HOWTO = [
+  "To talk to the team, put a line on its own in your output:",
+  ...LINES_HOWTO,
+  'or run: maos message send [--to AGENT] [--type discovery|request|info] "TEXT"',
+  SUMMARY,
+].join("\n");
 
 function tail(text: string): string {
   if (text.length <= RESUME_NOTE_MAX_CHARS) return text;

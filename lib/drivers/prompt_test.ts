@@ -98,3 +98,16 @@ Deno.test("a long inbox keeps the newest messages and says how many were left ou
   assert(lines[1].startsWith("#9 "));
   assert(lines.at(-1)!.startsWith("#10 "));
 });
+
+Deno.test("AI drivers are told the MCP tools, with the ::maos:: lines as a fallback; shells the command", () => {
+  const { run } = makeRun();
+  const mcp = buildPrompt(run, { channel: "mcp" });
+  for (const tool of ["send_message", "read_messages", "report_progress"]) {
+    assertStringIncludes(mcp, tool);
+  }
+  assertStringIncludes(mcp, "::maos::discovery:: TEXT");
+  assert(!mcp.includes("maos message send"), "a command Claude would refuse");
+  const shell = buildPrompt(run);
+  assertStringIncludes(shell, "maos message send");
+  assert(!shell.includes("send_message"));
+});

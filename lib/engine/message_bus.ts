@@ -65,7 +65,11 @@ export class MessageBus {
     return mine;
   }
 
-  /** Move messages that `maos message send` left in inbox.jsonl onto the bus, each once. */
+  /**
+   * Move what `maos message send` and `maos mcp` left in inbox.jsonl into
+   * the log, each line once: messages onto the bus, progress reports as
+   * task.progress.
+   */
   ingestInbox(): number {
     const { entries } = readInbox(
       this.journal.paths,
@@ -73,7 +77,20 @@ export class MessageBus {
       this.journal.state.inboxOffset,
     );
     for (const entry of entries) {
-      const { from, to, kind, content } = entry.message;
+      const line = entry.message;
+      if (line.kind === "progress") {
+        // Recorded even when unchanged: its inboxEnd moves the ingest offset.
+        const event = this.journal.append({
+          type: "task.progress",
+          task: line.task,
+          progress: Math.round(line.percent),
+          ...(line.note ? { note: line.note } : {}),
+          inboxEnd: entry.end,
+        });
+        this.onPersisted(event);
+        continue;
+      }
+      const { from, to, kind, content } = line;
       this.publish({ from, to, kind, content }, entry.end);
     }
     return entries.length;

@@ -114,12 +114,22 @@ function applyEvent(
         resumeNote: event.resumeNote ??
           (event.status === "completed" ? null : t.resumeNote),
       }));
-    case "task.progress":
+    case "task.progress": {
+      const next = event.inboxEnd === undefined ? state : {
+        ...state,
+        inboxOffset: Math.max(state.inboxOffset, event.inboxEnd),
+      };
+      // A report from the inbox may arrive after its task ended: it is
+      // logged (it moves the offset) but changes only a running task.
       return withTask(
-        state,
+        next,
         event.task,
-        (t) => ({ ...t, progress: event.progress }),
+        (t) =>
+          event.inboxEnd === undefined || t.status === "running"
+            ? { ...t, progress: event.progress }
+            : t,
       );
+    }
     case "message": {
       const next = { ...state, messages: state.messages + 1 };
       if (event.inboxEnd !== undefined) {

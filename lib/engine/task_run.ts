@@ -4,6 +4,7 @@ import type {
   TaskState,
 } from "../../store/schema.ts";
 import type { InboxMessage, TaskRun } from "../drivers/driver.ts";
+import { agentPath } from "../drivers/maos_self.ts";
 
 export interface TurnInputs {
   state: OrchestrationState;
@@ -24,7 +25,8 @@ export interface TurnInputs {
 /**
  * What a driver is given for one turn: the agent and its task as the plan
  * has them, the messages for it, and the MAOS_* environment that lets the
- * agent's own processes talk back (`maos message send`).
+ * agent's own processes talk back (`maos message send`, `maos mcp`), with
+ * this maos first on their PATH.
  */
 export function buildTaskRun(turn: TurnInputs): TaskRun {
   const { agent, task, state } = turn;
@@ -51,6 +53,8 @@ export function buildTaskRun(turn: TurnInputs): TaskRun {
       MAOS_ORCHESTRATION_ID: state.id,
       MAOS_AGENT_ID: agent.id,
       MAOS_TASK_ID: task.id,
+      // `maos` on the agent's PATH is this maos (binary or source run).
+      PATH: agentPath(),
     },
     sessionId: turn.sessionId,
     ...(turn.sessionId && agent.sessionTotals

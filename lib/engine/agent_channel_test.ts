@@ -1,0 +1,152 @@
+import * as path from "node:path";
+import { initMaosDir } from "../../store/config.ts";
+import { Journal } from "../../store/journal.ts";
+import { MaosPaths } from "../../store/paths.ts";
+import type { NewEvent } from "../../store/schema.ts";
+import { assertEquals, withTempDir } from "../../store/_test_util.ts";
+import {
+  type AgentIdentity,
+  MessageReader,
+  reportAgentProgress,
+  sendAgentMessage,
+} from "./agent_channel.ts";
+import { MessageBus } from "./message_bus.ts";
+import { foldEvent } from "./state_fold.ts";
+
+const ID = "0123456789ab";
+
+const CREATED: NewEvent = {
+  type: "orchestration.created",
+  id: ID,
+  request: "r",
+  driver: "shell",
+  maxParallel: 3,
+  plan: {
+    agents: ["a-001", "b-001", "c-001"].map((id) => ({
+      id,
+      role: id[0],
+      instructions: "",
+    })),
+    tasks: [
+      { id: "ta", agent: "a-001", title: "A", description: "", dependsOn: [] },
+      { id: "tb", agent: "b-001", title: "B", description: "", dependsOn: [] },
+    ],
+  },
+};
+
+/** A real journal in a temp `.maos/` (no orchestrator: the test ingests). */
+async function withJournal(
+  fn: (journal: Journal, bus: MessageBus, paths: MaosPaths) => void,
+): Promise<void> {
+  await withTempDir(async (dir) => {
+    const root = path.join(dir, ".maos");
+    await initMaosDir(root);
+    const paths = new MaosPaths(root);
+    const journal = await Journal.create(
+      paths,
+      ID,
+      CREATED,
+      foldEvent,
+      "relaxed",
+      "test",
+    );
+    try {
+      fn(journal, new MessageBus(journal, () => {}), paths);
+    } finally {
+      await journal.close();
+    }
+  });
+}
+
+const message = (from: string, to: string | null, content: string) =>
+  ({ type: "message", from, to, kind: "info", content }) as const;
+
+const contents = (reader: MessageReader) =>
+  reader.readNew().map((m) =>
+    `${m.seq === null ? "pending" : "logged"} ${m.content}`
+  );
+
+Deno.test("read_messages: from the turn's start, for this agent or all, from others, each once — pending in the inbox or logged", async () => {
+  await withJournal((journal, bus, paths) => {
+    const who: AgentIdentity = {
+      paths,
+      orchestrationId: ID,
+      agentId: "a-001",
+      taskId: "ta",
+    };
+    journal.append(message("b-001", "a-001", "before the turn"));
+    journal.append({ type: "task.status", task: "ta", status: "running" });
+    journal.append(message("b-001", null, "hello all"));
+    journal.append(message("b-001", "c-001", "not for a"));
+    journal.append(message("a-001", null, "a's own"));
+    const reader = new MessageReader(who);
+    assertEquals(contents(reader), ["logged hello all"]);
+    assertEquals(contents(reader), []);
+
+    sendAgentMessage({ ...who, agentId: "c-001" }, {
+      to: "a",
+      kind: "request",
+      content: "pending one",
+    });
+    sendAgentMessage({ ...who, agentId: "c-001" }, {
+      to: "b-001",
+      kind: "request",
+      content: "for b",
+    });
+    assertEquals(contents(reader), ["pending pending one"]);
+    // Ingested by the orchestrator: not returned a second time.
+    assertEquals(bus.ingestInbox(), 2);
+    assertEquals(contents(reader), []);
+
+    journal.append(message("c-001", "a-001", "later"));
+    assertEquals(contents(reader), ["logged later"]);
+
+    // A second reader (a new server in the same turn) starts at the turn again.
+    assertEquals(contents(new MessageReader(who)), [
+      "logged hello all",
+      "logged pending one",
+      "logged later",
+    ]);
+  });
+});
+
+Deno.test("read_messages: without a start of its task in the log, the turn starts when the reader is made", async () => {
+  await withJournal((journal, _bus, paths) => {
+    journal.append(message("a-001", "b-001", "too early"));
+    const reader = new MessageReader({
+      paths,
+      orchestrationId: ID,
+      agentId: "b-001",
+      taskId: "tb",
+    });
+    journal.append(message("a-001", "b-001", "in time"));
+    assertEquals(contents(reader), ["logged in time"]);
+  });
+});
+
+Deno.test("report_progress goes through the inbox: a running task takes it, an ended one only moves the offset", async () => {
+  await withJournal((journal, bus, paths) => {
+    const who: AgentIdentity = {
+      paths,
+      orchestrationId: ID,
+      agentId: "a-001",
+      taskId: "ta",
+    };
+    journal.append({ type: "task.status", task: "ta", status: "running" });
+    reportAgentProgress(who, 39.6, "most of it");
+    bus.ingestInbox();
+    const progressed = journal.state.tasks.find((t) => t.id === "ta")!;
+    assertEquals(progressed.progress, 40);
+    const event = journal.state.lastSeq;
+    assertEquals(journal.state.inboxOffset > 0, true);
+
+    journal.append({ type: "task.status", task: "ta", status: "completed" });
+    reportAgentProgress(who, 10);
+    const before = journal.state.inboxOffset;
+    assertEquals(bus.ingestInbox(), 1);
+    assertEquals(journal.state.tasks.find((t) => t.id === "ta")!.progress, 100);
+    assertEquals(journal.state.inboxOffset > before, true);
+    assertEquals(bus.ingestInbox(), 0);
+    assertEquals(journal.state.lastSeq, event + 2);
+  });
+});
