@@ -14,14 +14,12 @@ import {
 import { bash, lastUserText, say } from "../standin/mod.ts";
 import { withClaudeProject } from "../agents/_maos_claude.ts";
 
-// The correct behaviour. Today Claude Code refuses this Bash call under
-// --permission-mode acceptEdits ("This command requires approval"), and from
-// a source run no `maos` is on the agent's PATH — fixed on the `mcp` branch.
+// Claude Code refuses an unlisted Bash call under --permission-mode
+// acceptEdits ("This command requires approval"): maos allows exactly
+// `Bash(maos message send:*)` and puts itself first on the agent's PATH.
 Deno.test({
   name:
     "real claude: `maos message send` through Claude's Bash tool and a ::maos:: line both reach the bus",
-  // enabled when the mcp branch lands
-  ignore: true,
   fn: async () => {
     await withClaudeProject([], async ({ model, box, dir }) => {
       fs.writeFileSync(
@@ -46,11 +44,12 @@ Deno.test({
       });
       const [id] = orchestrationIds(dir);
       const toolResult = lastUserText(model.turns()[1].body);
+      // The inbox is polled, so the two may be logged in either order.
       const discoveries = readEvents(dir, id).flatMap((e) =>
         e.type === "message" && e.kind === "discovery"
           ? [[e.from, e.content]]
           : []
-      );
+      ).sort((a, b) => b[1].localeCompare(a[1]));
       assertEquals(discoveries, [
         ["dev-001", "found via bash"],
         ["dev-001", "found via a line"],
