@@ -35,6 +35,7 @@ interface OrchestrateFlags {
   agents?: string[];
   maxParallel?: number;
   saveInterval?: number;
+  isolation?: "worktree" | "shared";
   detach?: boolean;
 }
 
@@ -68,6 +69,12 @@ export function orchestrateCommand() {
       "auto-save the snapshot this often",
       secondsArg,
     )
+    .addOption(
+      new Option(
+        "--isolation <mode>",
+        "worktree: each agent in its own git worktree and branch (default in a git repository); shared: all in this directory",
+      ).choices(["worktree", "shared"] as const),
+    )
     .option("--detach", "run in the background and print the id")
     .action(async (request, flags, command) => {
       const ctx = contextOf(command);
@@ -88,6 +95,7 @@ export function orchestrateCommand() {
         agents: flags.agents,
         maxParallel: flags.maxParallel,
         saveIntervalSeconds: flags.saveInterval,
+        isolation: flags.isolation,
         reporter: view,
       };
       const outcome = await orchestrate(options);
@@ -156,6 +164,7 @@ async function detach(
   if (flags.saveInterval) {
     args.push("--save-interval", String(flags.saveInterval));
   }
+  if (flags.isolation) args.push("--isolation", flags.isolation);
   const logFile = path.join(os.tmpdir(), `maos-${id}.log`);
   const logFd = fs.openSync(logFile, "a", 0o600);
   const [exec, ...pre] = selfCommand();

@@ -35,6 +35,8 @@ import type {
 } from "./run_options.ts";
 import { foldEvent } from "./state_fold.ts";
 import { chooseResumable } from "./queries.ts";
+import { chooseIsolation } from "./isolation.ts";
+import { Workspace } from "./workspace.ts";
 
 /** Plan and run an orchestration in the foreground until it ends or is paused. */
 export async function orchestrate(
@@ -79,6 +81,11 @@ export async function orchestrate(
   drivers.preflight(driver);
   const root = await findOrCreateMaosDir(options);
   const paths = new MaosPaths(root);
+  const isolation = await chooseIsolation(
+    path.dirname(root),
+    root,
+    options.isolation,
+  );
   const plan = filePlan ??
     await planFor(request, driver, drivers, options, root);
   const resolvedPlan: Plan = {
@@ -115,6 +122,11 @@ export async function orchestrate(
         saveIntervalSeconds: options.saveIntervalSeconds,
       });
     }
+    journal.append({
+      type: "orchestration.isolation",
+      mode: isolation.mode,
+      base: isolation.base,
+    });
     const started = journal.append({ type: "orchestration.started" });
     reporter.event(started, journal.state);
     const simulated = resolvedPlan.agents.some((a) =>
@@ -126,6 +138,7 @@ export async function orchestrate(
       }, ${count(resolvedPlan.tasks.length, "task")} ` +
         `(driver: ${driver}${simulated ? ", simulated agents" : ""})`,
     );
+    for (const note of isolation.notes) reporter.line(note);
     return await runToEnd(journal, config, reporter, drivers, root);
   } finally {
     await journal.close();
@@ -239,6 +252,7 @@ async function runToEnd(
   extraTask?: string,
   announceContinuing = false,
 ): Promise<RunOutcome> {
+  const workspace = await Workspace.open(path.dirname(root), journal.state);
   const run = new OrchestrationRun({
     journal,
     bus: bus ??
@@ -250,6 +264,7 @@ async function runToEnd(
     maosDir: root,
     extraTask,
     announceContinuing,
+    workspace,
   });
   return await run.execute();
 }

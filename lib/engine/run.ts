@@ -18,6 +18,8 @@ import { writeAutoCheckpoint } from "./auto_checkpoint.ts";
 import { buildTaskRun } from "./task_run.ts";
 import { type EventSinks, recordDriverEvent } from "./driver_events.ts";
 import { AutoSaver } from "./auto_save.ts";
+import { FilesSaver } from "./files_save.ts";
+import type { Workspace } from "./workspace.ts";
 import type { MessageBus } from "./message_bus.ts";
 import type { RunOutcome, RunReporter } from "./run_options.ts";
 import { finalStatus, schedule } from "./scheduler.ts";
@@ -36,6 +38,8 @@ export interface RunSetup {
   extraTask?: string;
   /** Print `[agent]: Continuing …` when an agent starts its first turn of this run. */
   announceContinuing?: boolean;
+  /** Worktree isolation: each agent works (and is saved) in its own git worktree. */
+  workspace?: Workspace | null;
 }
 
 interface ActiveTask {
@@ -59,6 +63,7 @@ export class OrchestrationRun {
   private readonly active = new Map<string, ActiveTask>();
   private readonly outputs: AgentOutputs;
   private readonly saver: AutoSaver;
+  private readonly files: FilesSaver | undefined;
   private watchdog: Watchdog | undefined;
   private pausing = false;
   private forced = false;
@@ -78,6 +83,14 @@ export class OrchestrationRun {
       this.saveError = err;
       setup.reporter.warn(`auto-save failed: ${errorText(err)}`);
     });
+    if (setup.workspace) {
+      this.files = new FilesSaver(
+        setup.workspace,
+        () => journal.state,
+        (event) => this.record(event),
+        (text) => setup.reporter.warn(text),
+      );
+    }
     this.sinks = {
       state: () => journal.state,
       record: (event) => this.record(event),
@@ -103,6 +116,11 @@ export class OrchestrationRun {
     process.on("SIGHUP", onSignal);
     this.watchdog = startWatchdog();
     this.saver.start();
+    this.files?.start(
+      this.setup.journal.state.saveIntervalSeconds ??
+        this.setup.config.saveIntervalSeconds,
+      () => [...this.active.values()].map((a) => a.task.agent),
+    );
     const inboxTimer = setInterval(() => this.ingestInbox(), INBOX_POLL_MS);
     try {
       try {
@@ -118,6 +136,7 @@ export class OrchestrationRun {
     } finally {
       clearInterval(inboxTimer);
       this.saver.stop();
+      await this.files?.stop();
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
       process.off("SIGHUP", onSignal);
@@ -238,6 +257,9 @@ export class OrchestrationRun {
   ): Promise<TaskResult> {
     const { journal } = this.setup;
     const agent = journal.state.agents.find((a) => a.id === run.task.agent)!;
+    // Its worktree, with the work of the tasks it depends on merged in.
+    const blocked = await this.files?.prepareTask(run.task);
+    if (blocked) return { status: "failed", summary: blocked };
     // Taken once per turn: a fresh session after a lost one needs them too.
     const inbox = this.setup.bus.takeFor(agent.id);
     const attempt = (session: string | undefined, note: string | undefined) =>
@@ -246,7 +268,7 @@ export class OrchestrationRun {
         agent,
         task: run.task,
         inbox,
-        cwd: this.setup.cwd,
+        cwd: this.files?.cwdFor(agent.id) ?? this.setup.cwd,
         maosDir: this.setup.maosDir,
         sessionId: session,
         resumeNote: note,
@@ -328,8 +350,11 @@ export class OrchestrationRun {
         agent: task.agent,
         status: "paused",
       });
+      await this.files?.taskEnded(task, false);
       return;
     }
+    // Committed before the task counts as done: a dependant merges it.
+    await this.files?.taskEnded(task, result.status === "completed");
     this.record({
       type: "task.status",
       task: task.id,
@@ -361,6 +386,11 @@ export class OrchestrationRun {
 
   private async autoCheckpoint(): Promise<void> {
     const { journal, config } = this.setup;
+    // The checkpoint names every agent's files as they are now.
+    await this.files?.save(
+      [...this.active.values()].map((a) => a.task.agent),
+      "checkpoint",
+    );
     try {
       const checkpoint = await writeAutoCheckpoint(
         journal.paths,
@@ -388,6 +418,7 @@ export class OrchestrationRun {
 
   private async finish(): Promise<RunOutcome> {
     const { journal, reporter } = this.setup;
+    await this.files?.stop();
     if (this.pausing) {
       const paused = journal.state.agents.filter((a) =>
         a.status === "paused"

@@ -139,6 +139,13 @@ function applyEvent(
         cost: roundUsd(updated.agents.reduce((sum, a) => sum + a.cost, 0)),
       };
     }
+    case "orchestration.isolation":
+      return { ...state, isolation: { mode: event.mode, base: event.base } };
+    case "agent.files":
+      return withAgent(state, event.agent, (a) => ({
+        ...a,
+        files: { commit: event.commit, head: event.head },
+      }));
     case "checkpoint.created":
       return state;
     case "checkpoint.restored":
