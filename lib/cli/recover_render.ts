@@ -120,6 +120,9 @@ export function reportRestore(ctx: CliContext, result: RestoreResult): void {
           "refused now; stop it first, or use --fork",
       );
     }
+    for (const f of o.files ?? []) {
+      ctx.out(filesLine(f, o.action, result.dryRun));
+    }
     for (const t of o.tasks) {
       if (t.before === t.after) continue;
       rows.push([
@@ -145,6 +148,22 @@ export function reportRestore(ctx: CliContext, result: RestoreResult): void {
       ctx.note(`Resume with: maos orchestration resume ${shortId(id)}`);
     }
   }
+}
+
+/** One agent's files in a restore: which files change, or where a fork's worktree starts. */
+function filesLine(
+  f: { agent: string; commit: string; changed: string[] },
+  action: string,
+  dryRun: boolean,
+): string {
+  const at = `files ${f.commit.slice(0, 8)}`;
+  if (action === "fork") return `    ${f.agent}: new worktree at ${at}`;
+  if (f.changed.length === 0) return `    ${f.agent}: files unchanged (${at})`;
+  const shown = f.changed.slice(0, 8).join(", ") +
+    (f.changed.length > 8 ? `, … (${f.changed.length} files)` : "");
+  return `    ${f.agent}: ${
+    dryRun ? "would change" : "changed"
+  } ${shown} (${at})`;
 }
 
 function pastTense(what: string): string {

@@ -294,3 +294,90 @@ Deno.test("--isolation shared in a repository: agents edit the user's tree; unco
     assertEquals(readFile(path.join(dir, "here.txt")), "here\n");
   });
 });
+
+/** One developer writes v1, then v2 of a file: an auto-checkpoint after each. */
+function twoStepPlan(dir: string): string {
+  return writePlan(dir, {
+    agents: [{ id: "developer-001", role: "developer" }],
+    tasks: [
+      {
+        id: "one",
+        agent: "developer-001",
+        title: "Version 1",
+        run: "echo v1 > code.txt",
+      },
+      {
+        id: "two",
+        agent: "developer-001",
+        title: "Version 2",
+        dependsOn: ["one"],
+        run: "echo v2 > code.txt; echo extra > extra.txt",
+      },
+    ],
+  });
+}
+
+Deno.test("recover restore brings the agents' files back to the checkpoint, --dry-run lists them, --fork gets new worktrees and leaves the original alone", async () => {
+  await withProject(async (dir) => {
+    const plan = twoStepPlan(dir);
+    await gitInit(dir);
+    await maosOk(["orchestrate", "Two steps", "--plan", plan], { cwd: dir });
+    const id = fs.readdirSync(path.join(dir, ".maos", "orchestrations"))[0];
+    const worktree = worktreeOf(dir, id, "developer-001");
+    const list = await maosOk(["--json", "recover", "list"], { cwd: dir });
+    const checkpoints = list.json<{ id: string }[]>();
+    assertEquals(checkpoints.length, 2);
+    const afterOne = checkpoints[1].id; // newest first
+
+    const dry = await maosOk(
+      ["recover", "restore", afterOne, "--dry-run"],
+      { cwd: dir },
+    );
+    assertIncludes(
+      dry.stdout,
+      "developer-001: would change code.txt, extra.txt",
+    );
+    assertEquals(readFile(path.join(worktree, "code.txt")), "v2\n");
+
+    const fork = await maosOk(
+      ["--json", "recover", "restore", afterOne, "--fork"],
+      { cwd: dir },
+    );
+    const forkId = fork.json<{ orchestrations: { target: string }[] }>()
+      .orchestrations[0].target;
+    const forked = worktreeOf(dir, forkId, "developer-001");
+    assertEquals(readFile(path.join(forked, "code.txt")), "v1\n");
+    assertEquals(readFile(path.join(forked, "extra.txt")), null);
+    assertEquals(
+      await gitText(forked, ["branch", "--show-current"]),
+      `maos/${forkId.slice(0, 8)}/developer-001`,
+    );
+    assertEquals(readFile(path.join(worktree, "code.txt")), "v2\n");
+
+    const v2Save = await gitText(dir, [
+      "rev-parse",
+      `refs/maos/${id}/developer-001`,
+    ]);
+    const restored = await maosOk(["recover", "restore", afterOne], {
+      cwd: dir,
+    });
+    assertIncludes(restored.stdout, "developer-001: changed code.txt");
+    assertEquals(readFile(path.join(worktree, "code.txt")), "v1\n");
+    assertEquals(readFile(path.join(worktree, "extra.txt")), null);
+    assertEquals(
+      await gitText(worktree, ["log", "-1", "--format=%s"]),
+      "Version 1",
+    );
+    // Nothing lost: the files before the restore are still in the files ref's history.
+    const kept = await gitText(dir, [
+      "rev-list",
+      `refs/maos/${id}/developer-001`,
+    ]);
+    assert(kept.split("\n").includes(v2Save), "the v2 save is still reachable");
+    assertEquals(await showFile(dir, v2Save, "code.txt"), "v2\n");
+    // Resume runs the rewound task again, on the restored files.
+    await maosOk(["orchestration", "resume", id.slice(0, 8)], { cwd: dir });
+    assertEquals(readFile(path.join(worktree, "code.txt")), "v2\n");
+    assertEquals(await userStatus(dir), "");
+  });
+});
