@@ -18,6 +18,7 @@ import {
 import { busyError, inspectLock, type LockView } from "../../store/lock.ts";
 import type { MaosPaths } from "../../store/paths.ts";
 import type {
+  Isolation,
   MaosEvent,
   OrchestrationState,
   SnapshotFile,
@@ -71,6 +72,12 @@ export interface AgentView {
   sessionId: string | null;
   messages: number;
   cost: number;
+  /** Worktree isolation (added by `withAgentFiles`): its branch and files. */
+  branch?: string;
+  worktree?: string | null;
+  changedFiles?: string[];
+  unmergedFiles?: string[];
+  uncommittedFiles?: string[];
 }
 
 export interface TaskView {
@@ -96,6 +103,8 @@ export interface OrchestrationStatus {
   agents: AgentView[];
   tasks: TaskView[];
   recentMessages: MessageView[];
+  /** How the agents keep their files (older orchestrations: shared). */
+  isolation: { mode: Isolation; base: string | null };
 }
 
 /**
@@ -276,6 +285,7 @@ export function orchestrationStatus(
       dependsOn: t.dependsOn,
     })),
     recentMessages: recent.flatMap(messageView),
+    isolation: state.isolation ?? { mode: "shared", base: null },
   };
 }
 

@@ -23,13 +23,14 @@ import { git } from "../git/git.ts";
 import { commitAll, commitFiles, restoreFiles } from "../git/files_commit.ts";
 import { mergeBranch } from "../git/merge.ts";
 import {
+  dirtyPaths,
   findRepo,
   headCommit,
   type RepoInfo,
   resolveCommit,
   treeOf,
 } from "../git/repo.ts";
-import { addWorktree } from "../git/worktree.ts";
+import { addWorktree, listWorktrees, pruneWorktrees } from "../git/worktree.ts";
 
 /** The branch of an agent: `maos/<id8>/<agent>`. */
 export function agentBranch(orchestrationId: string, agent: string): string {
@@ -73,7 +74,7 @@ export class Workspace {
   /** The workspace of an orchestration with worktree isolation, else null. */
   static async open(
     projectRoot: string,
-    state: OrchestrationState,
+    state: Pick<OrchestrationState, "id" | "isolation">,
   ): Promise<Workspace | null> {
     if (state.isolation?.mode !== "worktree" || !state.isolation.base) {
       return null;
@@ -159,7 +160,13 @@ export class Workspace {
         FETCH_HINT,
       );
     }
-    await addWorktree(this.repo.root, dir, branch, start);
+    // One add at a time: a prune must not see another add half done.
+    await this.serial(async () => {
+      if ((await listWorktrees(this.repo.root)).some((w) => w.path === dir)) {
+        await pruneWorktrees(this.repo.root); // registered, but its directory is gone
+      }
+      await addWorktree(this.repo.root, dir, branch, start);
+    });
     if (saved) {
       if (await resolveCommit(this.repo.root, saved.commit)) {
         const head = await headCommit(dir);
@@ -256,6 +263,22 @@ export class Workspace {
         `maos ${task.agent}`,
       );
     });
+  }
+
+  /** Files changed in the agent's worktree and not committed on its branch (none when it has no worktree). */
+  async uncommitted(agent: string): Promise<string[]> {
+    const dir = this.worktreeOf(agent);
+    if (!fs.existsSync(path.join(dir, ".git"))) return [];
+    return await dirtyPaths(dir);
+  }
+
+  private adding: Promise<unknown> = Promise.resolve();
+
+  /** Run `fn` after every earlier `serial` call of this workspace. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.adding.then(fn, fn);
+    this.adding = next.catch(() => {});
+    return next;
   }
 
   /** Run `fn` after everything queued for `agent`: one git operation per worktree at a time. */

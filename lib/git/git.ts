@@ -151,6 +151,8 @@ function gitMissing(code: string): MaosError {
   );
 }
 
+/** git's reason: its `fatal:`/`error:` line, else its first line. */
 function firstLine(text: string): string {
-  return text.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? "";
+  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  return lines.find((l) => /^(fatal|error):/.test(l)) ?? lines[0] ?? "";
 }

@@ -29,13 +29,19 @@ export async function addWorktree(
   start: string,
 ): Promise<void> {
   fs.mkdirSync(path.dirname(dir), { recursive: true });
-  // A directory left by a worktree whose admin files were pruned.
-  await git(repo, ["worktree", "prune"], { allowFail: true });
   const exists = await resolveCommit(repo, `refs/heads/${branch}`);
   const args = exists
     ? ["worktree", "add", dir, branch]
     : ["worktree", "add", "--no-track", "-b", branch, dir, start];
   await git(repo, args);
+}
+
+/**
+ * Forget worktrees whose directory is gone. Never while another worktree
+ * of the repository is being added: that one looks gone too.
+ */
+export async function pruneWorktrees(repo: string): Promise<void> {
+  await git(repo, ["worktree", "prune"], { allowFail: true });
 }
 
 /** Every worktree of the repository (the main one first). */
