@@ -266,7 +266,14 @@ async function runToEnd(
     announceContinuing,
     workspace,
   });
-  return await run.execute();
+  const outcome = await run.execute();
+  if (workspace && outcome !== "paused") {
+    const id8 = journal.id.slice(0, 8);
+    reporter.line(
+      `🌳 The agents' work is on branches maos/${id8}/<agent>: see it with maos orchestration status ${id8}, bring it in with maos orchestration merge ${id8}`,
+    );
+  }
+  return outcome;
 }
 
 /**
