@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { Command, Option } from "@commander-js/extra-typings";
 import { withAgentFiles } from "../engine/agent_files.ts";
-import { mergeCommand } from "./orchestration_merge.ts";
+import { mergeCommand, removeCommand } from "./orchestration_merge.ts";
 import { usageError } from "../../store/errors.ts";
 import { resume } from "../engine/orchestrator.ts";
 import {
@@ -48,6 +48,7 @@ export function orchestrationCommand() {
   cmd.addCommand(resumeCommand());
   addOrchestrationExtraCommands(cmd);
   cmd.addCommand(mergeCommand());
+  cmd.addCommand(removeCommand());
   return cmd;
 }
 

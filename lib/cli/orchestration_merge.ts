@@ -1,6 +1,7 @@
 /**
  * `maos orchestration merge ID [--into BRANCH] [--squash] [--dry-run]`:
- * the agents' branches merged into the user's branch.
+ * the agents' branches merged into the user's branch; and `orchestration
+ * remove`, which deletes them once merged.
  *
  * @module
  */
@@ -9,6 +10,7 @@ import {
   type MergeBackResult,
   mergeOrchestration,
 } from "../engine/merge_back.ts";
+import { removeOrchestration } from "../engine/orchestration_remove.ts";
 import { colors } from "../ui/mod.ts";
 import { examples, shortId } from "./_util.ts";
 import {
@@ -82,4 +84,42 @@ export function reportMerge(ctx: CliContext, result: MergeBackResult): void {
       }); resume it to finish, or commit it in its worktree`,
     );
   }
+}
+
+export function removeCommand() {
+  const cmd = new Command("remove")
+    .description(
+      "delete an orchestration with its agents' worktrees and branches " +
+        "(refused while an agent has work not merged or not committed)",
+    )
+    .argument("<id>", "orchestration id or prefix")
+    .option("--force", "remove it even when work would be lost")
+    .option("--dry-run", "show what would be removed, change nothing")
+    .action(async (id, flags, command) => {
+      const ctx = contextOf(command);
+      const result = await removeOrchestration(storePaths(ctx), id, {
+        force: flags.force,
+        dryRun: flags.dryRun,
+      });
+      if (ctx.json) return printJson(ctx, result);
+      const id8 = shortId(result.id);
+      ctx.out(
+        result.dryRun
+          ? `Dry run: nothing was changed. Removing ${id8} would delete it and:`
+          : `${colors().green("✓")} Removed orchestration ${id8}`,
+      );
+      for (const a of result.agents) {
+        ctx.out(`  ${a.agent}: worktree and branch ${a.branch}`);
+      }
+      if (result.filesRefsKept && result.agents.length > 0) {
+        ctx.note(
+          `Its saved files (refs/maos/${result.id}/*) stay: checkpoints name them.`,
+        );
+      }
+    });
+  return examples(cmd, [
+    "maos orchestration remove a1b2 --dry-run",
+    "maos orchestration remove a1b2",
+    "maos orchestration remove a1b2 --force",
+  ]);
 }

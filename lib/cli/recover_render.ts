@@ -14,6 +14,7 @@ import {
 } from "../engine/checkpoint_list.ts";
 import type { CheckpointResult } from "../engine/checkpoint_take.ts";
 import type { RestoreResult } from "../engine/recovery_restore.ts";
+import type { PruneEntry } from "../engine/worktree_prune.ts";
 import {
   colors,
   plural,
@@ -211,10 +212,20 @@ export function reportCleanup(
   ctx: CliContext,
   result: CleanupResult,
   dryRun: boolean,
+  worktrees: PruneEntry[] = [],
 ): void {
   warnDamaged(ctx, result.damaged, "cleanup left it alone");
   const { removed, manualKept } = result;
-  if (ctx.json) return printJson(ctx, { dryRun, removed, manualKept });
+  if (ctx.json) {
+    return printJson(ctx, { dryRun, removed, manualKept, worktrees });
+  }
+  for (const w of worktrees) {
+    ctx.out(
+      w.action === "kept"
+        ? `  kept ${w.branch}: ${w.reason} (add --force to remove it)`
+        : `  ${w.action} worktree and branch ${w.branch}`,
+    );
+  }
   if (removed.length === 0) {
     ctx.out("Nothing to clean up.");
   } else {
