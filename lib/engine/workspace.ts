@@ -209,7 +209,7 @@ export class Workspace {
       );
       this.trees.set(saved.commit, saved.tree);
       if (!saved.changed) return null;
-      const result = { commit: saved.commit, head: await headCommit(dir) };
+      const result = { commit: saved.commit, head: saved.head ?? null };
       record(result);
       return result;
     });

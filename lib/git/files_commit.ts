@@ -17,14 +17,28 @@ export interface FilesCommit {
   tree: string;
   /** False when the files were the same as `previous`'s (nothing written). */
   changed: boolean;
+  /** The worktree's HEAD when they were saved (only looked up when changed). */
+  head?: string | null;
+}
+
+/** A worktree's git directory never moves: asked once per process. */
+const gitDirs = new Map<string, string>();
+
+async function gitDirOf(worktree: string): Promise<string> {
+  let dir = gitDirs.get(worktree);
+  if (!dir) {
+    dir = path.resolve(
+      worktree,
+      await gitText(worktree, ["rev-parse", "--git-dir"]),
+    );
+    gitDirs.set(worktree, dir);
+  }
+  return dir;
 }
 
 /** The tree of the worktree's files as they are now (through a temporary index). */
 export async function worktreeTree(worktree: string): Promise<string> {
-  const gitDir = path.resolve(
-    worktree,
-    await gitText(worktree, ["rev-parse", "--git-dir"]),
-  );
+  const gitDir = await gitDirOf(worktree);
   const index = path.join(gitDir, "index");
   const temp = path.join(
     gitDir,
@@ -74,7 +88,7 @@ export async function commitFiles(
     { env: maosIdentity("maos") },
   );
   await git(worktree, ["update-ref", "-m", message, ref, commit]);
-  return { commit, tree, changed: true };
+  return { commit, tree, changed: true, head };
 }
 
 /**

@@ -46,7 +46,7 @@ Deno.test("a files commit holds untracked files, not ignored ones, and leaves br
     assertEquals(await resolveCommit(repo, "refs/maos/x/a"), saved.commit);
     // Same files: nothing new.
     const again = await commitFiles(repo, "refs/maos/x/a", saved, "save 2");
-    assertEquals(again, { ...saved, changed: false });
+    assertEquals([again.commit, again.changed], [saved.commit, false]);
     // Changed: a new commit whose parents keep the previous save reachable.
     write(repo, "new.txt", "more\n");
     const third = await commitFiles(repo, "refs/maos/x/a", saved, "save 3");
