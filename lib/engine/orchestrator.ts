@@ -138,7 +138,9 @@ export async function orchestrate(
       }, ${count(resolvedPlan.tasks.length, "task")} ` +
         `(driver: ${driver}${simulated ? ", simulated agents" : ""})`,
     );
-    for (const note of isolation.notes) reporter.line(note);
+    for (const note of isolation.notes) {
+      reporter.line(note.replace("<id8>", id.slice(0, 8)));
+    }
     return await runToEnd(journal, config, reporter, drivers, root);
   } finally {
     await journal.close();

@@ -115,6 +115,13 @@ export class OrchestrationRun {
     // A closed terminal or a dropped ssh session pauses too.
     process.on("SIGHUP", onSignal);
     this.watchdog = startWatchdog();
+    if (this.setup.announceContinuing) {
+      // What a crash or pause left in each worktree, recorded before work goes on.
+      await this.files?.save(
+        this.setup.journal.state.agents.map((a) => a.id),
+        "resume",
+      );
+    }
     this.saver.start();
     this.files?.start(
       this.setup.journal.state.saveIntervalSeconds ??
