@@ -30,7 +30,12 @@ import {
   resolveCommit,
   treeOf,
 } from "../git/repo.ts";
-import { addWorktree, listWorktrees, pruneWorktrees } from "../git/worktree.ts";
+import {
+  addWorktree,
+  listWorktrees,
+  pruneWorktrees,
+  removeWorktree,
+} from "../git/worktree.ts";
 
 /** The branch of an agent: `maos/<id8>/<agent>`. */
 export function agentBranch(orchestrationId: string, agent: string): string {
@@ -119,6 +124,7 @@ export class Workspace {
   private async ensureNow(agent: AgentState): Promise<string | null> {
     if (this.ready.has(agent.id)) return null;
     const dir = this.worktreeOf(agent.id);
+    await this.serial(() => this.clearUnfinished(dir));
     if (fs.existsSync(path.join(dir, ".git"))) {
       const top = await git(dir, ["rev-parse", "--show-toplevel"], {
         allowFail: true,
@@ -182,6 +188,23 @@ export class Workspace {
     }
     this.ready.add(agent.id);
     return warning;
+  }
+
+  /**
+   * A crash during `git worktree add` leaves a worktree locked
+   * "initializing" (or a directory without `.git`): no agent has worked in
+   * it yet, so it is removed (a directory is moved aside) and made again.
+   */
+  private async clearUnfinished(dir: string): Promise<void> {
+    if (!fs.existsSync(dir)) return;
+    const entry = (await listWorktrees(this.repo.root)).find((w) =>
+      w.path === dir
+    );
+    if (entry?.lockReason === "initializing") {
+      await removeWorktree(this.repo.root, dir, true);
+    } else if (!fs.existsSync(path.join(dir, ".git"))) {
+      fs.renameSync(dir, `${dir}.unfinished-${Date.now()}`);
+    }
   }
 
   /**

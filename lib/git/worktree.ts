@@ -14,6 +14,8 @@ export interface WorktreeEntry {
   /** Short branch name, null when detached. */
   branch: string | null;
   locked: boolean;
+  /** Why it is locked ("initializing": `git worktree add` did not finish). */
+  lockReason: string | null;
   /** Its directory is gone (git would prune it). */
   prunable: boolean;
 }
@@ -60,6 +62,7 @@ export async function listWorktrees(repo: string): Promise<WorktreeEntry[]> {
       head: field("HEAD")?.slice("HEAD ".length) ?? null,
       branch: branch?.replace(/^refs\/heads\//, "") ?? null,
       locked: field("locked") !== undefined,
+      lockReason: field("locked")?.slice("locked ".length) || null,
       prunable: field("prunable") !== undefined,
     });
   }
