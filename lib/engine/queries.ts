@@ -104,7 +104,7 @@ export interface OrchestrationStatus {
   tasks: TaskView[];
   recentMessages: MessageView[];
   /** How the agents keep their files (older orchestrations: shared). */
-  isolation: { mode: Isolation; base: string | null };
+  isolation?: { mode: Isolation; base: string | null };
 }
 
 /**

@@ -30,6 +30,7 @@ const STATUS_KEYS = [
   "createdAt",
   "durationMs",
   "id",
+  "isolation",
   "messages",
   "progress",
   "recentMessages",
