@@ -381,3 +381,30 @@ Deno.test("recover restore brings the agents' files back to the checkpoint, --dr
     assertEquals(await userStatus(dir), "");
   });
 });
+
+Deno.test("Ctrl-C mid-edit: the pause records the agent's half-written files, and resume finishes in the same worktree", async () => {
+  await withProject(async (dir) => {
+    const plan = halfPlan(dir);
+    await gitInit(dir);
+    const maos = new MaosProcess(
+      ["orchestrate", "Half", "--plan", plan],
+      { cwd: dir },
+    );
+    const id = await waitForOrchestration(dir, maos);
+    await waitUntil(
+      () => fs.existsSync(path.join(dir, "runs", "started")),
+      () => `the task to start\n${maos.output()}`,
+    );
+    maos.kill("SIGINT");
+    assertEquals((await maos.exit()).code, 130, maos.output());
+    const paused = filesEvents(dir, id).find((e) => e.reason === "pause");
+    assert(paused !== undefined, "a files save at the pause");
+    assertEquals(await showFile(dir, paused.commit, "part.txt"), "half\n");
+    await maosOk(["orchestration", "resume", id.slice(0, 8)], { cwd: dir });
+    assertEquals(
+      readFile(path.join(worktreeOf(dir, id, "developer-001"), "part.txt")),
+      "half\nresumed\n",
+    );
+    assertEquals(await userStatus(dir), "");
+  });
+});
