@@ -19,16 +19,17 @@ import { Workspace } from "./workspace.ts";
 
 /**
  * Files the branch at `head` changed since it left `into` whose content
- * `into` does not have: empty once it is merged (squashed too).
+ * `into` does not have: empty once it is merged (squashed too). `top` is
+ * the repository's top directory (the names are pathspecs from there).
  */
 export async function unmergedFiles(
-  dir: string,
+  top: string,
   into: string,
   head: string,
 ): Promise<string[]> {
-  const changed = await diffNames(dir, `${into}...${head}`);
+  const changed = await diffNames(top, `${into}...${head}`);
   if (changed.length === 0) return [];
-  const out = await git(dir, [
+  const out = await git(top, [
     "diff",
     "--name-only",
     "--no-renames",
@@ -71,7 +72,7 @@ export async function withAgentFiles(
         ? await diffNames(projectRoot, workspace.base, head)
         : [],
       unmergedFiles: head && intoHead
-        ? await unmergedFiles(projectRoot, intoHead, head)
+        ? await unmergedFiles(workspace.repo.root, intoHead, head)
         : [],
       uncommittedFiles: await workspace.uncommitted(agent.id),
     });

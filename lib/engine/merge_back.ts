@@ -106,7 +106,7 @@ export async function mergeState(
     const branch = workspace.branchOf(agent.id);
     const head = await resolveCommit(projectRoot, `refs/heads/${branch}`);
     if (!head) continue;
-    const files = await unmergedFiles(projectRoot, intoHead, head);
+    const files = await unmergedFiles(workspace.repo.root, intoHead, head);
     const merged = files.length === 0 ||
       await isMerged(projectRoot, head, intoHead);
     result.branches.push({

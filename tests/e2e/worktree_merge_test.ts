@@ -148,3 +148,27 @@ Deno.test("merge --into another branch --squash makes one commit there and leave
     assertEquals(readFile(path.join(dir, "a.txt")), "a\n");
   });
 });
+
+Deno.test("a project in a subdirectory of the repository: agents work in that subdirectory of their worktrees, and merge brings their changes", async () => {
+  await withProject(async (top) => {
+    const dir = path.join(top, "app");
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "code.txt"), "x\n");
+    const plan = writePlan(dir, {
+      agents: [{ id: "dev", role: "developer" }],
+      tasks: [{
+        id: "a",
+        agent: "dev",
+        title: "Edit",
+        run: "echo y >> code.txt",
+      }],
+    });
+    await gitInit(top);
+    const run = await maosOk(
+      ["orchestrate", "In a subdirectory", "--plan", plan, "--merge"],
+      { cwd: dir },
+    );
+    assertIncludes(run.stdout, "app/code.txt");
+    assertEquals(readFile(path.join(dir, "code.txt")), "x\ny\n");
+  });
+});
