@@ -79,13 +79,15 @@ export async function orchestrate(
     (filePlan ? defaultDriverFor(filePlan) : "claude");
   const drivers = createDriverFactory(config, options.env);
   drivers.preflight(driver);
-  const root = await findOrCreateMaosDir(options);
-  const paths = new MaosPaths(root);
+  // Decided before .maos/ is made: `--isolation worktree` outside a repository writes nothing.
+  const rootToBe = existing ?? path.join(options.cwd, ".maos");
   const isolation = await chooseIsolation(
-    path.dirname(root),
-    root,
+    path.dirname(rootToBe),
+    rootToBe,
     options.isolation,
   );
+  const root = await findOrCreateMaosDir(options);
+  const paths = new MaosPaths(root);
   const plan = filePlan ??
     await planFor(request, driver, drivers, options, root);
   const resolvedPlan: Plan = {

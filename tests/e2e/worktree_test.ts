@@ -261,6 +261,7 @@ Deno.test("outside a git repository the agents share the directory and the start
     );
     assertEquals(refused.code, 2, refused.stderr);
     assertIncludes(refused.stderr, "not a git repository");
+    assert(!fs.existsSync(path.join(dir, ".maos")), "nothing written");
     const run = await maosOk(["orchestrate", "No repo", "--plan", plan], {
       cwd: dir,
     });
