@@ -62,13 +62,16 @@ export class FilesSaver {
   }
 
   /** A task ended: a completed one's work is committed on its branch; then the files are saved. */
-  async taskEnded(task: TaskState, completed: boolean): Promise<void> {
+  async taskEnded(
+    task: TaskState,
+    outcome: "completed" | "failed" | "paused",
+  ): Promise<void> {
     try {
-      if (completed) await this.workspace.commitTask(task);
+      if (outcome === "completed") await this.workspace.commitTask(task);
     } catch (err) {
       this.warn(`could not commit ${task.agent}'s work: ${text(err)}`);
     }
-    await this.save([task.agent], completed ? "task" : "pause");
+    await this.save([task.agent], outcome === "paused" ? "pause" : "task");
   }
 
   /** Record the files of `agents` (those that changed); failures are warnings. */

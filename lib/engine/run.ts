@@ -357,11 +357,11 @@ export class OrchestrationRun {
         agent: task.agent,
         status: "paused",
       });
-      await this.files?.taskEnded(task, false);
+      await this.files?.taskEnded(task, "paused");
       return;
     }
     // Committed before the task counts as done: a dependant merges it.
-    await this.files?.taskEnded(task, result.status === "completed");
+    await this.files?.taskEnded(task, result.status);
     this.record({
       type: "task.status",
       task: task.id,
