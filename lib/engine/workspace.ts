@@ -20,7 +20,12 @@ import type {
   TaskState,
 } from "../../store/schema.ts";
 import { git } from "../git/git.ts";
-import { commitAll, commitFiles, restoreFiles } from "../git/files_commit.ts";
+import {
+  commitAll,
+  commitFiles,
+  removeStaleIndexes,
+  restoreFiles,
+} from "../git/files_commit.ts";
 import { mergeBranch } from "../git/merge.ts";
 import {
   dirtyPaths,
@@ -124,6 +129,7 @@ export class Workspace {
         allowFail: true,
       });
       if (top.code === 0) {
+        await removeStaleIndexes(dir);
         this.ready.add(agent.id);
         return null;
       }

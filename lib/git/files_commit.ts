@@ -36,6 +36,25 @@ async function gitDirOf(worktree: string): Promise<string> {
   return dir;
 }
 
+/** Temporary indexes left by a maos that was killed while saving (its pid is gone). */
+export async function removeStaleIndexes(worktree: string): Promise<void> {
+  const gitDir = await gitDirOf(worktree);
+  for (const name of fs.readdirSync(gitDir)) {
+    const match = /^maos-files-(\d+)-[0-9a-f]+\.index(\.lock)?$/.exec(name);
+    if (!match || alive(Number(match[1]))) continue;
+    fs.rmSync(path.join(gitDir, name), { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === "EPERM";
+  }
+}
+
 /** The tree of the worktree's files as they are now (through a temporary index). */
 export async function worktreeTree(worktree: string): Promise<string> {
   const gitDir = await gitDirOf(worktree);

@@ -1,7 +1,12 @@
 import * as path from "node:path";
 import { assert, assertEquals } from "../../store/_test_util.ts";
 import { git, gitText, requireGit } from "./git.ts";
-import { commitAll, commitFiles, restoreFiles } from "./files_commit.ts";
+import {
+  commitAll,
+  commitFiles,
+  removeStaleIndexes,
+  restoreFiles,
+} from "./files_commit.ts";
 import { mergeBranch, previewMerge } from "./merge.ts";
 import { dirtyPaths, findRepo, headCommit, resolveCommit } from "./repo.ts";
 import { addWorktree, listWorktrees, removeWorktree } from "./worktree.ts";
@@ -121,3 +126,22 @@ Deno.test("a conflicting merge names the files and leaves both sides intact", as
     await removeRepo(repo);
   }
 });
+
+Deno.test("temporary indexes of a killed maos are removed, a live one's are kept", async () => {
+  const repo = await tempRepo();
+  try {
+    const dead = path.join(repo, ".git", "maos-files-999999999-abcd.index");
+    const live = path.join(repo, ".git", `maos-files-${Deno.pid}-abcd.index`);
+    Deno.writeTextFileSync(dead, "x");
+    Deno.writeTextFileSync(live, "x");
+    await removeStaleIndexes(repo);
+    assert(!(await exists(dead)), "the dead one is gone");
+    assert(await exists(live), "the live one stays");
+  } finally {
+    await removeRepo(repo);
+  }
+});
+
+async function exists(file: string): Promise<boolean> {
+  return await Deno.stat(file).then(() => true, () => false);
+}
