@@ -11,6 +11,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import process from "node:process";
 import {
+  checkFilesAfterKill,
+  checkFilesFinal,
+  gitInitTrial,
+  WORK_LINE,
+} from "./_torture_files.ts";
+import {
   checkAfterKill,
   checkFinal,
   type KillSnapshot,
@@ -86,6 +92,7 @@ function shellScript(sleep: string): string {
     `echo "$run" >> "$TORTURE_DIR/start-$MAOS_TASK_ID"`,
     `i=1`,
     `while [ $i -le ${TOKENS_PER_RUN} ]; do`,
+    WORK_LINE,
     `  echo "::maos::discovery:: tok:$run:$i"`,
     `  echo "tok:$run:$i" >> "$TORTURE_DIR/printed"`,
     `  sleep ${sleep}`,
@@ -218,6 +225,8 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
   const maosDir = path.join(dir, ".maos");
   const planFile = path.join(dir, "plan.json");
   fs.writeFileSync(planFile, JSON.stringify(torturePlan(), null, 2) + "\n");
+  // A git repository: every agent works (and is saved) in its own worktree.
+  gitInitTrial(dir);
   const env = trialEnv(options, { dir, maosDir, id, token, rand });
   const events = path.join(maosDir, "orchestrations", id, "events.jsonl");
   const kills: KillRecord[] = [];
@@ -279,6 +288,9 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
           maosDir,
           runMaos: (a) => maos(a, `doctor-${kills.length}.log`).capture(),
         })).map((f) => `after kill ${kills.length} (${describe(plan!)}): ${f}`),
+        ...checkFilesAfterKill(dir, events).map((f) =>
+          `after kill ${kills.length} (${describe(plan!)}): ${f}`
+        ),
       );
       continue;
     }
@@ -309,6 +321,12 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
         snapshots,
         runMaos: (a) => maos(a, "final.log").capture(),
       })),
+      ...checkFilesFinal({
+        dir,
+        id,
+        plan: torturePlan(),
+        tokensPerRun: TOKENS_PER_RUN,
+      }),
     );
   }
   const ok = failures.length === 0;

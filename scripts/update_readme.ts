@@ -157,6 +157,18 @@ blocks.errors = [
   maos(["orchestrate", "x", "--plan", "missing.yaml"]).shown,
 ].join("\n\n");
 
+// The audit ran in git worktrees: a restore brings the analyst's report back
+// to before it was written, a resume writes it again, and a merge brings it in.
+const autoCheckpoints = (JSON.parse(
+  maosStdout(["recover", "list", "--orchestration", audit, "--json"]),
+) as { id: string; auto: boolean }[]).filter((c) => c.auto);
+const beforeSummary = autoCheckpoints[1].id.slice(0, 8);
+blocks.worktrees = [
+  maos(["recover", "restore", beforeSummary]).shown,
+  maos(["--quiet", "orchestration", "resume", audit]).shown,
+  maos(["orchestration", "merge", audit]).shown,
+].join("\n\n");
+
 const readmePath = path.join(repo, "README.md");
 let readme = fs.readFileSync(readmePath, "utf8");
 for (const [name, text] of Object.entries(blocks)) {

@@ -20,6 +20,11 @@ const hexId = z.string().regex(
   /^[0-9a-f]{12}$/,
   "expected a 12-hex-character id",
 );
+/** A git object id (sha-1 or sha-256, lowercase hex). */
+const gitCommit = z.string().regex(
+  /^[0-9a-f]{40}([0-9a-f]{24})?$/,
+  "expected a git commit id",
+);
 const name = z.string().regex(
   /^[a-z][a-z0-9_-]{0,40}$/,
   "use lowercase letters, digits, '-' or '_' (start with a letter)",
@@ -156,6 +161,9 @@ export const AgentStateSchema = z.object({
   outputTokens: z.number().int().min(0).default(0),
   /** The session's counters at its last `cost` event; dropped when the session changes. */
   sessionTotals: SessionTotalsSchema.optional(),
+  /** The agent's newest files commit (worktree isolation), see `agent.files`. */
+  files: z.object({ commit: gitCommit, head: gitCommit.nullable() })
+    .optional(),
 });
 export const TaskStateSchema = z.object({
   id: name,
@@ -174,6 +182,10 @@ export const TaskStateSchema = z.object({
 });
 export type AgentState = z.infer<typeof AgentStateSchema>;
 export type TaskState = z.infer<typeof TaskStateSchema>;
+
+/** How the agents' files are kept apart (DESIGN §4b), see `orchestration.isolation`. */
+export const IsolationSchema = z.enum(["worktree", "shared"]);
+export type Isolation = z.infer<typeof IsolationSchema>;
 
 /** The fold of the log: everything needed to show or resume an orchestration. */
 export const OrchestrationStateSchema = z.object({
@@ -195,6 +207,9 @@ export const OrchestrationStateSchema = z.object({
   /** Bytes of inbox.jsonl already ingested into the log. */
   inboxOffset: z.number().int().min(0),
   lastSeq: z.number().int().min(0),
+  /** Absent in orchestrations older than worktree isolation: they shared the tree. */
+  isolation: z.object({ mode: IsolationSchema, base: gitCommit.nullable() })
+    .optional(),
 });
 export type OrchestrationState = z.infer<typeof OrchestrationStateSchema>;
 
@@ -302,6 +317,24 @@ export const EventSchema = z.discriminatedUnion("type", [
     checkpoint: hexId,
     /** The state the log rewinds to, kept in the event so replay needs no other file. */
     state: OrchestrationStateSchema,
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal("orchestration.isolation"),
+    /** worktree: each agent in its own git worktree, branches from `base`. */
+    mode: IsolationSchema,
+    base: gitCommit.nullable(),
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal("agent.files"),
+    agent: name,
+    /** Commit on refs/maos/<id>/<agent> holding the worktree's files (untracked too). */
+    commit: gitCommit,
+    /** The agent's branch head at that moment. */
+    head: gitCommit.nullable(),
+    /** Why it was taken: interval, task, pause, checkpoint, restore. */
+    reason: z.string(),
   }),
   /**
    * What one agent invocation spent, added to the agent's totals. `costUsd`

@@ -2,6 +2,7 @@ import { Command } from "@commander-js/extra-typings";
 import { runDoctor } from "../../store/doctor.ts";
 import { corruptError } from "../../store/errors.ts";
 import { foldEvent } from "../engine/state_fold.ts";
+import { checkWorktrees } from "../engine/worktree_doctor.ts";
 import { colors, createSteps, plural, printable } from "../ui/mod.ts";
 import { examples } from "./_util.ts";
 import { contextOf, printJson, storePaths } from "./context.ts";
@@ -11,17 +12,26 @@ export function doctorCommand() {
   const cmd = new Command("doctor")
     .description(
       "check every file in .maos/: JSON, torn tails, seq gaps, snapshot vs log, " +
-        "stale locks, orphaned agent processes",
+        "stale locks, orphaned agent processes; and the agents' git worktrees and branches",
     )
     .option(
       "--repair",
       "fix what is safe: cut torn tails, rebuild state.json from the log, " +
-        "remove stale locks, end orphans",
+        "remove stale locks, end orphans, make missing worktrees and branches again",
     )
     .action(async (flags, command) => {
       const ctx = contextOf(command);
       const paths = storePaths(ctx);
-      const check = () => runDoctor(paths, foldEvent, Boolean(flags.repair));
+      const check = async () => {
+        const report = await runDoctor(paths, foldEvent, Boolean(flags.repair));
+        // The agents' git worktrees and branches (orchestrations that use them).
+        const more = await checkWorktrees(paths, Boolean(flags.repair));
+        report.findings.push(...more);
+        report.unresolved += more.filter((f) =>
+          f.level === "error" && !f.repaired
+        ).length;
+        return report;
+      };
       // Reading every log whole can take a while on long histories: say so.
       const count = paths.listOrchestrationIds().length;
       const report = ctx.json || ctx.quiet
@@ -45,9 +55,9 @@ export function doctorCommand() {
           }`;
           ctx.out(f.repaired ? `${line} ${c.green("(repaired)")}` : line);
         }
-        const warnings = report.findings.filter((f) =>
-          f.level === "warning" && !f.repaired
-        ).length;
+        const warnings =
+          report.findings.filter((f) => f.level === "warning" && !f.repaired)
+            .length;
         if (report.unresolved === 0) {
           ctx.out(
             `${c.green("✓")} No problems${

@@ -20,7 +20,14 @@ import {
   sleep,
 } from "./_util.ts";
 import { selfCommand } from "./_self.ts";
-import { type CliContext, contextOf, printJson } from "./context.ts";
+import {
+  type CliContext,
+  contextOf,
+  printJson,
+  storePaths,
+} from "./context.ts";
+import { mergeOrchestration } from "../engine/merge_back.ts";
+import { reportMerge } from "./orchestration_merge.ts";
 import { LiveView } from "./live_view.ts";
 
 /** Set by a detaching parent: the id its background child must use. */
@@ -35,6 +42,8 @@ interface OrchestrateFlags {
   agents?: string[];
   maxParallel?: number;
   saveInterval?: number;
+  isolation?: "worktree" | "shared";
+  merge?: boolean;
   detach?: boolean;
 }
 
@@ -68,6 +77,16 @@ export function orchestrateCommand() {
       "auto-save the snapshot this often",
       secondsArg,
     )
+    .addOption(
+      new Option(
+        "--isolation <mode>",
+        "worktree: each agent in its own git worktree and branch (default in a git repository); shared: all in this directory",
+      ).choices(["worktree", "shared"] as const),
+    )
+    .option(
+      "--merge",
+      "when it completes, merge the agents' branches into the branch checked out here",
+    )
     .option("--detach", "run in the background and print the id")
     .action(async (request, flags, command) => {
       const ctx = contextOf(command);
@@ -88,10 +107,19 @@ export function orchestrateCommand() {
         agents: flags.agents,
         maxParallel: flags.maxParallel,
         saveIntervalSeconds: flags.saveInterval,
+        isolation: flags.isolation,
         reporter: view,
       };
       const outcome = await orchestrate(options);
       finishRun(ctx, view, outcome);
+      if (flags.merge && outcome === "completed" && view.orchestrationId) {
+        const result = await mergeOrchestration(
+          storePaths(ctx),
+          view.orchestrationId,
+        );
+        // With --json, stdout holds the status only; it shows what is merged.
+        if (!ctx.json) reportMerge(ctx, result);
+      }
     });
   return examples(cmd, [
     'maos orchestrate "Add input validation to the signup form"',
@@ -156,6 +184,8 @@ async function detach(
   if (flags.saveInterval) {
     args.push("--save-interval", String(flags.saveInterval));
   }
+  if (flags.isolation) args.push("--isolation", flags.isolation);
+  if (flags.merge) args.push("--merge");
   const logFile = path.join(os.tmpdir(), `maos-${id}.log`);
   const logFd = fs.openSync(logFile, "a", 0o600);
   const [exec, ...pre] = selfCommand();

@@ -1,4 +1,7 @@
+import * as path from "node:path";
 import { Command, Option } from "@commander-js/extra-typings";
+import { withAgentFiles } from "../engine/agent_files.ts";
+import { mergeCommand, removeCommand } from "./orchestration_merge.ts";
 import { usageError } from "../../store/errors.ts";
 import { resume } from "../engine/orchestrator.ts";
 import {
@@ -44,6 +47,8 @@ export function orchestrationCommand() {
   cmd.addCommand(statusCommand());
   cmd.addCommand(resumeCommand());
   addOrchestrationExtraCommands(cmd);
+  cmd.addCommand(mergeCommand());
+  cmd.addCommand(removeCommand());
   return cmd;
 }
 
@@ -132,15 +137,18 @@ function statusCommand() {
         messages: !onlySome || Boolean(flags.messages),
       };
       const read = () =>
-        orchestrationStatus(paths, id, {
-          messages: flags.messages ? 20 : onlySome ? 0 : 5,
-          onWarning: ctx.warn,
-        });
-      if (!flags.watch) return show(ctx, read(), sections, false);
+        withAgentFiles(
+          path.dirname(paths.root),
+          orchestrationStatus(paths, id, {
+            messages: flags.messages ? 20 : onlySome ? 0 : 5,
+            onWarning: ctx.warn,
+          }),
+        );
+      if (!flags.watch) return show(ctx, await read(), sections, false);
       const stop = interruptSignal();
       try {
         while (!stop.signal.aborted) {
-          const status = read();
+          const status = await read();
           show(ctx, status, sections, true);
           if (status.status !== "running") break;
           await sleep(flags.interval * 1000, stop.signal);

@@ -18,6 +18,7 @@ import { cleanup } from "../engine/checkpoint_cleanup.ts";
 import { listCheckpointSummaries } from "../engine/checkpoint_list.ts";
 import { checkpointOrchestrations } from "../engine/checkpoint_take.ts";
 import { restoreCheckpoint } from "../engine/recovery_restore.ts";
+import { pruneFinishedWorktrees } from "../engine/worktree_prune.ts";
 import { colors } from "../ui/mod.ts";
 import { examples, intArg, shortId } from "./_util.ts";
 import { contextOf, printJson, storePaths } from "./context.ts";
@@ -248,7 +249,8 @@ function cleanupCommand() {
   const cmd = new Command("cleanup")
     .description(
       "delete old auto-checkpoints (manual ones only with --include-manual); " +
-        "without flags, the auto-checkpoints beyond the retention in maos.json",
+        "without flags, the auto-checkpoints beyond the retention in maos.json; " +
+        "and the worktrees and branches of completed orchestrations whose work is merged",
     )
     .option("--keep <n>", "keep the newest N auto-checkpoints", intArg(0))
     .option(
@@ -260,6 +262,10 @@ function cleanupCommand() {
       "--include-manual",
       "let --keep and --older-than delete manual checkpoints too",
     )
+    .option(
+      "--force",
+      "also remove worktrees and branches of completed orchestrations whose work is not merged",
+    )
     .option("--dry-run", "list what would be deleted and delete nothing")
     .action(async (flags, command) => {
       const ctx = contextOf(command);
@@ -270,7 +276,12 @@ function cleanupCommand() {
         includeManual: flags.includeManual,
         dryRun,
       });
-      reportCleanup(ctx, result, dryRun);
+      // Completed orchestrations' worktrees and branches (merged ones unless --force).
+      const worktrees = await pruneFinishedWorktrees(storePaths(ctx), {
+        force: flags.force,
+        dryRun,
+      });
+      reportCleanup(ctx, result, dryRun, worktrees);
     });
   return examples(cmd, [
     "maos recover cleanup --dry-run",

@@ -14,6 +14,7 @@ import {
 } from "../engine/checkpoint_list.ts";
 import type { CheckpointResult } from "../engine/checkpoint_take.ts";
 import type { RestoreResult } from "../engine/recovery_restore.ts";
+import type { PruneEntry } from "../engine/worktree_prune.ts";
 import {
   colors,
   plural,
@@ -120,6 +121,9 @@ export function reportRestore(ctx: CliContext, result: RestoreResult): void {
           "refused now; stop it first, or use --fork",
       );
     }
+    for (const f of o.files ?? []) {
+      ctx.out(filesLine(f, o.action, result.dryRun));
+    }
     for (const t of o.tasks) {
       if (t.before === t.after) continue;
       rows.push([
@@ -145,6 +149,22 @@ export function reportRestore(ctx: CliContext, result: RestoreResult): void {
       ctx.note(`Resume with: maos orchestration resume ${shortId(id)}`);
     }
   }
+}
+
+/** One agent's files in a restore: which files change, or where a fork's worktree starts. */
+function filesLine(
+  f: { agent: string; commit: string; changed: string[] },
+  action: string,
+  dryRun: boolean,
+): string {
+  const at = `files ${f.commit.slice(0, 8)}`;
+  if (action === "fork") return `    ${f.agent}: new worktree at ${at}`;
+  if (f.changed.length === 0) return `    ${f.agent}: files unchanged (${at})`;
+  const shown = f.changed.slice(0, 8).join(", ") +
+    (f.changed.length > 8 ? `, … (${f.changed.length} files)` : "");
+  return `    ${f.agent}: ${
+    dryRun ? "would change" : "changed"
+  } ${shown} (${at})`;
 }
 
 function pastTense(what: string): string {
@@ -192,10 +212,20 @@ export function reportCleanup(
   ctx: CliContext,
   result: CleanupResult,
   dryRun: boolean,
+  worktrees: PruneEntry[] = [],
 ): void {
   warnDamaged(ctx, result.damaged, "cleanup left it alone");
   const { removed, manualKept } = result;
-  if (ctx.json) return printJson(ctx, { dryRun, removed, manualKept });
+  if (ctx.json) {
+    return printJson(ctx, { dryRun, removed, manualKept, worktrees });
+  }
+  for (const w of worktrees) {
+    ctx.out(
+      w.action === "kept"
+        ? `  kept ${w.branch}: ${w.reason} (add --force to remove it)`
+        : `  ${w.action} worktree and branch ${w.branch}`,
+    );
+  }
   if (removed.length === 0) {
     ctx.out("Nothing to clean up.");
   } else {

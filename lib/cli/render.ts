@@ -151,6 +151,39 @@ export interface StatusSections {
 }
 
 /** The `status` screen: header, progress, then the chosen sections and a summary. */
+/** One line per agent: its branch, and its changed, unmerged and uncommitted files. */
+function renderAgentFiles(s: OrchestrationStatus): string[] {
+  const c = colors();
+  const list = (files: string[]) =>
+    files.slice(0, 5).join(", ") +
+    (files.length > 5 ? `, … (${files.length})` : "");
+  const lines: string[] = [];
+  const width = Math.max(...s.agents.map((a) => a.id.length));
+  for (const a of s.agents) {
+    const changed = a.changedFiles ?? [];
+    const unmerged = a.unmergedFiles ?? [];
+    const dirty = a.uncommittedFiles ?? [];
+    const parts = [
+      changed.length ? `changed ${list(changed)}` : "no changes committed",
+    ];
+    if (changed.length) {
+      parts.push(
+        unmerged.length ? c.yellow(`${unmerged.length} not merged`) : "merged",
+      );
+    }
+    if (dirty.length) parts.push(c.yellow(`uncommitted: ${list(dirty)}`));
+    lines.push(
+      `  ${a.id.padEnd(width)}  ${c.dim(a.branch ?? "")}  ${parts.join(" · ")}`,
+    );
+  }
+  if (s.agents.some((a) => (a.unmergedFiles ?? []).length > 0)) {
+    lines.push(
+      c.dim(`  Merge with: maos orchestration merge ${shortId(s.id)}`),
+    );
+  }
+  return lines;
+}
+
 export function renderStatus(
   s: OrchestrationStatus,
   sections: StatusSections,
@@ -170,6 +203,9 @@ export function renderStatus(
   );
   if (sections.agents && s.agents.length > 0) {
     out.push("", c.bold("Agents"), renderAgentTable(s.agents));
+  }
+  if (sections.agents && s.agents.some((a) => a.branch)) {
+    out.push("", c.bold("Files"), ...renderAgentFiles(s));
   }
   if (sections.tasks && s.tasks.length > 0) {
     out.push("", c.bold("Tasks"));

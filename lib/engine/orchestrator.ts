@@ -35,6 +35,8 @@ import type {
 } from "./run_options.ts";
 import { foldEvent } from "./state_fold.ts";
 import { chooseResumable } from "./queries.ts";
+import { chooseIsolation } from "./isolation.ts";
+import { Workspace } from "./workspace.ts";
 
 /** Plan and run an orchestration in the foreground until it ends or is paused. */
 export async function orchestrate(
@@ -83,6 +85,13 @@ export async function orchestrate(
     ? new Set(filePlan.agents.map((a) => a.driver ?? driver))
     : new Set([driver]);
   for (const name of used) drivers.preflight(name);
+  // Decided before .maos/ is made: `--isolation worktree` outside a repository writes nothing.
+  const rootToBe = existing ?? path.join(options.cwd, ".maos");
+  const isolation = await chooseIsolation(
+    path.dirname(rootToBe),
+    rootToBe,
+    options.isolation,
+  );
   const root = await findOrCreateMaosDir(options);
   const paths = new MaosPaths(root);
   const plan = filePlan ??
@@ -121,6 +130,11 @@ export async function orchestrate(
         saveIntervalSeconds: options.saveIntervalSeconds,
       });
     }
+    journal.append({
+      type: "orchestration.isolation",
+      mode: isolation.mode,
+      base: isolation.base,
+    });
     const started = journal.append({ type: "orchestration.started" });
     reporter.event(started, journal.state);
     const simulated = resolvedPlan.agents.some((a) =>
@@ -132,6 +146,9 @@ export async function orchestrate(
       }, ${count(resolvedPlan.tasks.length, "task")} ` +
         `(driver: ${driver}${simulated ? ", simulated agents" : ""})`,
     );
+    for (const note of isolation.notes) {
+      reporter.line(note.replace("<id8>", id.slice(0, 8)));
+    }
     return await runToEnd(journal, config, reporter, drivers, root);
   } finally {
     await journal.close();
@@ -245,6 +262,7 @@ async function runToEnd(
   extraTask?: string,
   announceContinuing = false,
 ): Promise<RunOutcome> {
+  const workspace = await Workspace.open(path.dirname(root), journal.state);
   const run = new OrchestrationRun({
     journal,
     bus: bus ??
@@ -256,8 +274,16 @@ async function runToEnd(
     maosDir: root,
     extraTask,
     announceContinuing,
+    workspace,
   });
-  return await run.execute();
+  const outcome = await run.execute();
+  if (workspace && outcome !== "paused") {
+    const id8 = journal.id.slice(0, 8);
+    reporter.line(
+      `🌳 The agents' work is on branches maos/${id8}/<agent>: see it with maos orchestration status ${id8}, bring it in with maos orchestration merge ${id8}`,
+    );
+  }
+  return outcome;
 }
 
 /**

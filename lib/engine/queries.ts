@@ -18,6 +18,7 @@ import {
 import { busyError, inspectLock, type LockView } from "../../store/lock.ts";
 import type { MaosPaths } from "../../store/paths.ts";
 import type {
+  Isolation,
   MaosEvent,
   OrchestrationState,
   SnapshotFile,
@@ -77,6 +78,12 @@ export interface AgentView {
   /** Tokens over all its invocations; input counts cached input too. */
   inputTokens: number;
   outputTokens: number;
+  /** Worktree isolation (added by `withAgentFiles`): its branch and files. */
+  branch?: string;
+  worktree?: string | null;
+  changedFiles?: string[];
+  unmergedFiles?: string[];
+  uncommittedFiles?: string[];
 }
 
 export interface TaskView {
@@ -104,6 +111,8 @@ export interface OrchestrationStatus {
   agents: AgentView[];
   tasks: TaskView[];
   recentMessages: MessageView[];
+  /** How the agents keep their files (older orchestrations: shared). */
+  isolation?: { mode: Isolation; base: string | null };
 }
 
 /**
@@ -290,6 +299,7 @@ export function orchestrationStatus(
       dependsOn: t.dependsOn,
     })),
     recentMessages: recent.flatMap(messageView),
+    isolation: state.isolation ?? { mode: "shared", base: null },
   };
 }
 

@@ -8,6 +8,7 @@
  */
 
 import * as fs from "node:fs";
+import * as path from "node:path";
 import {
   readCheckpoint,
   resolveCheckpointId,
@@ -36,6 +37,12 @@ import {
 } from "./restored_state.ts";
 import { runningElsewhereError } from "./running_elsewhere.ts";
 import { foldEvent } from "./state_fold.ts";
+import {
+  type FilesChange,
+  forkAgentFiles,
+  previewFilesRestore,
+  restoreAgentFiles,
+} from "./files_restore.ts";
 
 export interface TaskChange {
   id: string;
@@ -60,6 +67,8 @@ export interface RestoreEntry {
   tasks: TaskChange[];
   /** Dry run only: the restore would be refused (exit 3) because this holder runs it. */
   runningBy?: string;
+  /** Worktree isolation: each agent's files commit and the files that change (would change). */
+  files?: FilesChange[];
 }
 
 export interface RestoreResult {
@@ -103,7 +112,15 @@ export async function restoreCheckpoint(
   };
   if (options.dryRun) {
     for (const entry of entries) {
-      result.orchestrations.push(previewRestore(paths, entry, fork));
+      const row = previewRestore(paths, entry, fork);
+      if (row.action === "rewind") {
+        row.files = await previewFilesRestore(
+          projectRoot(paths),
+          loadOrchestration(paths, entry.id, foldEvent).state,
+          entry.state,
+        );
+      }
+      result.orchestrations.push(row);
     }
     return result;
   }
@@ -129,11 +146,18 @@ export async function restoreCheckpoint(
       });
       delete row.runningBy;
       if (journal) {
-        journal.append({
-          type: "checkpoint.restored",
-          checkpoint: checkpoint.id,
-          state: rewoundState(entry.state, {}),
-        });
+        // The files as they are go to a ref first; then the log and the worktrees rewind.
+        row.files = await restoreAgentFiles(
+          projectRoot(paths),
+          journal,
+          entry.state,
+          () =>
+            journal.append({
+              type: "checkpoint.restored",
+              checkpoint: checkpoint.id,
+              state: rewoundState(entry.state, {}),
+            }),
+        );
         await journal.snapshot();
       } else {
         row.target = await createFromCheckpoint(
@@ -144,6 +168,12 @@ export async function restoreCheckpoint(
           durability,
           fork,
         );
+        if (fork) {
+          row.files = await forkAgentFiles(
+            projectRoot(paths),
+            loadOrchestration(paths, row.target, foldEvent).state,
+          );
+        }
       }
       result.orchestrations.push(row);
     }
@@ -151,6 +181,11 @@ export async function restoreCheckpoint(
     for (const journal of journals.values()) await journal.close();
   }
   return result;
+}
+
+/** The directory `.maos/` is in: the agents' project. */
+function projectRoot(paths: MaosPaths): string {
+  return path.dirname(paths.root);
 }
 
 function openForRestore(

@@ -19,6 +19,8 @@ import { writeAutoCheckpoint } from "./auto_checkpoint.ts";
 import { buildTaskRun } from "./task_run.ts";
 import { type EventSinks, recordDriverEvent } from "./driver_events.ts";
 import { AutoSaver } from "./auto_save.ts";
+import { FilesSaver } from "./files_save.ts";
+import type { Workspace } from "./workspace.ts";
 import type { MessageBus } from "./message_bus.ts";
 import type { RunOutcome, RunReporter } from "./run_options.ts";
 import { finalStatus, schedule } from "./scheduler.ts";
@@ -37,6 +39,8 @@ export interface RunSetup {
   extraTask?: string;
   /** Print `[agent]: Continuing …` when an agent starts its first turn of this run. */
   announceContinuing?: boolean;
+  /** Worktree isolation: each agent works (and is saved) in its own git worktree. */
+  workspace?: Workspace | null;
 }
 
 interface ActiveTask {
@@ -60,6 +64,7 @@ export class OrchestrationRun {
   private readonly active = new Map<string, ActiveTask>();
   private readonly outputs: AgentOutputs;
   private readonly saver: AutoSaver;
+  private readonly files: FilesSaver | undefined;
   private watchdog: Watchdog | undefined;
   private pausing = false;
   private forced = false;
@@ -79,6 +84,14 @@ export class OrchestrationRun {
       this.saveError = err;
       setup.reporter.warn(`auto-save failed: ${errorText(err)}`);
     });
+    if (setup.workspace) {
+      this.files = new FilesSaver(
+        setup.workspace,
+        () => journal.state,
+        (event) => this.record(event),
+        (text) => setup.reporter.warn(text),
+      );
+    }
     this.sinks = {
       state: () => journal.state,
       record: (event) => this.record(event),
@@ -103,7 +116,19 @@ export class OrchestrationRun {
     // A closed terminal or a dropped ssh session pauses too.
     process.on("SIGHUP", onSignal);
     this.watchdog = startWatchdog();
+    if (this.setup.announceContinuing) {
+      // What a crash or pause left in each worktree, recorded before work goes on.
+      await this.files?.save(
+        this.setup.journal.state.agents.map((a) => a.id),
+        "resume",
+      );
+    }
     this.saver.start();
+    this.files?.start(
+      this.setup.journal.state.saveIntervalSeconds ??
+        this.setup.config.saveIntervalSeconds,
+      () => [...this.active.values()].map((a) => a.task.agent),
+    );
     const inboxTimer = setInterval(() => this.ingestInbox(), INBOX_POLL_MS);
     try {
       try {
@@ -119,6 +144,7 @@ export class OrchestrationRun {
     } finally {
       clearInterval(inboxTimer);
       this.saver.stop();
+      await this.files?.stop();
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
       process.off("SIGHUP", onSignal);
@@ -239,6 +265,9 @@ export class OrchestrationRun {
   ): Promise<TaskResult> {
     const { journal } = this.setup;
     const agent = journal.state.agents.find((a) => a.id === run.task.agent)!;
+    // Its worktree, with the work of the tasks it depends on merged in.
+    const blocked = await this.files?.prepareTask(run.task);
+    if (blocked) return { status: "failed", summary: blocked };
     // Taken once per turn: a fresh session after a lost one needs them too.
     const inbox = this.setup.bus.takeFor(agent.id);
     const attempt = (session: string | undefined, note: string | undefined) =>
@@ -247,7 +276,7 @@ export class OrchestrationRun {
         agent,
         task: run.task,
         inbox,
-        cwd: this.setup.cwd,
+        cwd: this.files?.cwdFor(agent.id) ?? this.setup.cwd,
         maosDir: this.setup.maosDir,
         sessionId: session,
         resumeNote: note,
@@ -329,8 +358,11 @@ export class OrchestrationRun {
         agent: task.agent,
         status: "paused",
       });
+      await this.files?.taskEnded(task, "paused");
       return;
     }
+    // Committed before the task counts as done: a dependant merges it.
+    await this.files?.taskEnded(task, result.status);
     this.record({
       type: "task.status",
       task: task.id,
@@ -364,6 +396,11 @@ export class OrchestrationRun {
 
   private async autoCheckpoint(): Promise<void> {
     const { journal, config } = this.setup;
+    // The checkpoint names every agent's files as they are now.
+    await this.files?.save(
+      [...this.active.values()].map((a) => a.task.agent),
+      "checkpoint",
+    );
     try {
       const checkpoint = await writeAutoCheckpoint(
         journal.paths,
@@ -391,6 +428,7 @@ export class OrchestrationRun {
 
   private async finish(): Promise<RunOutcome> {
     const { journal, reporter } = this.setup;
+    await this.files?.stop();
     if (this.pausing) {
       const paused = journal.state.agents.filter((a) =>
         a.status === "paused"

@@ -1,4 +1,8 @@
-import type { MaosEvent, OrchestrationState } from "../../store/schema.ts";
+import type {
+  Isolation,
+  MaosEvent,
+  OrchestrationState,
+} from "../../store/schema.ts";
 
 /** Where the engine tells a person what happens; the CLI renders it. */
 export interface RunReporter {
@@ -32,6 +36,8 @@ export interface OrchestrateOptions extends StoreLocation {
   agents?: string[];
   maxParallel?: number;
   saveIntervalSeconds?: number;
+  /** `--isolation`: undefined = worktree in a git repository, else shared. */
+  isolation?: Isolation;
   reporter: RunReporter;
 }
 

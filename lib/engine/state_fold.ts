@@ -161,6 +161,13 @@ function applyEvent(
         outputTokens: sum((a) => a.outputTokens),
       };
     }
+    case "orchestration.isolation":
+      return { ...state, isolation: { mode: event.mode, base: event.base } };
+    case "agent.files":
+      return withAgent(state, event.agent, (a) => ({
+        ...a,
+        files: { commit: event.commit, head: event.head },
+      }));
     case "checkpoint.created":
       return state;
     case "checkpoint.restored":

@@ -33,6 +33,7 @@ const STATUS_KEYS = [
   "durationMs",
   "id",
   "inputTokens",
+  "isolation",
   "messages",
   "outputTokens",
   "progress",

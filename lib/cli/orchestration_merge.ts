@@ -1,0 +1,125 @@
+/**
+ * `maos orchestration merge ID [--into BRANCH] [--squash] [--dry-run]`:
+ * the agents' branches merged into the user's branch; and `orchestration
+ * remove`, which deletes them once merged.
+ *
+ * @module
+ */
+import { Command } from "@commander-js/extra-typings";
+import {
+  type MergeBackResult,
+  mergeOrchestration,
+} from "../engine/merge_back.ts";
+import { removeOrchestration } from "../engine/orchestration_remove.ts";
+import { colors } from "../ui/mod.ts";
+import { examples, shortId } from "./_util.ts";
+import {
+  type CliContext,
+  contextOf,
+  printJson,
+  storePaths,
+} from "./context.ts";
+
+export function mergeCommand() {
+  const cmd = new Command("merge")
+    .description(
+      "merge the agents' branches (maos/<id8>/<agent>) into your branch; " +
+        "a conflict changes nothing and names the files",
+    )
+    .argument("<id>", "orchestration id or prefix")
+    .option(
+      "--into <branch>",
+      "the branch to merge into (default: the one checked out here)",
+    )
+    .option("--squash", "one commit with all the agents' work")
+    .option("--dry-run", "show what would be merged, change nothing")
+    .action(async (id, flags, command) => {
+      const ctx = contextOf(command);
+      const result = await mergeOrchestration(storePaths(ctx), id, {
+        into: flags.into,
+        squash: flags.squash,
+        dryRun: flags.dryRun,
+      });
+      reportMerge(ctx, result);
+    });
+  return examples(cmd, [
+    "maos orchestration merge a1b2 --dry-run",
+    "maos orchestration merge a1b2",
+    "maos orchestration merge a1b2 --into release --squash",
+  ]);
+}
+
+/** What a merge did (or would do); with --json, the result object. */
+export function reportMerge(ctx: CliContext, result: MergeBackResult): void {
+  if (ctx.json) return printJson(ctx, result);
+  const c = colors();
+  const id8 = shortId(result.id);
+  const pending = result.branches.filter((b) => b.status !== "already merged");
+  if (pending.length === 0) {
+    ctx.out(
+      `Nothing to merge: the work of ${id8} is already in ${result.into}.`,
+    );
+  } else if (result.dryRun) {
+    ctx.out(
+      `Dry run: nothing was changed. Merging ${id8} into ${result.into} would bring:`,
+    );
+  } else {
+    ctx.out(
+      `${c.green("✓")} Merged ${id8} into ${result.into}${
+        result.squash ? " (squashed)" : ""
+      } at ${result.commit?.slice(0, 8)}:`,
+    );
+  }
+  for (const b of pending) {
+    const files = b.files.slice(0, 8).join(", ") +
+      (b.files.length > 8 ? `, … (${b.files.length} files)` : "");
+    ctx.out(`  ${b.branch}  ${files}`);
+  }
+  for (const u of result.uncommitted) {
+    ctx.warn(
+      `${u.agent} has uncommitted work that is not merged (${
+        u.files.slice(0, 5).join(", ")
+      }${
+        u.files.length > 5 ? ", …" : ""
+      }); resume it to finish, or commit it in its worktree`,
+    );
+  }
+}
+
+export function removeCommand() {
+  const cmd = new Command("remove")
+    .description(
+      "delete an orchestration with its agents' worktrees and branches " +
+        "(refused while an agent has work not merged or not committed)",
+    )
+    .argument("<id>", "orchestration id or prefix")
+    .option("--force", "remove it even when work would be lost")
+    .option("--dry-run", "show what would be removed, change nothing")
+    .action(async (id, flags, command) => {
+      const ctx = contextOf(command);
+      const result = await removeOrchestration(storePaths(ctx), id, {
+        force: flags.force,
+        dryRun: flags.dryRun,
+      });
+      if (ctx.json) return printJson(ctx, result);
+      const id8 = shortId(result.id);
+      ctx.out(
+        result.dryRun
+          ? `Dry run: nothing was changed. Removing ${id8} would delete it and:`
+          : `${colors().green("✓")} Removed orchestration ${id8}`,
+      );
+      for (const a of result.agents) {
+        ctx.out(`  ${a.agent}: worktree and branch ${a.branch}`);
+      }
+      if (result.filesRefsKept && result.agents.length > 0) {
+        ctx.note(
+          `Its saved files (refs/maos/${result.id}/*) stay: checkpoints name them.`,
+        );
+      }
+    });
+  return examples(cmd, [
+    "maos orchestration remove a1b2 --dry-run",
+    "maos orchestration remove a1b2",
+    "maos orchestration remove a1b2 --force",
+  ]);
+}

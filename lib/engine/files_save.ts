@@ -1,0 +1,108 @@
+/**
+ * The agents' files in the orchestration's saves: each one's worktree is
+ * recorded as a commit (an `agent.files` event) at task ends, pauses,
+ * checkpoints and every save interval — off the message path, and only
+ * when its files changed.
+ *
+ * @module
+ */
+import type {
+  NewEvent,
+  OrchestrationState,
+  TaskState,
+} from "../../store/schema.ts";
+import type { SavedFiles, Workspace } from "./workspace.ts";
+
+export class FilesSaver {
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private inFlight = new Set<Promise<unknown>>();
+  private intervalBusy = false;
+
+  constructor(
+    readonly workspace: Workspace,
+    private readonly state: () => OrchestrationState,
+    private readonly record: (event: NewEvent) => void,
+    private readonly warn: (text: string) => void,
+  ) {}
+
+  /** Save the files of `active()` agents every `seconds`. */
+  start(seconds: number, active: () => string[]): void {
+    this.stop();
+    this.timer = setInterval(() => {
+      if (this.intervalBusy) return;
+      this.intervalBusy = true;
+      void this.save(active(), "interval").finally(() =>
+        this.intervalBusy = false
+      );
+    }, seconds * 1000);
+  }
+
+  /** Stop the interval and wait for saves under way. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await Promise.all([...this.inFlight]);
+  }
+
+  cwdFor(agent: string): string {
+    return this.workspace.cwdFor(agent);
+  }
+
+  /**
+   * Before a task runs: its agent's worktree exists, and the branches of
+   * the tasks it depends on are merged in. Returns why the task cannot
+   * run (a merge conflict), or null.
+   */
+  async prepareTask(task: TaskState): Promise<string | null> {
+    const agent = this.state().agents.find((a) => a.id === task.agent);
+    if (!agent) return null;
+    const warning = await this.workspace.ensure(agent);
+    if (warning) this.warn(warning);
+    return await this.workspace.mergeDependencies(task, this.state());
+  }
+
+  /** A task ended: a completed one's work is committed on its branch; then the files are saved. */
+  async taskEnded(
+    task: TaskState,
+    outcome: "completed" | "failed" | "paused",
+  ): Promise<void> {
+    try {
+      if (outcome === "completed") await this.workspace.commitTask(task);
+    } catch (err) {
+      this.warn(`could not commit ${task.agent}'s work: ${text(err)}`);
+    }
+    await this.save([task.agent], outcome === "paused" ? "pause" : "task");
+  }
+
+  /** Record the files of `agents` (those that changed); failures are warnings. */
+  save(agents: string[], reason: string): Promise<void> {
+    const work = Promise.all(
+      [...new Set(agents)].map(async (agent) => {
+        try {
+          await this.workspace.saveFiles(
+            agent,
+            reason,
+            () => this.state().agents.find((a) => a.id === agent)?.files,
+            (saved: SavedFiles) =>
+              this.record({
+                type: "agent.files",
+                agent,
+                commit: saved.commit,
+                head: saved.head,
+                reason,
+              }),
+          );
+        } catch (err) {
+          this.warn(`could not save ${agent}'s files: ${text(err)}`);
+        }
+      }),
+    ).then(() => {});
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+    return work;
+  }
+}
+
+function text(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,84 @@
+/**
+ * `maos orchestration remove ID`: an orchestration, its agents' worktrees
+ * and branches go. Refused while it runs (exit 3), and while an agent has
+ * work not merged or not committed, unless forced.
+ *
+ * @module
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { readCheckpoint } from "../../store/checkpoints.ts";
+import { MaosError } from "../../store/errors.ts";
+import { loadOrchestration } from "../../store/journal.ts";
+import { inspectLock } from "../../store/lock.ts";
+import type { MaosPaths } from "../../store/paths.ts";
+import { resolveOrchestrationId } from "./queries.ts";
+import { runningElsewhereError } from "./running_elsewhere.ts";
+import { foldEvent } from "./state_fold.ts";
+import { pruneAgentFiles, type PruneEntry } from "./worktree_prune.ts";
+
+export interface RemoveResult {
+  id: string;
+  dryRun: boolean;
+  agents: PruneEntry[];
+  /** refs/maos/<id>/* stay while a checkpoint names the orchestration. */
+  filesRefsKept: boolean;
+}
+
+export async function removeOrchestration(
+  paths: MaosPaths,
+  idPrefix: string,
+  options: { force?: boolean; dryRun?: boolean } = {},
+): Promise<RemoveResult> {
+  const id = resolveOrchestrationId(paths, idPrefix);
+  if (inspectLock(paths.lock(id)).state === "live") {
+    throw runningElsewhereError(
+      paths,
+      id,
+      "it cannot be removed now",
+      "remove it once it ended",
+    );
+  }
+  const state = loadOrchestration(paths, id, foldEvent).state;
+  const projectRoot = path.dirname(paths.root);
+  const preview = await pruneAgentFiles(projectRoot, state, {
+    dryRun: true,
+    force: options.force,
+  });
+  const kept = preview.filter((e) => e.action === "kept");
+  if (kept.length > 0) {
+    throw new MaosError(
+      `orchestration ${id.slice(0, 8)} has work that would be lost: ${
+        kept.map((e) => `${e.agent} (${e.reason})`).join("; ")
+      }`,
+      1,
+      `merge it first (maos orchestration merge ${
+        id.slice(0, 8)
+      }), or remove it anyway with --force`,
+    );
+  }
+  const filesRefsKept = namedByCheckpoint(paths, id);
+  if (options.dryRun) {
+    return { id, dryRun: true, agents: preview, filesRefsKept };
+  }
+  const agents = await pruneAgentFiles(projectRoot, state, {
+    force: options.force,
+    deleteRefs: !filesRefsKept,
+  });
+  fs.rmSync(paths.orchestration(id), { recursive: true, force: true });
+  return { id, dryRun: false, agents, filesRefsKept };
+}
+
+/** Does any checkpoint (a damaged one counts) hold a state of `id`? */
+function namedByCheckpoint(paths: MaosPaths, id: string): boolean {
+  for (const cp of paths.listCheckpointIds()) {
+    try {
+      if (readCheckpoint(paths, cp).orchestrations.some((o) => o.id === id)) {
+        return true;
+      }
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,314 @@
+/**
+ * The agents' worktrees of one orchestration (DESIGN §4b): where each one
+ * lives, making it (again), saving its files, merging the branches a task
+ * depends on, and committing a finished task.
+ *
+ * Worktrees live in the repository's git directory,
+ * `<git-common-dir>/maos-worktrees/<id>/<agent>`: nothing there can be
+ * committed by accident, tools that walk the project (test runners,
+ * linters, watchers, indexers) do not find a second copy of it, and it
+ * survives a crash like the repository itself.
+ *
+ * @module
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { MaosError } from "../../store/errors.ts";
+import type {
+  AgentState,
+  OrchestrationState,
+  TaskState,
+} from "../../store/schema.ts";
+import { git } from "../git/git.ts";
+import {
+  commitAll,
+  commitFiles,
+  removeStaleIndexes,
+  restoreFiles,
+} from "../git/files_commit.ts";
+import { mergeBranch } from "../git/merge.ts";
+import {
+  dirtyPaths,
+  findRepo,
+  headCommit,
+  type RepoInfo,
+  resolveCommit,
+  treeOf,
+} from "../git/repo.ts";
+import {
+  addWorktree,
+  listWorktrees,
+  pruneWorktrees,
+  removeWorktree,
+} from "../git/worktree.ts";
+
+export {
+  agentBranch,
+  FETCH_HINT,
+  filesRef,
+  worktreesDir,
+} from "./workspace_names.ts";
+import {
+  agentBranch,
+  FETCH_HINT,
+  filesRef,
+  worktreesDir,
+} from "./workspace_names.ts";
+
+export interface SavedFiles {
+  commit: string;
+  head: string | null;
+}
+
+export class Workspace {
+  /** Worktrees known to exist in this process (checked once each). */
+  private readonly ready = new Set<string>();
+  /** Tree of each files commit seen, so an unchanged save costs no lookup. */
+  private readonly trees = new Map<string, string>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  private constructor(
+    readonly repo: RepoInfo,
+    readonly id: string,
+    readonly base: string,
+    /** The project root (where `.maos/` is) relative to the repository's top. */
+    private readonly projectRel: string,
+  ) {}
+
+  /** The workspace of an orchestration with worktree isolation, else null. */
+  static async open(
+    projectRoot: string,
+    state: Pick<OrchestrationState, "id" | "isolation">,
+  ): Promise<Workspace | null> {
+    if (state.isolation?.mode !== "worktree" || !state.isolation.base) {
+      return null;
+    }
+    const repo = await findRepo(projectRoot);
+    if (!repo) {
+      throw new MaosError(
+        `orchestration ${
+          state.id.slice(0, 8)
+        } works in git worktrees, but ${projectRoot} is not in a git repository`,
+        1,
+        "run it from a clone of the repository it started in",
+      );
+    }
+    const rel = path.relative(repo.root, fs.realpathSync(projectRoot));
+    return new Workspace(repo, state.id, state.isolation.base, rel);
+  }
+
+  branchOf(agent: string): string {
+    return agentBranch(this.id, agent);
+  }
+
+  worktreeOf(agent: string): string {
+    return path.join(worktreesDir(this.repo, this.id), agent);
+  }
+
+  /** The agent's working directory: the project root inside its worktree. */
+  cwdFor(agent: string): string {
+    return path.join(this.worktreeOf(agent), this.projectRel);
+  }
+
+  /**
+   * Make sure the agent's worktree exists. One that is there is used as it
+   * is (uncommitted edits included); a missing one is made again on the
+   * agent's branch (or from where it was last saved) with the newest saved
+   * files put back. Returns a warning line, if any.
+   */
+  ensure(agent: AgentState): Promise<string | null> {
+    return this.queue(agent.id, () => this.ensureNow(agent));
+  }
+
+  private async ensureNow(agent: AgentState): Promise<string | null> {
+    if (this.ready.has(agent.id)) return null;
+    const dir = this.worktreeOf(agent.id);
+    await this.serial(() => this.clearUnfinished(dir));
+    if (fs.existsSync(path.join(dir, ".git"))) {
+      const top = await git(dir, ["rev-parse", "--show-toplevel"], {
+        allowFail: true,
+      });
+      if (top.code === 0) {
+        await removeStaleIndexes(dir);
+        this.ready.add(agent.id);
+        return null;
+      }
+      // Its admin files in .git/worktrees were pruned: reattach it.
+      await git(this.repo.root, ["worktree", "repair", dir], {
+        allowFail: true,
+      });
+      if (
+        (await git(dir, ["rev-parse", "--show-toplevel"], { allowFail: true }))
+          .code === 0
+      ) {
+        this.ready.add(agent.id);
+        return null;
+      }
+      throw new MaosError(
+        `the worktree of ${agent.id} (${dir}) is no longer a git worktree`,
+        1,
+        "run: maos doctor --repair",
+      );
+    }
+    const branch = this.branchOf(agent.id);
+    let warning: string | null = null;
+    const saved = agent.files;
+    let start = this.base;
+    if (saved?.head && await resolveCommit(this.repo.root, saved.head)) {
+      start = saved.head;
+    }
+    if (!await resolveCommit(this.repo.root, start)) {
+      throw new MaosError(
+        `commit ${
+          start.slice(0, 12)
+        } (where ${agent.id}'s branch starts) is not in this clone`,
+        1,
+        FETCH_HINT,
+      );
+    }
+    // One add at a time: a prune must not see another add half done.
+    await this.serial(async () => {
+      if ((await listWorktrees(this.repo.root)).some((w) => w.path === dir)) {
+        await pruneWorktrees(this.repo.root); // registered, but its directory is gone
+      }
+      await addWorktree(this.repo.root, dir, branch, start);
+    });
+    if (saved) {
+      if (await resolveCommit(this.repo.root, saved.commit)) {
+        const head = await headCommit(dir);
+        const headTree = head ? await treeOf(dir, head) : null;
+        if (headTree !== await treeOf(dir, saved.commit)) {
+          await restoreFiles(dir, saved.commit);
+        }
+      } else {
+        warning = `${agent.id}'s saved files (commit ${
+          saved.commit.slice(0, 12)
+        }) are not in this clone; its worktree starts from its branch. Hint: ${FETCH_HINT}`;
+      }
+    }
+    this.ready.add(agent.id);
+    return warning;
+  }
+
+  /**
+   * A crash during `git worktree add` leaves a worktree locked
+   * "initializing" (or a directory without `.git`): no agent has worked in
+   * it yet, so it is removed (a directory is moved aside) and made again.
+   */
+  private async clearUnfinished(dir: string): Promise<void> {
+    if (!fs.existsSync(dir)) return;
+    const entry = (await listWorktrees(this.repo.root)).find((w) =>
+      w.path === dir
+    );
+    if (entry?.lockReason === "initializing") {
+      await removeWorktree(this.repo.root, dir, true);
+    } else if (!fs.existsSync(path.join(dir, ".git"))) {
+      fs.renameSync(dir, `${dir}.unfinished-${Date.now()}`);
+    }
+  }
+
+  /**
+   * Commit the agent's files on its files ref when they changed since the
+   * last save (`last()`, read when its turn in the queue comes), and hand
+   * the result to `record` before the next save of the agent can start.
+   */
+  saveFiles(
+    agent: string,
+    reason: string,
+    last: () => SavedFiles | undefined,
+    record: (saved: SavedFiles) => void,
+  ): Promise<SavedFiles | null> {
+    return this.queue(agent, async () => {
+      const dir = this.worktreeOf(agent);
+      if (!fs.existsSync(path.join(dir, ".git"))) return null;
+      const previous = last();
+      const saved = await commitFiles(
+        dir,
+        filesRef(this.id, agent),
+        previous
+          ? { commit: previous.commit, tree: this.trees.get(previous.commit) }
+          : null,
+        `maos files: ${agent} (${reason})`,
+      );
+      this.trees.set(saved.commit, saved.tree);
+      if (!saved.changed) return null;
+      const result = { commit: saved.commit, head: saved.head ?? null };
+      record(result);
+      return result;
+    });
+  }
+
+  /**
+   * Merge the branches of the tasks `task` depends on (other agents') into
+   * its agent's worktree. Returns the failure line on a conflict.
+   */
+  mergeDependencies(
+    task: TaskState,
+    state: OrchestrationState,
+  ): Promise<string | null> {
+    return this.queue(task.agent, async () => {
+      const agents = new Set<string>();
+      for (const dep of task.dependsOn) {
+        const agent = state.tasks.find((t) => t.id === dep)?.agent;
+        if (agent && agent !== task.agent) agents.add(agent);
+      }
+      const dir = this.worktreeOf(task.agent);
+      for (const agent of agents) {
+        const branch = this.branchOf(agent);
+        if (!await resolveCommit(this.repo.root, `refs/heads/${branch}`)) {
+          continue;
+        }
+        const outcome = await mergeBranch(dir, branch, {
+          message: `maos: merge ${branch} for task ${task.id}`,
+          identity: `maos ${task.agent}`,
+        });
+        if (outcome.status === "conflict") {
+          // Files first: a narrow terminal cuts the end of the line.
+          return `merge conflict in ${
+            outcome.files.join(", ") || "(files git did not name)"
+          } (${branch} into ${task.agent}'s worktree); resolve it with: cd ${dir} && git merge ${branch}, then resume`;
+        }
+      }
+      return null;
+    });
+  }
+
+  /** A finished task's work, committed on the agent's branch (null: nothing to commit). */
+  commitTask(task: TaskState): Promise<string | null> {
+    return this.queue(task.agent, async () => {
+      const dir = this.worktreeOf(task.agent);
+      if (!fs.existsSync(path.join(dir, ".git"))) return null;
+      return await commitAll(
+        dir,
+        `${task.title}\n\nmaos task ${task.id} of orchestration ${
+          this.id.slice(0, 8)
+        }, by ${task.agent}`,
+        `maos ${task.agent}`,
+      );
+    });
+  }
+
+  /** Files changed in the agent's worktree and not committed on its branch (none when it has no worktree). */
+  async uncommitted(agent: string): Promise<string[]> {
+    const dir = this.worktreeOf(agent);
+    if (!fs.existsSync(path.join(dir, ".git"))) return [];
+    return await dirtyPaths(dir);
+  }
+
+  private adding: Promise<unknown> = Promise.resolve();
+
+  /** Run `fn` after every earlier `serial` call of this workspace. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.adding.then(fn, fn);
+    this.adding = next.catch(() => {});
+    return next;
+  }
+
+  /** Run `fn` after everything queued for `agent`: one git operation per worktree at a time. */
+  private queue<T>(agent: string, fn: () => Promise<T>): Promise<T> {
+    const before = this.queues.get(agent) ?? Promise.resolve();
+    const next = before.then(fn, fn);
+    this.queues.set(agent, next.catch(() => {}));
+    return next;
+  }
+}

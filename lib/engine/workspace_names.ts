@@ -1,0 +1,27 @@
+/**
+ * Where an orchestration's agents' files live in git: branch, files ref and
+ * worktree directory names (DESIGN §4b).
+ *
+ * @module
+ */
+import * as path from "node:path";
+import type { RepoInfo } from "../git/repo.ts";
+
+/** The branch of an agent: `maos/<id8>/<agent>`. */
+export function agentBranch(orchestrationId: string, agent: string): string {
+  return `maos/${orchestrationId.slice(0, 8)}/${agent}`;
+}
+
+/** The ref that holds an agent's saved files: `refs/maos/<id>/<agent>`. */
+export function filesRef(orchestrationId: string, agent: string): string {
+  return `refs/maos/${orchestrationId}/${agent}`;
+}
+
+/** Where an orchestration's worktrees live inside the git directory. */
+export function worktreesDir(repo: RepoInfo, orchestrationId: string): string {
+  return path.join(repo.commonDir, "maos-worktrees", orchestrationId);
+}
+
+/** The hint for a commit a clone does not have. */
+export const FETCH_HINT =
+  "fetch maos's refs from where it ran: git fetch origin 'refs/maos/*:refs/maos/*' 'refs/heads/maos/*:refs/heads/maos/*'";

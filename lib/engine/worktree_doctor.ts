@@ -1,0 +1,156 @@
+/**
+ * `maos doctor`'s look at the agents' worktrees and refs: a missing or
+ * locked worktree, a missing branch, a branch moved by hand, a saved files
+ * commit this clone lacks. `repair` fixes what it can without losing work.
+ *
+ * @module
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Finding } from "../../store/doctor.ts";
+import { loadOrchestration } from "../../store/journal.ts";
+import type { MaosPaths } from "../../store/paths.ts";
+import type { OrchestrationState } from "../../store/schema.ts";
+import { git } from "../git/git.ts";
+import { isMerged, resolveCommit } from "../git/repo.ts";
+import { listWorktrees, type WorktreeEntry } from "../git/worktree.ts";
+import { foldEvent } from "./state_fold.ts";
+import { FETCH_HINT, Workspace } from "./workspace.ts";
+
+/** Findings about the worktrees of every orchestration of `paths` that uses them. */
+export async function checkWorktrees(
+  paths: MaosPaths,
+  repair: boolean,
+): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const projectRoot = path.dirname(paths.root);
+  for (const id of paths.listOrchestrationIds()) {
+    let state: OrchestrationState;
+    try {
+      state = loadOrchestration(paths, id, foldEvent).state;
+    } catch {
+      continue; // the store's own checks report it
+    }
+    if (state.isolation?.mode !== "worktree") continue;
+    try {
+      findings.push(...await checkOne(projectRoot, state, repair));
+    } catch (err) {
+      findings.push({
+        level: "error",
+        file: `orchestration ${id.slice(0, 8)}`,
+        message: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+  return findings;
+}
+
+async function checkOne(
+  projectRoot: string,
+  state: OrchestrationState,
+  repair: boolean,
+): Promise<Finding[]> {
+  const workspace = (await Workspace.open(projectRoot, state))!;
+  const repo = workspace.repo.root;
+  const findings: Finding[] = [];
+  const id8 = state.id.slice(0, 8);
+  if (!await resolveCommit(repo, workspace.base)) {
+    findings.push({
+      level: "error",
+      file: `orchestration ${id8}`,
+      message: `its start commit ${
+        workspace.base.slice(0, 12)
+      } is not in this clone; ${FETCH_HINT}`,
+    });
+    return findings;
+  }
+  const worktrees = await listWorktrees(repo);
+  for (const agent of state.agents) {
+    const branch = workspace.branchOf(agent.id);
+    const dir = workspace.worktreeOf(agent.id);
+    const label = path.relative(projectRoot, dir) || dir;
+    const saved = agent.files;
+    const head = await resolveCommit(repo, `refs/heads/${branch}`);
+    const entry: WorktreeEntry | undefined = worktrees.find((w) =>
+      w.path === dir
+    );
+    const started = Boolean(saved || head || entry);
+    if (!started) continue;
+    if (saved && !await resolveCommit(repo, saved.commit)) {
+      findings.push({
+        level: "error",
+        file: label,
+        message: `${agent.id}'s saved files (commit ${
+          saved.commit.slice(0, 12)
+        }) are not in this clone; ${FETCH_HINT}`,
+      });
+      continue;
+    }
+    if (!head) {
+      const at = saved?.head ?? workspace.base;
+      const finding: Finding = {
+        level: "error",
+        file: label,
+        message: `branch ${branch} is missing${
+          repair ? "" : ` (repair makes it again at ${at.slice(0, 8)})`
+        }`,
+      };
+      if (repair && !entry) {
+        await git(repo, ["branch", branch, at]);
+        finding.repaired = true;
+      }
+      findings.push(finding);
+    } else if (saved?.head && !await isMerged(repo, saved.head, head)) {
+      findings.push({
+        level: "warning",
+        file: label,
+        message:
+          `branch ${branch} was moved by hand: it no longer holds ${agent.id}'s last recorded commit ${
+            saved.head.slice(0, 8)
+          } (still in refs/maos/${state.id}/${agent.id})`,
+      });
+    }
+    if (entry?.locked) {
+      const finding: Finding = {
+        level: "warning",
+        file: label,
+        message: "the worktree is locked (git worktree lock)",
+      };
+      if (repair) {
+        await git(repo, ["worktree", "unlock", dir], { allowFail: true });
+        finding.repaired = true;
+      }
+      findings.push(finding);
+    }
+    if (!fs.existsSync(path.join(dir, ".git"))) {
+      const finding: Finding = {
+        level: "warning",
+        file: label,
+        message:
+          `${agent.id}'s worktree is missing; resume makes it again from its newest saved files`,
+      };
+      if (repair) {
+        await git(repo, ["worktree", "prune"], { allowFail: true });
+        const warning = await workspace.ensure(agent);
+        finding.repaired = warning === null;
+      }
+      findings.push(finding);
+    } else if (entry && entry.branch !== branch) {
+      findings.push({
+        level: "warning",
+        file: label,
+        message: `the worktree has ${
+          entry.branch ?? "a detached HEAD"
+        } checked out, not ${branch}`,
+      });
+    }
+  }
+  if (findings.length === 0) {
+    findings.push({
+      level: "ok",
+      file: `orchestration ${id8}`,
+      message: `${state.agents.length} agents' worktrees and branches`,
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,107 @@
+/**
+ * Merge a branch into a worktree. A conflict is aborted at once, so both
+ * sides stay as they were, and reported as the list of files.
+ *
+ * @module
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { git, gitText, maosIdentity } from "./git.ts";
+import { split0 } from "./repo.ts";
+
+export type MergeOutcome =
+  | { status: "merged" | "up-to-date"; commit: string }
+  | { status: "conflict"; files: string[] };
+
+export interface MergeOptions {
+  message: string;
+  /** Commit as this maos identity (worktrees), else the user's own. */
+  identity?: string;
+  squash?: boolean;
+}
+
+/** Merge `branch` into the checkout at `dir`. */
+export async function mergeBranch(
+  dir: string,
+  branch: string,
+  options: MergeOptions,
+): Promise<MergeOutcome> {
+  const env = options.identity ? maosIdentity(options.identity) : undefined;
+  const before = await gitText(dir, ["rev-parse", "HEAD"]);
+  const args = options.squash
+    ? ["merge", "--squash", branch]
+    : ["merge", "--no-edit", "--no-verify", "-m", options.message, branch];
+  const result = await git(dir, args, { env, allowFail: true });
+  if (result.code !== 0) {
+    const files = await conflictedFiles(dir, result.stderr + result.stdout);
+    await abortMerge(dir, before);
+    return { status: "conflict", files };
+  }
+  if (options.squash) {
+    const staged = await git(dir, ["diff", "--cached", "--quiet"], {
+      allowFail: true,
+    });
+    if (staged.code === 0) return { status: "up-to-date", commit: before };
+    await git(dir, ["commit", "--no-verify", "-q", "-m", options.message], {
+      env,
+    });
+  }
+  const after = await gitText(dir, ["rev-parse", "HEAD"]);
+  return { status: after === before ? "up-to-date" : "merged", commit: after };
+}
+
+/**
+ * Would merging `branch` into `into` conflict? Uses `git merge-tree
+ * --write-tree` (git 2.38+), which touches no checkout; null when this git
+ * cannot tell.
+ */
+export async function previewMerge(
+  dir: string,
+  into: string,
+  branch: string,
+): Promise<{ conflicts: string[] } | null> {
+  const result = await git(dir, [
+    "merge-tree",
+    "--write-tree",
+    "--name-only",
+    "-z",
+    into,
+    branch,
+  ], { allowFail: true });
+  if (result.code === 0) return { conflicts: [] };
+  if (result.code !== 1) return null;
+  // Tree id, then the conflicted file names, then an empty field and messages.
+  const fields = result.stdout.split("\0");
+  const files: string[] = [];
+  for (const field of fields.slice(1)) {
+    if (field === "") break;
+    if (!files.includes(field)) files.push(field);
+  }
+  return { conflicts: files };
+}
+
+/** Files a failed merge left unmerged, or that it would have overwritten. */
+async function conflictedFiles(dir: string, output: string): Promise<string[]> {
+  const unmerged = split0(
+    (await git(dir, ["diff", "--name-only", "-z", "--diff-filter=U"], {
+      allowFail: true,
+    })).stdout,
+  );
+  if (unmerged.length > 0) return unmerged;
+  // "Your local changes … would be overwritten by merge:" lists them indented.
+  return output.split("\n").filter((l) => /^\t/.test(l)).map((l) => l.trim());
+}
+
+async function abortMerge(dir: string, before: string): Promise<void> {
+  const gitDir = path.resolve(
+    dir,
+    await gitText(dir, ["rev-parse", "--git-dir"]),
+  );
+  if (fs.existsSync(path.join(gitDir, "MERGE_HEAD"))) {
+    await git(dir, ["merge", "--abort"], { allowFail: true });
+  } else if (fs.existsSync(path.join(gitDir, "SQUASH_MSG"))) {
+    // A squash leaves no MERGE_HEAD: put the index and files back.
+    await git(dir, ["reset", "--merge", before], { allowFail: true });
+    fs.rmSync(path.join(gitDir, "SQUASH_MSG"), { force: true });
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * `git worktree` add / list / remove, and branches for them.
+ *
+ * @module
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { git } from "./git.ts";
+import { resolveCommit } from "./repo.ts";
+
+export interface WorktreeEntry {
+  path: string;
+  head: string | null;
+  /** Short branch name, null when detached. */
+  branch: string | null;
+  locked: boolean;
+  /** Why it is locked ("initializing": `git worktree add` did not finish). */
+  lockReason: string | null;
+  /** Its directory is gone (git would prune it). */
+  prunable: boolean;
+}
+
+/**
+ * Make a worktree at `dir` on `branch`: the branch is created at `start`
+ * when it does not exist yet, else checked out as it is.
+ */
+export async function addWorktree(
+  repo: string,
+  dir: string,
+  branch: string,
+  start: string,
+): Promise<void> {
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const exists = await resolveCommit(repo, `refs/heads/${branch}`);
+  const args = exists
+    ? ["worktree", "add", dir, branch]
+    : ["worktree", "add", "--no-track", "-b", branch, dir, start];
+  await git(repo, args);
+}
+
+/**
+ * Forget worktrees whose directory is gone. Never while another worktree
+ * of the repository is being added: that one looks gone too.
+ */
+export async function pruneWorktrees(repo: string): Promise<void> {
+  await git(repo, ["worktree", "prune"], { allowFail: true });
+}
+
+/** Every worktree of the repository (the main one first). */
+export async function listWorktrees(repo: string): Promise<WorktreeEntry[]> {
+  const out = (await git(repo, ["worktree", "list", "--porcelain"])).stdout;
+  const entries: WorktreeEntry[] = [];
+  for (const block of out.split("\n\n")) {
+    const lines = block.split("\n").filter((l) => l !== "");
+    const top = lines.find((l) => l.startsWith("worktree "));
+    if (!top) continue;
+    const field = (name: string) =>
+      lines.find((l) => l === name || l.startsWith(`${name} `));
+    const branch = field("branch")?.slice("branch ".length) ?? null;
+    entries.push({
+      path: top.slice("worktree ".length),
+      head: field("HEAD")?.slice("HEAD ".length) ?? null,
+      branch: branch?.replace(/^refs\/heads\//, "") ?? null,
+      locked: field("locked") !== undefined,
+      lockReason: field("locked")?.slice("locked ".length) || null,
+      prunable: field("prunable") !== undefined,
+    });
+  }
+  return entries;
+}
+
+/** Remove a worktree (its files go; its branch stays). */
+export async function removeWorktree(
+  repo: string,
+  dir: string,
+  force = false,
+): Promise<void> {
+  const args = ["worktree", "remove"];
+  if (force) args.push("--force", "--force"); // twice: also when locked
+  args.push(dir);
+  await git(repo, args);
+}
+
+/** Delete a local branch (`force`: also when not merged anywhere). */
+export async function deleteBranch(
+  repo: string,
+  branch: string,
+): Promise<void> {
+  await git(repo, ["branch", "-D", branch], { allowFail: true });
+}

@@ -1,0 +1,57 @@
+/**
+ * A temp project that is a real git repository, for the worktree tests
+ * (not part of the program).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { git, gitText } from "../../lib/git/git.ts";
+import { readEvents } from "./_engine_helpers.ts";
+import type { MaosEvent } from "../../store/schema.ts";
+
+/** Make `dir` a repository with everything in it committed; `runs/` is ignored. */
+export async function gitInit(dir: string): Promise<string> {
+  await git(dir, ["init", "-q", "-b", "main"]);
+  await git(dir, ["config", "user.name", "maos test"]);
+  await git(dir, ["config", "user.email", "test@example.com"]);
+  fs.appendFileSync(path.join(dir, ".gitignore"), "runs/\n*.log\n");
+  await git(dir, ["add", "-A"]);
+  await git(dir, ["commit", "-q", "-m", "start"]);
+  return await gitText(dir, ["rev-parse", "HEAD"]);
+}
+
+/** Where an agent's worktree is (the repository's .git/maos-worktrees). */
+export function worktreeOf(dir: string, id: string, agent: string): string {
+  return path.join(dir, ".git", "maos-worktrees", id, agent);
+}
+
+/** `git show REV:FILE`, or null when there is no such file there. */
+export async function showFile(
+  dir: string,
+  rev: string,
+  file: string,
+): Promise<string | null> {
+  const r = await git(dir, ["show", `${rev}:${file}`], { allowFail: true });
+  return r.code === 0 ? r.stdout : null;
+}
+
+/** `git status --porcelain` of the user's tree, without .maos/ (maos's own store). */
+export async function userStatus(dir: string): Promise<string> {
+  return (await gitText(dir, ["status", "--porcelain"])).split("\n")
+    .filter((l) => l !== "" && !l.endsWith(".maos/")).join("\n");
+}
+
+/** The `agent.files` events of an orchestration. */
+export function filesEvents(
+  dir: string,
+  id: string,
+): Extract<MaosEvent, { type: "agent.files" }>[] {
+  return readEvents(dir, id).filter((e) => e.type === "agent.files");
+}
+
+export function readFile(file: string): string | null {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    return null;
+  }
+}
