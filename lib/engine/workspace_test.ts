@@ -19,6 +19,8 @@ function agent(id: string): AgentState {
     sessionId: null,
     messages: 0,
     cost: 0,
+    inputTokens: 0,
+    outputTokens: 0,
   };
 }
 
