@@ -25,7 +25,7 @@ let lastMs = 0;
 let lastIso = new Date(0).toISOString();
 
 /** The current time as ISO-8601; formatted once per millisecond, as appends come in bursts. */
-function isoNow(): string {
+export function isoNow(): string {
   const ms = Date.now();
   if (ms !== lastMs) {
     lastMs = ms;

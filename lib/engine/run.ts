@@ -71,7 +71,11 @@ export class OrchestrationRun {
 
   constructor(private readonly setup: RunSetup) {
     const { journal, config } = setup;
-    this.outputs = new AgentOutputs(journal.paths, journal.id);
+    this.outputs = new AgentOutputs(
+      journal.paths,
+      journal.id,
+      (err) => this.fail(err),
+    );
     const interval = journal.state.saveIntervalSeconds ??
       config.saveIntervalSeconds;
     this.saver = new AutoSaver(journal, interval, (err) => {

@@ -129,6 +129,11 @@ export class BenchContext {
     return this.#many;
   }
 
+  /** How the binaries were got, if a group used them. */
+  binariesNote(): string | undefined {
+    return this.#binaries?.note;
+  }
+
   /** The compiled maos and a hello world compiled the same way. */
   binaries(): { maos: string; hello: string; note: string } {
     if (this.#binaries) return this.#binaries;
@@ -493,7 +498,7 @@ export const GROUPS: Group[] = [
 // ------------------------------------------------------------------ helpers
 
 /** Run each measure once, rotating the order between runs. */
-async function interleaved<K extends string>(
+export async function interleaved<K extends string>(
   measures: Record<K, () => Promise<number>>,
   index: number,
 ): Promise<Record<K, number>> {
@@ -546,9 +551,10 @@ function wallMs(argv: string[]): number {
  * Peak RSS of a child in MB (kB ÷ 1024, as the kernel counts). Uses /usr/bin/time -v when present (the child's ru_maxrss, which is its
  * VmHWM); otherwise polls /proc/<pid>/status while it runs.
  */
-function peakRssMb(argv: string[]): number {
+export function peakRssMb(argv: string[], cwd?: string): number {
   if (fs.existsSync("/usr/bin/time")) {
     const result = spawnSync("/usr/bin/time", ["-v", ...argv], {
+      cwd,
       encoding: "utf8",
       maxBuffer: 64 << 20,
     });
@@ -563,10 +569,10 @@ function peakRssMb(argv: string[]): number {
     if (!match) throw new Error("/usr/bin/time -v printed no maximum RSS");
     return Number(match[1]) / 1024;
   }
-  return pollPeakRss(argv);
+  return pollPeakRss(argv, cwd);
 }
 
-function pollPeakRss(argv: string[]): number {
+function pollPeakRss(argv: string[], cwd?: string): number {
   // Without GNU time: a tiny shell wrapper that reads the child's VmHWM
   // while it runs (the last reading before exit is close to the peak).
   const script = `"$@" >/dev/null & pid=$!; peak=0
@@ -577,6 +583,7 @@ while kill -0 $pid 2>/dev/null; do
 done
 wait $pid; echo "$peak"`;
   const result = spawnSync("/bin/sh", ["-c", script, "sh", ...argv], {
+    cwd,
     encoding: "utf8",
   });
   return Number(result.stdout.trim()) / 1024;
