@@ -10,6 +10,7 @@ import type { Durability, MaosEvent, NewEvent } from "./schema.ts";
 
 export {
   LOG_START,
+  logEndsAt,
   type LogPosition,
   readRecentEvents,
   scanLog,
@@ -41,6 +42,8 @@ export function isoNow(): string {
 export class EventLog {
   private readonly scratch = new Uint8Array(64 * 1024);
   private dirty = false;
+  /** When the oldest unsynced append was written (batched). */
+  private dirtySince = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
@@ -128,7 +131,14 @@ export class EventLog {
     if (this.durability === "strict") {
       fs.fdatasyncSync(this.fd);
     } else if (this.durability === "batched") {
-      this.dirty = true;
+      if (!this.dirty) {
+        this.dirty = true;
+        this.dirtySince = Date.now();
+      } else if (Date.now() - this.dirtySince >= BATCH_SYNC_MS) {
+        // A busy event loop can hold the timer back: the window still holds.
+        this.sync();
+        return;
+      }
       this.timer ??= setTimeout(() => this.sync(), BATCH_SYNC_MS);
     }
   }
