@@ -308,7 +308,7 @@ const list: Group = {
   name: "list",
   figures: [{
     name: "list_10k_vs_parse",
-    goal: { op: "<=", value: 2.0 },
+    goal: { op: "<=", value: 1.5 },
     unit: "ratio",
     description:
       "listOrchestrations over 10,000 orchestrations ÷ a bare loop reading and JSON-parsing the same state files",
@@ -336,7 +336,7 @@ const snapshot: Group = {
   name: "snapshot",
   figures: [{
     name: "snapshot_vs_atomic_write",
-    goal: { op: "<=", value: 1.5 },
+    goal: { op: "<=", value: 1.2 },
     unit: "ratio",
     description:
       "Journal.snapshot (lowdb, durable) of 100 agents and 1,000 tasks, written again unchanged ÷ bare temp+fsync+rename+dir-fsync of the same bytes",
@@ -460,7 +460,7 @@ const startup: Group = {
   name: "startup",
   figures: [{
     name: "startup_vs_hello",
-    goal: { op: "<=", value: 2.0 },
+    goal: { op: "<=", value: 1.5 },
     unit: "ratio",
     description:
       "`dist/maos --version` wall time ÷ a hello world compiled the same way (bun build --compile)",
