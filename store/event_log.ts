@@ -3,7 +3,7 @@
  * names are re-exported here for the callers that use both.
  */
 import * as fs from "node:fs";
-import { writeAll } from "./atomic_write.ts";
+import { fdatasyncAsync, writeAll } from "./atomic_write.ts";
 import { diskError } from "./errors.ts";
 import type { LogPosition } from "./log_read.ts";
 import type { Durability, MaosEvent, NewEvent } from "./schema.ts";
@@ -46,6 +46,8 @@ export class EventLog {
   private dirtySince = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  /** A background group commit that failed: the next append reports it. */
+  private failure: unknown;
 
   private constructor(
     readonly path: string,
@@ -88,6 +90,7 @@ export class EventLog {
   /** Append one event; when this returns, it is in the file (and synced if strict). */
   append(event: NewEvent, at?: Date): MaosEvent {
     if (this.closed) throw new Error(`event log ${this.path} is closed`);
+    if (this.failure) throw this.failure;
     const full = {
       seq: this.position.seq + 1,
       at: at ? at.toISOString() : isoNow(),
@@ -136,11 +139,16 @@ export class EventLog {
         this.dirtySince = Date.now();
       } else if (Date.now() - this.dirtySince >= BATCH_SYNC_MS) {
         // A busy event loop can hold the timer back: the window still holds.
-        this.sync();
+        this.groupCommit();
         return;
       }
-      this.timer ??= setTimeout(() => this.sync(), BATCH_SYNC_MS);
+      this.timer ??= setTimeout(() => this.groupCommit(), BATCH_SYNC_MS);
     }
+  }
+
+  /** The batched policy's sync, waited for off the main thread; a failure is thrown by the next append. */
+  private groupCommit(): void {
+    this.syncAsync().catch((err) => (this.failure ??= err));
   }
 
   /** Make everything appended so far durable. */
@@ -150,6 +158,20 @@ export class EventLog {
     if (this.dirty && !this.closed) {
       fs.fdatasyncSync(this.fd);
       this.dirty = false;
+    }
+  }
+
+  /** The same, with the fdatasync in the thread pool: it covers every append made before the call. */
+  async syncAsync(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.dirty || this.closed) return;
+    this.dirty = false;
+    try {
+      await fdatasyncAsync(this.fd);
+    } catch (err) {
+      this.dirty = true;
+      throw diskError(err, this.path);
     }
   }
 

@@ -87,6 +87,8 @@ export function loadOrchestration(
 export class Journal {
   private readonly db: Low<SnapshotFile>;
   private snapshotSeq: number;
+  /** The snapshot being written, if any. */
+  private writing: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly paths: MaosPaths,
@@ -201,12 +203,21 @@ export class Journal {
    * Write state.json. The log is synced first so the snapshot never claims
    * an event that a power loss could take back.
    */
-  async snapshot(): Promise<void> {
-    if (this.log.durability !== "relaxed") this.log.sync();
+  snapshot(): Promise<void> {
+    // One at a time, in order: a late rename must never put an older one back.
+    const next = this.writing.then(() => this.writeSnapshot());
+    this.writing = next.catch(() => {});
+    return next;
+  }
+
+  private async writeSnapshot(): Promise<void> {
     const end = this.log.end;
+    const state = this.state;
+    // The sync covers every append made before it, so `end` at least.
+    if (this.log.durability !== "relaxed") await this.log.syncAsync();
     this.db.data = {
       formatVersion: FORMAT_VERSION,
-      state: this.state,
+      state,
       logOffset: end.offset,
     };
     await this.db.write();

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import { Low } from "lowdb";
 import type { Adapter } from "lowdb";
 import type { z } from "zod";
-import { writeFileAtomic } from "./atomic_write.ts";
+import { writeFileAtomic, writeFileAtomicAsync } from "./atomic_write.ts";
 import { corruptError, errnoCode, ExitCode, MaosError } from "./errors.ts";
 import { describeZodError, FORMAT_VERSION } from "./schema.ts";
 
@@ -23,9 +23,9 @@ export class DurableJsonFile<T> implements Adapter<T> {
     return Promise.resolve(this.readSync());
   }
 
+  /** Durable like writeSync; its fsyncs wait off the main thread. */
   write(data: T): Promise<void> {
-    this.writeSync(data);
-    return Promise.resolve();
+    return writeFileAtomicAsync(this.path, this.toText(data));
   }
 
   /** Synchronous read for hot paths and for callers outside lowdb. */

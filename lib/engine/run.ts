@@ -342,7 +342,9 @@ export class OrchestrationRun {
     });
     this.settleAgent(task.agent);
     if (result.status === "completed") await this.autoCheckpoint();
-    await this.saver.save();
+    // Asked for, not waited for: when this was the last task, the final
+    // save joins it and one snapshot is written instead of two.
+    void this.saver.save();
   }
 
   /** After an agent's task ends: running again later, or done. */
