@@ -46,6 +46,8 @@ export class EventLog {
   private dirtySince = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  /** The newest fdatasync under way in the thread pool. */
+  private syncing: Promise<void> | undefined;
   /** A background group commit that failed: the next append reports it. */
   private failure: unknown;
 
@@ -155,23 +157,36 @@ export class EventLog {
   sync(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.dirty && !this.closed) {
+    // A background sync not finished yet does not count: sync here too.
+    if ((this.dirty || this.syncing) && !this.closed) {
       fs.fdatasyncSync(this.fd);
       this.dirty = false;
     }
   }
 
-  /** The same, with the fdatasync in the thread pool: it covers every append made before the call. */
+  /**
+   * The same, with the fdatasync in the thread pool. Resolves once every
+   * append made before the call is durable (waiting for a background sync
+   * already under way when nothing was appended since it began).
+   */
   async syncAsync(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (!this.dirty || this.closed) return;
+    if (this.closed) return;
+    if (!this.dirty) {
+      await this.syncing;
+      return;
+    }
     this.dirty = false;
-    try {
-      await fdatasyncAsync(this.fd);
-    } catch (err) {
+    const syncing = fdatasyncAsync(this.fd).catch((err) => {
       this.dirty = true;
       throw diskError(err, this.path);
+    });
+    this.syncing = syncing;
+    try {
+      await syncing;
+    } finally {
+      if (this.syncing === syncing) this.syncing = undefined;
     }
   }
 
