@@ -598,9 +598,9 @@ function compileFlags(): string[] {
   try {
     source = fs.readFileSync("scripts/compile.ts", "utf8");
   } catch { /* no compile script: plain --compile */ }
-  return ["--bytecode", "--minify"].filter((flag) =>
-    source.includes(`"${flag}"`)
-  );
+  return ["--bytecode", "--minify", "--splitting", "--format=esm"].filter((
+    flag,
+  ) => source.includes(`"${flag}"`));
 }
 
 function bunCompile(entry: string, outfile: string, flags: string[]): void {
