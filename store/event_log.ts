@@ -95,6 +95,7 @@ export class EventLog {
     if (this.failure) throw this.failure;
     const full = {
       seq: this.position.seq + 1,
+      // isoNow also sets lastMs, the clock afterWrite reads.
       at: at ? at.toISOString() : isoNow(),
       ...event,
     } as MaosEvent;
@@ -138,8 +139,8 @@ export class EventLog {
     } else if (this.durability === "batched") {
       if (!this.dirty) {
         this.dirty = true;
-        this.dirtySince = Date.now();
-      } else if (Date.now() - this.dirtySince >= BATCH_SYNC_MS) {
+        this.dirtySince = lastMs || Date.now();
+      } else if (lastMs - this.dirtySince >= BATCH_SYNC_MS) {
         // A busy event loop can hold the timer back: the window still holds.
         this.groupCommit();
         return;
