@@ -81,10 +81,20 @@ export class AgentOutputs {
     }
   }
 
+  /** Write what is pending, sync and close every file; a failed write is thrown. */
   closeAll(): void {
-    this.flushAll();
-    for (const out of this.files.values()) out.file.close();
+    this.flushQueued = false;
+    let failure: unknown;
+    for (const out of this.files.values()) {
+      try {
+        this.write(out);
+      } catch (err) {
+        failure ??= err;
+      }
+      out.file.close();
+    }
     this.files.clear();
+    if (failure) throw failure;
   }
 
   private write(out: AgentFile): void {
