@@ -86,6 +86,7 @@ export function loadOrchestration(
  */
 export class Journal {
   private readonly db: Low<SnapshotFile>;
+  private readonly adapter: DurableJsonFile<SnapshotFile>;
   private snapshotSeq: number;
   /** The snapshot being written, if any. */
   private writing: Promise<void> = Promise.resolve();
@@ -104,11 +105,17 @@ export class Journal {
       replayed: number;
     },
   ) {
-    this.db = new Low<SnapshotFile>(
-      // Snapshots are rewritten often and mostly unchanged: remember each task's text.
-      new DurableJsonFile(paths.state(id), SnapshotFileSchema, toJsonBytesMemo),
-      { formatVersion: FORMAT_VERSION, state, logOffset: log.end.offset },
+    // Snapshots are rewritten often and mostly unchanged: remember each task's text.
+    this.adapter = new DurableJsonFile(
+      paths.state(id),
+      SnapshotFileSchema,
+      toJsonBytesMemo,
     );
+    this.db = new Low<SnapshotFile>(this.adapter, {
+      formatVersion: FORMAT_VERSION,
+      state,
+      logOffset: log.end.offset,
+    });
     this.snapshotSeq = opened.replayed === 0 ? state.lastSeq : -1;
   }
 
@@ -204,24 +211,43 @@ export class Journal {
    * an event that a power loss could take back.
    */
   snapshot(): Promise<void> {
-    // One at a time, in order: a late rename must never put an older one back.
-    const next = this.writing.then(() => this.writeSnapshot());
-    this.writing = next.catch(() => {});
-    return next;
+    return this.serially(async () => {
+      if (this.log.durability !== "relaxed") this.log.sync();
+      const end = this.log.end;
+      this.db.data = this.snapshotFile(end);
+      await this.db.write();
+      this.snapshotSeq = end.seq;
+    });
   }
 
-  private async writeSnapshot(): Promise<void> {
-    const end = this.log.end;
-    const state = this.state;
-    // The sync covers every append made before it, so `end` at least.
-    if (this.log.durability !== "relaxed") await this.log.syncAsync();
-    this.db.data = {
+  /**
+   * The same snapshot with every fsync (the log's and the file's) waited
+   * for off the main thread: what auto-save uses while agents keep talking.
+   */
+  snapshotInBackground(): Promise<void> {
+    return this.serially(async () => {
+      const end = this.log.end;
+      const file = this.snapshotFile(end);
+      // The sync covers every append made before it, so `end` at least.
+      if (this.log.durability !== "relaxed") await this.log.syncAsync();
+      await this.adapter.writeInBackground(file);
+      this.snapshotSeq = end.seq;
+    });
+  }
+
+  private snapshotFile(end: LogPosition): SnapshotFile {
+    return {
       formatVersion: FORMAT_VERSION,
-      state,
+      state: this.state,
       logOffset: end.offset,
     };
-    await this.db.write();
-    this.snapshotSeq = end.seq;
+  }
+
+  /** One snapshot at a time, in order: a late rename must never put an older one back. */
+  private serially(write: () => Promise<void>): Promise<void> {
+    const next = this.writing.then(write);
+    this.writing = next.catch(() => {});
+    return next;
   }
 
   /** Sync, snapshot if needed, close the log and release the lock. */

@@ -23,8 +23,18 @@ export class DurableJsonFile<T> implements Adapter<T> {
     return Promise.resolve(this.readSync());
   }
 
-  /** Durable like writeSync; its fsyncs wait off the main thread. */
   write(data: T): Promise<void> {
+    this.writeSync(data);
+    return Promise.resolve();
+  }
+
+  /**
+   * Durable like write, with its fsyncs waited for off the main thread: for
+   * saves in the background of a busy run, where a blocked main thread would
+   * stall every agent's output. Each fsync then costs a thread-pool round
+   * trip, which a save someone waits for does not want.
+   */
+  writeInBackground(data: T): Promise<void> {
     return writeFileAtomicAsync(this.path, this.toText(data));
   }
 

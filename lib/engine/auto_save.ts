@@ -108,7 +108,7 @@ export class AutoSaver {
     this.inFlight = true;
     try {
       if (this.journal.dirty) {
-        await this.journal.snapshot();
+        await this.journal.snapshotInBackground();
         this.saves++;
       }
     } catch (err) {
