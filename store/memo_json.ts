@@ -1,19 +1,16 @@
 /**
  * The same bytes as `JSON.stringify(value, null, 2) + "\n"` (UTF-8), faster
  * for snapshots written again and again: the encoded text of each object
- * inside an array (an agent, a task) is remembered by identity, and so is an
- * array seen a second time (the tasks while only messages arrive). The fold
+ * inside an array (an agent, a task) is remembered by identity, and so is the
+ * text of a whole array (the tasks while only messages arrive). The fold
  * never changes such an object or array in place — it copies the one that
  * changes — so an unchanged task list costs one memory copy to write again.
  */
 
 const encoder = new TextEncoder();
 const remembered = new WeakMap<object, { indent: string; bytes: Uint8Array }>();
-/** Arrays by identity: their parts when first written, their bytes once seen again. */
-const arrays = new WeakMap<
-  object,
-  { indent: string; parts?: Uint8Array[]; bytes?: Uint8Array }
->();
+/** Arrays by identity: their encoded text. */
+const arrays = new WeakMap<object, { indent: string; bytes: Uint8Array }>();
 /** The output buffer, kept: a fresh one per snapshot cost more than the copy into it. */
 let output = new Uint8Array(64 * 1024);
 
@@ -64,15 +61,18 @@ function render(
     flush(chunks, text);
     const known = arrays.get(value);
     if (known?.indent === indent) {
-      known.bytes ??= concat(known.parts!);
-      known.parts = undefined;
       chunks.push(known.bytes);
       return;
     }
+    // Rendered piece by piece (elements are remembered), then kept as one
+    // block: writing it again is one copy instead of one per element.
     const first = chunks.length;
     renderArray(value, indent, chunks, text);
     flush(chunks, text);
-    arrays.set(value, { indent, parts: chunks.slice(first) });
+    const bytes = concat(chunks, first);
+    chunks.length = first;
+    chunks.push(bytes);
+    arrays.set(value, { indent, bytes });
     return;
   }
   if (value !== null && typeof value === "object") {
@@ -113,14 +113,14 @@ function renderArray(
   text.pending += "\n" + indent + "]";
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
+function concat(chunks: Uint8Array[], from: number): Uint8Array {
   let size = 0;
-  for (const part of parts) size += part.length;
+  for (let i = from; i < chunks.length; i++) size += chunks[i].length;
   const bytes = new Uint8Array(size);
   let at = 0;
-  for (const part of parts) {
-    bytes.set(part, at);
-    at += part.length;
+  for (let i = from; i < chunks.length; i++) {
+    bytes.set(chunks[i], at);
+    at += chunks[i].length;
   }
   return bytes;
 }
