@@ -11,7 +11,9 @@ import { VERSION } from "./lib/version.ts";
 export async function main(argv: string[]): Promise<number> {
   const args = argv.slice(2);
   if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
-    process.stdout.write(VERSION + "\n");
+    // console.log, not process.stdout: the first touch of process.stdout
+    // loads Node's stream machinery, which doubled the compiled start-up.
+    console.log(VERSION);
     return 0;
   }
   const cli = await import("./lib/cli/main.ts");

@@ -1,7 +1,8 @@
 /**
- * `deno task bench:report --out FILE`: measure the store's named figures
- * against their bare baselines and goals, and write them as one JSON object
- * (scripts/bench_table.ts turns it into the README table).
+ * `deno task bench:report --out FILE`: measure the store's named figures and
+ * the end-to-end ones (tests/bench/_e2e_groups.ts) against their baselines
+ * and goals, and write them as one JSON object; a whole report (no --only)
+ * also rewrites the README's benchmark table (scripts/bench_table.ts).
  *
  * Each figure is the median of `--runs` runs (default 5); min and max are
  * kept too. Numerator and denominator of a ratio are measured in the same
@@ -12,6 +13,7 @@
  *
  * @module
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import process from "node:process";
@@ -24,6 +26,7 @@ import {
   machine,
   median,
 } from "../tests/bench/_figures.ts";
+import { E2E_GROUPS } from "../tests/bench/_e2e_groups.ts";
 import { removeDir, tempDir } from "../tests/bench/_fixtures.ts";
 import {
   type BenchReport,
@@ -62,7 +65,7 @@ const figures: Record<string, FigureResult> = {};
 const startMachine = machine();
 
 try {
-  for (const group of GROUPS) {
+  for (const group of [...GROUPS, ...E2E_GROUPS]) {
     const wanted = group.figures.filter((f) => !only || only.has(f.name));
     if (wanted.length === 0) continue;
     log(`${group.name} (${runs} runs)`);
@@ -109,10 +112,7 @@ try {
       );
     }
   }
-  const binaries = only && !only.has("startup_vs_hello") &&
-      !only.has("status_1m_peak_rss_mb")
-    ? undefined
-    : ctx.binaries().note;
+  const binaries = ctx.binariesNote();
   const report: BenchReport & Record<string, unknown> = {
     generatedAt: new Date().toISOString(),
     durationSeconds: Math.round((performance.now() - started) / 1000),
@@ -125,6 +125,10 @@ try {
     fs.mkdirSync(path.dirname(path.resolve(flags.out)), { recursive: true });
     fs.writeFileSync(flags.out, json);
     log(`wrote ${flags.out}`);
+    // A whole report is what the README shows; a partial one (--only) is not.
+    if (!only && updateReadmeTable(renderTable(report))) {
+      log("updated the benchmark table in README.md");
+    }
   } else {
     process.stdout.write(json);
   }
@@ -134,6 +138,24 @@ try {
 } finally {
   if (flags["keep-fixtures"]) log(`fixtures kept in ${dir}`);
   else removeDir(dir);
+}
+
+/** Replace the `<!-- bench -->` block of README.md (only it), formatted as `deno fmt` wants. */
+function updateReadmeTable(table: string): boolean {
+  const readme = "README.md";
+  if (!fs.existsSync(readme)) return false;
+  const text = fs.readFileSync(readme, "utf8");
+  const block = /<!-- bench -->[\s\S]*?<!-- \/bench -->/;
+  if (!block.test(text)) return false;
+  fs.writeFileSync(
+    readme,
+    text.replace(
+      block,
+      () => `<!-- bench -->\n\n${table.trim()}\n\n<!-- /bench -->`,
+    ),
+  );
+  spawnSync(Deno.execPath(), ["fmt", readme], { stdio: "ignore" });
+  return true;
 }
 
 function meets(value: number, goal: Goal): boolean {

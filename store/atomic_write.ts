@@ -37,6 +37,61 @@ export function writeFileAtomic(
   }
 }
 
+/**
+ * The same durable replace, with the two fsyncs (the slow part: a disk under
+ * load takes milliseconds each) done off the main thread, so a running
+ * orchestration goes on handling its agents' output meanwhile. The bytes are
+ * written before the first await: a reused buffer may change after.
+ */
+export async function writeFileAtomicAsync(
+  target: string,
+  data: string | Uint8Array,
+): Promise<void> {
+  const dir = path.dirname(target);
+  const temp = path.join(
+    dir,
+    `.${path.basename(target)}.${process.pid}.${randomSuffix()}.tmp`,
+  );
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(temp, "wx", 0o644);
+    writeAll(
+      fd,
+      typeof data === "string" ? new TextEncoder().encode(data) : data,
+    );
+    await fsyncAsync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(temp, target);
+    const dirFd = fs.openSync(dir, "r");
+    try {
+      await fsyncAsync(dirFd);
+    } finally {
+      fs.closeSync(dirFd);
+    }
+  } catch (err) {
+    if (fd !== undefined) fs.closeSync(fd);
+    try {
+      fs.unlinkSync(temp);
+    } catch { /* never created or already renamed */ }
+    throw diskError(err, target);
+  }
+}
+
+/** fsync in the thread pool. */
+export function fsyncAsync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) =>
+    fs.fsync(fd, (err) => (err ? reject(err) : resolve()))
+  );
+}
+
+/** fdatasync in the thread pool. */
+export function fdatasyncAsync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) =>
+    fs.fdatasync(fd, (err) => (err ? reject(err) : resolve()))
+  );
+}
+
 /** One write may be partial; loop until every byte is down. */
 export function writeAll(
   fd: number,

@@ -1,5 +1,4 @@
 import * as fs from "node:fs";
-import { Low } from "lowdb";
 import { ensureDir, fsyncDir } from "./atomic_write.ts";
 import {
   diskError,
@@ -69,11 +68,13 @@ export async function storeCheckpoint(
   checkpoint: CheckpointFile,
 ): Promise<void> {
   ensureDir(paths.checkpoints);
-  const db = new Low(
-    new DurableJsonFile(paths.checkpoint(checkpoint.id), CheckpointFileSchema),
-    checkpoint,
-  );
-  await db.write();
+  // Through the lowdb adapter, with the fsyncs off the main thread: an
+  // auto-checkpoint is written while the other agents keep talking.
+  await new DurableJsonFile(
+    paths.checkpoint(checkpoint.id),
+    CheckpointFileSchema,
+  )
+    .writeInBackground(checkpoint);
 }
 
 export function readCheckpoint(paths: MaosPaths, id: string): CheckpointFile {

@@ -3,13 +3,14 @@
  * names are re-exported here for the callers that use both.
  */
 import * as fs from "node:fs";
-import { writeAll } from "./atomic_write.ts";
+import { fdatasyncAsync, writeAll } from "./atomic_write.ts";
 import { diskError } from "./errors.ts";
 import type { LogPosition } from "./log_read.ts";
 import type { Durability, MaosEvent, NewEvent } from "./schema.ts";
 
 export {
   LOG_START,
+  logEndsAt,
   type LogPosition,
   readRecentEvents,
   scanLog,
@@ -25,7 +26,7 @@ let lastMs = 0;
 let lastIso = new Date(0).toISOString();
 
 /** The current time as ISO-8601; formatted once per millisecond, as appends come in bursts. */
-function isoNow(): string {
+export function isoNow(): string {
   const ms = Date.now();
   if (ms !== lastMs) {
     lastMs = ms;
@@ -41,8 +42,14 @@ function isoNow(): string {
 export class EventLog {
   private readonly scratch = new Uint8Array(64 * 1024);
   private dirty = false;
+  /** When the oldest unsynced append was written (batched). */
+  private dirtySince = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  /** The newest fdatasync under way in the thread pool. */
+  private syncing: Promise<void> | undefined;
+  /** A background group commit that failed: the next append reports it. */
+  private failure: unknown;
 
   private constructor(
     readonly path: string,
@@ -85,8 +92,10 @@ export class EventLog {
   /** Append one event; when this returns, it is in the file (and synced if strict). */
   append(event: NewEvent, at?: Date): MaosEvent {
     if (this.closed) throw new Error(`event log ${this.path} is closed`);
+    if (this.failure) throw this.failure;
     const full = {
       seq: this.position.seq + 1,
+      // isoNow also sets lastMs, the clock afterWrite reads.
       at: at ? at.toISOString() : isoNow(),
       ...event,
     } as MaosEvent;
@@ -128,18 +137,57 @@ export class EventLog {
     if (this.durability === "strict") {
       fs.fdatasyncSync(this.fd);
     } else if (this.durability === "batched") {
-      this.dirty = true;
-      this.timer ??= setTimeout(() => this.sync(), BATCH_SYNC_MS);
+      if (!this.dirty) {
+        this.dirty = true;
+        this.dirtySince = lastMs || Date.now();
+      } else if (lastMs - this.dirtySince >= BATCH_SYNC_MS) {
+        // A busy event loop can hold the timer back: the window still holds.
+        this.groupCommit();
+        return;
+      }
+      this.timer ??= setTimeout(() => this.groupCommit(), BATCH_SYNC_MS);
     }
+  }
+
+  /** The batched policy's sync, waited for off the main thread; a failure is thrown by the next append. */
+  private groupCommit(): void {
+    this.syncAsync().catch((err) => (this.failure ??= err));
   }
 
   /** Make everything appended so far durable. */
   sync(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.dirty && !this.closed) {
+    // A background sync not finished yet does not count: sync here too.
+    if ((this.dirty || this.syncing) && !this.closed) {
       fs.fdatasyncSync(this.fd);
       this.dirty = false;
+    }
+  }
+
+  /**
+   * The same, with the fdatasync in the thread pool. Resolves once every
+   * append made before the call is durable (waiting for a background sync
+   * already under way when nothing was appended since it began).
+   */
+  async syncAsync(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.closed) return;
+    if (!this.dirty) {
+      await this.syncing;
+      return;
+    }
+    this.dirty = false;
+    const syncing = fdatasyncAsync(this.fd).catch((err) => {
+      this.dirty = true;
+      throw diskError(err, this.path);
+    });
+    this.syncing = syncing;
+    try {
+      await syncing;
+    } finally {
+      if (this.syncing === syncing) this.syncing = undefined;
     }
   }
 

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import {
   EventLog,
   LOG_START,
+  logEndsAt,
   type LogPosition,
   readRecentEvents,
   scanLog,
@@ -428,4 +429,42 @@ Deno.test({
       disk.release();
     }
   },
+});
+
+Deno.test("logEndsAt: true only at the end of the last whole line", async () => {
+  await withTempDir((dir) => {
+    const file = path.join(dir, "events.jsonl");
+    assertEquals(logEndsAt(file, 10), false, "no log");
+    const ends = writeLines(file, 3);
+    assertEquals(logEndsAt(file, ends[2].offset), true);
+    assertEquals(
+      logEndsAt(file, ends[1].offset),
+      false,
+      "the log grew past it",
+    );
+    assertEquals(logEndsAt(file, ends[2].offset - 1), false, "mid-line");
+    assertEquals(logEndsAt(file, ends[2].offset + 1), false, "past the end");
+    assertEquals(logEndsAt(file, 0), false);
+    fs.appendFileSync(file, '{"seq":4');
+    assertEquals(logEndsAt(file, ends[2].offset), false, "a torn tail");
+    return Promise.resolve();
+  });
+});
+
+Deno.test("a sync while a background group commit runs still leaves everything durable, and close works", async () => {
+  await withTempDir(async (dir) => {
+    const file = path.join(dir, "events.jsonl");
+    const log = EventLog.openForAppend(file, LOG_START, "batched");
+    log.append(messageEvent("one"));
+    const background = log.syncAsync();
+    log.append(messageEvent("two"));
+    const second = log.syncAsync();
+    // Nothing appended since: waits for the one under way.
+    const third = log.syncAsync();
+    await Promise.all([background, second, third]);
+    log.append(messageEvent("three"));
+    void log.syncAsync();
+    log.close();
+    assertEquals(contents(readAllEvents(file)), ["one", "two", "three"]);
+  });
 });

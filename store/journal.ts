@@ -86,7 +86,10 @@ export function loadOrchestration(
  */
 export class Journal {
   private readonly db: Low<SnapshotFile>;
+  private readonly adapter: DurableJsonFile<SnapshotFile>;
   private snapshotSeq: number;
+  /** The snapshot being written, if any. */
+  private writing: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly paths: MaosPaths,
@@ -102,11 +105,17 @@ export class Journal {
       replayed: number;
     },
   ) {
-    this.db = new Low<SnapshotFile>(
-      // Snapshots are rewritten often and mostly unchanged: remember each task's text.
-      new DurableJsonFile(paths.state(id), SnapshotFileSchema, toJsonBytesMemo),
-      { formatVersion: FORMAT_VERSION, state, logOffset: log.end.offset },
+    // Snapshots are rewritten often and mostly unchanged: remember each task's text.
+    this.adapter = new DurableJsonFile(
+      paths.state(id),
+      SnapshotFileSchema,
+      toJsonBytesMemo,
     );
+    this.db = new Low<SnapshotFile>(this.adapter, {
+      formatVersion: FORMAT_VERSION,
+      state,
+      logOffset: log.end.offset,
+    });
     this.snapshotSeq = opened.replayed === 0 ? state.lastSeq : -1;
   }
 
@@ -201,16 +210,44 @@ export class Journal {
    * Write state.json. The log is synced first so the snapshot never claims
    * an event that a power loss could take back.
    */
-  async snapshot(): Promise<void> {
-    if (this.log.durability !== "relaxed") this.log.sync();
-    const end = this.log.end;
-    this.db.data = {
+  snapshot(): Promise<void> {
+    return this.serially(async () => {
+      if (this.log.durability !== "relaxed") this.log.sync();
+      const end = this.log.end;
+      this.db.data = this.snapshotFile(end);
+      await this.db.write();
+      this.snapshotSeq = end.seq;
+    });
+  }
+
+  /**
+   * The same snapshot with every fsync (the log's and the file's) waited
+   * for off the main thread: what auto-save uses while agents keep talking.
+   */
+  snapshotInBackground(): Promise<void> {
+    return this.serially(async () => {
+      const end = this.log.end;
+      const file = this.snapshotFile(end);
+      // The sync covers every append made before it, so `end` at least.
+      if (this.log.durability !== "relaxed") await this.log.syncAsync();
+      await this.adapter.writeInBackground(file);
+      this.snapshotSeq = end.seq;
+    });
+  }
+
+  private snapshotFile(end: LogPosition): SnapshotFile {
+    return {
       formatVersion: FORMAT_VERSION,
       state: this.state,
       logOffset: end.offset,
     };
-    await this.db.write();
-    this.snapshotSeq = end.seq;
+  }
+
+  /** One snapshot at a time, in order: a late rename must never put an older one back. */
+  private serially(write: () => Promise<void>): Promise<void> {
+    const next = this.writing.then(write);
+    this.writing = next.catch(() => {});
+    return next;
   }
 
   /** Sync, snapshot if needed, close the log and release the lock. */

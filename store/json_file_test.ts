@@ -5,6 +5,7 @@ import {
   DurableJsonFile,
   openJsonDb,
   parseJsonFile,
+  readTextFile,
   toJsonText,
 } from "./json_file.ts";
 import {
@@ -120,4 +121,18 @@ Deno.test("a JSON syntax error is one line that does not quote the file; a newer
     4,
     "written by a newer maos (format 99",
   );
+});
+
+Deno.test("readTextFile reads small, empty, multi-byte and larger-than-its-buffer files whole", async () => {
+  await withTempDir((dir) => {
+    const texts = ["", "{}\n", "é✓ ".repeat(10), "x".repeat(200_000) + "é"];
+    texts.forEach((text, i) => {
+      const file = path.join(dir, `f${i}.json`);
+      fs.writeFileSync(file, text);
+      assertEquals(readTextFile(file), text);
+    });
+    // After a big file, a small one is not mixed with the big one's bytes.
+    assertEquals(readTextFile(path.join(dir, "f1.json")), "{}\n");
+    return Promise.resolve();
+  });
 });

@@ -2,9 +2,10 @@ import * as fs from "node:fs";
 import { writeAll } from "./atomic_write.ts";
 import { diskError } from "./errors.ts";
 
+const encoder = new TextEncoder();
+
 /**
- * Appends one JSON object per line to a file kept open, one write per line
- * (O_APPEND), for streams that are many and frequent: agent output.
+ * Appends JSON lines to a file kept open, one write per call (O_APPEND),
  */
 export class JsonlAppender {
   private fd: number | undefined;
@@ -12,7 +13,12 @@ export class JsonlAppender {
   constructor(readonly path: string) {}
 
   append(record: unknown): void {
-    const bytes = new TextEncoder().encode(JSON.stringify(record) + "\n");
+    this.appendText(JSON.stringify(record) + "\n");
+  }
+
+  /** Whole lines of JSONL text (each ending in a newline), in one write. */
+  appendText(text: string): void {
+    const bytes = encoder.encode(text);
     try {
       this.fd ??= fs.openSync(this.path, "a", 0o644);
       writeAll(this.fd, bytes);

@@ -27,6 +27,28 @@ const CHUNK = 1 << 20;
 const NEWLINE = 0x0a;
 
 /**
+ * Does the log end exactly at `offset`, after a whole line? One small read
+ * instead of a stat: a stat costs several times more under Deno's node:fs,
+ * and listing asks this of every orchestration (tests/bench/).
+ */
+export function logEndsAt(path: string, offset: number): boolean {
+  if (offset <= 0) return false;
+  let fd: number;
+  try {
+    fd = fs.openSync(path, "r");
+  } catch {
+    return false; // no log: nothing ends anywhere
+  }
+  try {
+    const bytes = new Uint8Array(2);
+    const read = fs.readSync(fd, bytes, 0, 2, offset - 1);
+    return read === 1 && bytes[0] === NEWLINE;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
  * Read events after `from`, calling `onEvent` for each, in order.
  *
  * `from` is a hint (state.json's lastSeq/logOffset): it is checked against

@@ -1,14 +1,23 @@
 /**
  * The same bytes as `JSON.stringify(value, null, 2) + "\n"` (UTF-8), faster
  * for snapshots written again and again: the encoded text of each object
- * inside an array (an agent, a task) is remembered by identity, and the fold
- * never changes such an object in place — it copies the one that changes —
- * so an unchanged task costs one memory copy to write again.
+ * inside an array (an agent, a task) is remembered by identity, and so is the
+ * text of a whole array (the tasks while only messages arrive). The fold
+ * never changes such an object or array in place — it copies the one that
+ * changes — so an unchanged task list costs one memory copy to write again.
  */
 
 const encoder = new TextEncoder();
 const remembered = new WeakMap<object, { indent: string; bytes: Uint8Array }>();
+/** Arrays by identity: their encoded text. */
+const arrays = new WeakMap<object, { indent: string; bytes: Uint8Array }>();
+/** The output buffer, kept: a fresh one per snapshot cost more than the copy into it. */
+let output = new Uint8Array(64 * 1024);
 
+/**
+ * The bytes, as a view of a buffer that the next call reuses: write (or
+ * copy) them before calling again.
+ */
 export function toJsonBytesMemo(value: unknown): Uint8Array {
   const chunks: Uint8Array[] = [];
   const text = { pending: "" };
@@ -17,13 +26,15 @@ export function toJsonBytesMemo(value: unknown): Uint8Array {
   flush(chunks, text);
   let size = 0;
   for (const chunk of chunks) size += chunk.length;
-  const out = new Uint8Array(size);
+  if (size > output.length) {
+    output = new Uint8Array(Math.max(size, output.length * 2));
+  }
   let at = 0;
   for (const chunk of chunks) {
-    out.set(chunk, at);
+    output.set(chunk, at);
     at += chunk.length;
   }
-  return out;
+  return output.subarray(0, size);
 }
 
 /** Small pieces of text gather here and are encoded together. */
@@ -47,20 +58,21 @@ function render(
       text.pending += "[]";
       return;
     }
-    const inner = indent + "  ";
-    text.pending += "[\n" + inner;
-    value.forEach((item, i) => {
-      if (item !== null && typeof item === "object") {
-        flush(chunks, text);
-        // The separator (comma, newline, indent) is encoded once per depth.
-        if (i > 0) chunks.push(separator(inner));
-        chunks.push(element(item, inner));
-      } else {
-        if (i > 0) text.pending += ",\n" + inner;
-        text.pending += JSON.stringify(item) ?? "null";
-      }
-    });
-    text.pending += "\n" + indent + "]";
+    flush(chunks, text);
+    const known = arrays.get(value);
+    if (known?.indent === indent) {
+      chunks.push(known.bytes);
+      return;
+    }
+    // Rendered piece by piece (elements are remembered), then kept as one
+    // block: writing it again is one copy instead of one per element.
+    const first = chunks.length;
+    renderArray(value, indent, chunks, text);
+    flush(chunks, text);
+    const bytes = concat(chunks, first);
+    chunks.length = first;
+    chunks.push(bytes);
+    arrays.set(value, { indent, bytes });
     return;
   }
   if (value !== null && typeof value === "object") {
@@ -77,6 +89,40 @@ function render(
     return;
   }
   text.pending += JSON.stringify(value) ?? "null";
+}
+
+function renderArray(
+  value: unknown[],
+  indent: string,
+  chunks: Uint8Array[],
+  text: Pending,
+): void {
+  const inner = indent + "  ";
+  text.pending += "[\n" + inner;
+  value.forEach((item, i) => {
+    if (item !== null && typeof item === "object") {
+      flush(chunks, text);
+      // The separator (comma, newline, indent) is encoded once per depth.
+      if (i > 0) chunks.push(separator(inner));
+      chunks.push(element(item, inner));
+    } else {
+      if (i > 0) text.pending += ",\n" + inner;
+      text.pending += JSON.stringify(item) ?? "null";
+    }
+  });
+  text.pending += "\n" + indent + "]";
+}
+
+function concat(chunks: Uint8Array[], from: number): Uint8Array {
+  let size = 0;
+  for (let i = from; i < chunks.length; i++) size += chunks[i].length;
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (let i = from; i < chunks.length; i++) {
+    bytes.set(chunks[i], at);
+    at += chunks[i].length;
+  }
+  return bytes;
 }
 
 const separators = new Map<string, Uint8Array>();

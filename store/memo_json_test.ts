@@ -47,3 +47,19 @@ Deno.test("a remembered element is reused, and a replaced one is written anew", 
   const moved = { deeper: { state: { tasks } } };
   assertEquals(toJsonTextMemo(moved), toJsonText(moved));
 });
+
+Deno.test("an array written again is reused whole; a copied one is written anew; another depth is re-indented", () => {
+  const tasks = Array.from({ length: 4 }, (_, i) => task(i));
+  const agents = [{ id: "a", messages: 0 }];
+  for (let i = 0; i < 3; i++) {
+    const value = { state: { agents, tasks }, logOffset: i };
+    assertEquals(toJsonTextMemo(value), toJsonText(value));
+  }
+  const copied = {
+    state: { agents: [{ id: "a", messages: 1 }], tasks: [...tasks, task(9)] },
+  };
+  assertEquals(toJsonTextMemo(copied), toJsonText(copied));
+  const deeper = { a: { b: { tasks } } };
+  assertEquals(toJsonTextMemo(deeper), toJsonText(deeper));
+  assertEquals(toJsonTextMemo(tasks), toJsonText(tasks));
+});

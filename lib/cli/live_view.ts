@@ -52,8 +52,12 @@ export class LiveView implements RunReporter {
   /** The state after the last event seen. */
   lastState: OrchestrationState | undefined;
   private failReason: string | undefined;
-  /** Seqs already shown: an event reported twice is printed once. */
-  private readonly seen = new Set<number>();
+  /**
+   * The newest seq shown: the engine reports events in log order, so an
+   * event reported twice is printed once (a set of every seq would grow by
+   * one entry per message).
+   */
+  private lastSeq = 0;
   /** This run has paused: the engine's lines now are the pause notice. */
   private paused = false;
   private footerShown = false;
@@ -110,8 +114,8 @@ export class LiveView implements RunReporter {
   }
 
   event(event: MaosEvent, state: OrchestrationState): void {
-    if (this.seen.has(event.seq)) return;
-    this.seen.add(event.seq);
+    if (event.seq <= this.lastSeq) return;
+    this.lastSeq = event.seq;
     this.orchestrationId ??= state.id;
     this.lastState = state;
     if (event.type === "orchestration.failed") this.failReason = event.reason;

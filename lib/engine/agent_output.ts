@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import { isoNow } from "../../store/event_log.ts";
 import { JsonlAppender } from "../../store/jsonl_appender.ts";
 import type { MaosPaths } from "../../store/paths.ts";
 
@@ -9,34 +10,98 @@ export interface OutputLine {
   line: string;
 }
 
-/** Streams each agent's raw output to agents/<agent-id>.jsonl as it arrives. */
+/** Pending output past this many characters is written at once. */
+const FLUSH_CHARS = 64 * 1024;
+
+interface AgentFile {
+  file: JsonlAppender;
+  /** Lines not written yet (JSONL text, each ending in a newline). */
+  pending: string;
+  task: string;
+  /** `"task":"<id>"` of `task`, encoded once. */
+  taskJson: string;
+}
+
+/**
+ * Streams each agent's raw output to agents/<agent-id>.jsonl as it arrives:
+ * the lines of one burst (one chunk an agent wrote) go down in one write,
+ * before maos handles anything else, instead of one system call per line.
+ */
 export class AgentOutputs {
-  private readonly files = new Map<string, JsonlAppender>();
+  private readonly files = new Map<string, AgentFile>();
+  private flushQueued = false;
 
   constructor(
     private readonly paths: MaosPaths,
     private readonly orchestrationId: string,
+    /** A write that failed after `append` returned (disk full): the run must stop. */
+    private readonly onError: (err: unknown) => void = (err) => {
+      throw err;
+    },
   ) {}
 
   append(agentId: string, taskId: string, line: string): void {
-    let file = this.files.get(agentId);
-    if (!file) {
-      file = new JsonlAppender(
-        this.paths.agentOutput(this.orchestrationId, agentId),
-      );
-      this.files.set(agentId, file);
+    let out = this.files.get(agentId);
+    if (!out) {
+      out = {
+        file: new JsonlAppender(
+          this.paths.agentOutput(this.orchestrationId, agentId),
+        ),
+        pending: "",
+        task: "",
+        taskJson: "",
+      };
+      this.files.set(agentId, out);
     }
-    const record: OutputLine = {
-      at: new Date().toISOString(),
-      task: taskId,
-      line,
-    };
-    file.append(record);
+    if (out.task !== taskId) {
+      out.task = taskId;
+      out.taskJson = `"task":${JSON.stringify(taskId)}`;
+    }
+    // The bytes of JSON.stringify({ at, task, line }), built without the object.
+    out.pending += `{"at":"${isoNow()}",${out.taskJson},"line":${
+      JSON.stringify(line)
+    }}\n`;
+    if (out.pending.length >= FLUSH_CHARS) {
+      this.write(out);
+    } else if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(() => this.flushAll());
+    }
   }
 
+  /** Write what is pending now (a failure goes to `onError`). */
+  flushAll(): void {
+    this.flushQueued = false;
+    for (const out of this.files.values()) {
+      try {
+        this.write(out);
+      } catch (err) {
+        this.onError(err);
+      }
+    }
+  }
+
+  /** Write what is pending, sync and close every file; a failed write is thrown. */
   closeAll(): void {
-    for (const file of this.files.values()) file.close();
+    this.flushQueued = false;
+    let failure: unknown;
+    for (const out of this.files.values()) {
+      try {
+        this.write(out);
+      } catch (err) {
+        failure ??= err;
+      }
+      out.file.close();
+    }
     this.files.clear();
+    if (failure) throw failure;
+  }
+
+  private write(out: AgentFile): void {
+    if (!out.pending) return;
+    const text = out.pending;
+    out.pending = "";
+    out.file.appendText(text);
   }
 }
 

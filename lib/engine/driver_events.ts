@@ -49,7 +49,7 @@ export function recordDriverEvent(
         kind: event.kind,
         content: event.content,
       });
-      void sinks.saver.message(event.kind);
+      sinks.saver.message(event.kind);
       return;
     case "progress": {
       const percent = Math.max(0, Math.min(100, Math.round(event.percent)));

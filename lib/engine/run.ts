@@ -77,7 +77,11 @@ export class OrchestrationRun {
 
   constructor(private readonly setup: RunSetup) {
     const { journal, config } = setup;
-    this.outputs = new AgentOutputs(journal.paths, journal.id);
+    this.outputs = new AgentOutputs(
+      journal.paths,
+      journal.id,
+      (err) => this.fail(err),
+    );
     const interval = journal.state.saveIntervalSeconds ??
       config.saveIntervalSeconds;
     this.saver = new AutoSaver(journal, interval, (err) => {
@@ -373,7 +377,9 @@ export class OrchestrationRun {
     });
     this.settleAgent(task.agent);
     if (result.status === "completed") await this.autoCheckpoint();
-    await this.saver.save();
+    // Asked for, not waited for: when this was the last task, the final
+    // save joins it and one snapshot is written instead of two.
+    void this.saver.save();
   }
 
   /** After an agent's task ends: running again later, or done. */
