@@ -18,6 +18,8 @@ export const SnapshotSummarySchema = z.object({
     updatedAt: true,
     messages: true,
     cost: true,
+    inputTokens: true,
+    outputTokens: true,
     lastSeq: true,
   }).extend({
     // Only counted here; `status` and a resume read them whole.
