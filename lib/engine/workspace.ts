@@ -26,7 +26,7 @@ import {
   removeStaleIndexes,
   restoreFiles,
 } from "../git/files_commit.ts";
-import { mergeBranch } from "../git/merge.ts";
+import { mergeBranch, prepareForMerge } from "../git/merge.ts";
 import {
   dirtyPaths,
   findRepo,
@@ -253,6 +253,10 @@ export class Workspace {
         if (agent && agent !== task.agent) agents.add(agent);
       }
       const dir = this.worktreeOf(task.agent);
+      if (agents.size > 0) {
+        const blocked = await prepareForMerge(dir);
+        if (blocked) return blocked;
+      }
       for (const agent of agents) {
         const branch = this.branchOf(agent);
         if (!await resolveCommit(this.repo.root, `refs/heads/${branch}`)) {

@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { assert, assertEquals } from "../../store/_test_util.ts";
 import { git, gitText, requireGit } from "./git.ts";
@@ -7,7 +8,7 @@ import {
   removeStaleIndexes,
   restoreFiles,
 } from "./files_commit.ts";
-import { mergeBranch, previewMerge } from "./merge.ts";
+import { mergeBranch, prepareForMerge, previewMerge } from "./merge.ts";
 import { dirtyPaths, findRepo, headCommit, resolveCommit } from "./repo.ts";
 import { addWorktree, listWorktrees, removeWorktree } from "./worktree.ts";
 import {
@@ -122,6 +123,53 @@ Deno.test("a conflicting merge names the files and leaves both sides intact", as
     assertEquals(await headCommit(repo), mainHead);
     assertEquals(read(repo, "README.md"), "main side\n");
     assertEquals(await dirtyPaths(repo), []);
+  } finally {
+    await removeRepo(repo);
+  }
+});
+
+Deno.test("work staged but never committed (a kill between add and commit) is unstaged, kept, and no longer blocks a merge", async () => {
+  const repo = await tempRepo();
+  try {
+    await git(repo, ["branch", "other"]);
+    await git(repo, ["checkout", "-q", "other"]);
+    write(repo, "theirs.txt", "from the dependency\n");
+    await commitAllAs(repo, "dependency's work");
+    await git(repo, ["checkout", "-q", "main"]);
+    // A true merge (not a fast-forward): git then wants a clean index.
+    write(repo, "mine.txt", "done before\n");
+    await commitAllAs(repo, "own earlier work");
+    write(repo, "half.txt", "half-written\n");
+    await git(repo, ["add", "-A"]);
+    // Without preparing, git refuses and the reason is still named.
+    const refused = await mergeBranch(repo, "other", { message: "merge" });
+    assertEquals(refused, { status: "conflict", files: ["half.txt"] });
+
+    assertEquals(await prepareForMerge(repo), null);
+    const outcome = await mergeBranch(repo, "other", { message: "merge" });
+    assertEquals(outcome.status, "merged");
+    assertEquals(read(repo, "half.txt"), "half-written\n");
+    assertEquals(read(repo, "theirs.txt"), "from the dependency\n");
+    assertEquals(await dirtyPaths(repo), ["half.txt"]);
+  } finally {
+    await removeRepo(repo);
+  }
+});
+
+Deno.test("a merge left in progress is named, not merged over or aborted", async () => {
+  const repo = await tempRepo();
+  try {
+    await git(repo, ["branch", "other"]);
+    write(repo, "README.md", "main side\n");
+    await commitAllAs(repo, "main edit");
+    await git(repo, ["checkout", "-q", "other"]);
+    write(repo, "README.md", "other side\n");
+    await commitAllAs(repo, "other edit");
+    await git(repo, ["checkout", "-q", "main"]);
+    await git(repo, ["merge", "other"], { allowFail: true });
+    const why = await prepareForMerge(repo);
+    assert(why?.includes("a merge is in progress"), String(why));
+    assert(fs.existsSync(path.join(repo, ".git", "MERGE_HEAD")));
   } finally {
     await removeRepo(repo);
   }

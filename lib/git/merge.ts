@@ -80,6 +80,28 @@ export async function previewMerge(
   return { conflicts: files };
 }
 
+/**
+ * Make a worktree ready for a merge without losing anything in it: a merge
+ * still in progress (MERGE_HEAD) is the person's to finish, so it is named;
+ * changes staged but never committed (an add cut off by a crash) are
+ * unstaged — their files stay as they are — because git refuses to merge
+ * over a dirty index.
+ */
+export async function prepareForMerge(dir: string): Promise<string | null> {
+  const gitDir = path.resolve(
+    dir,
+    await gitText(dir, ["rev-parse", "--git-dir"]),
+  );
+  if (fs.existsSync(path.join(gitDir, "MERGE_HEAD"))) {
+    return `a merge is in progress in ${dir}: finish it (git commit) or abort it (git merge --abort)`;
+  }
+  const staged = await git(dir, ["diff", "--cached", "--quiet"], {
+    allowFail: true,
+  });
+  if (staged.code !== 0) await git(dir, ["reset", "-q"]);
+  return null;
+}
+
 /** Files a failed merge left unmerged, or that it would have overwritten. */
 async function conflictedFiles(dir: string, output: string): Promise<string[]> {
   const unmerged = split0(
@@ -89,7 +111,14 @@ async function conflictedFiles(dir: string, output: string): Promise<string[]> {
   );
   if (unmerged.length > 0) return unmerged;
   // "Your local changes … would be overwritten by merge:" lists them indented.
-  return output.split("\n").filter((l) => /^\t/.test(l)).map((l) => l.trim());
+  // (indented by a tab or by spaces, depending on git's version).
+  const named = output.split("\n").filter((l) => /^\s+\S/.test(l)).map((
+    l,
+  ) => l.trim());
+  if (named.length > 0) return named;
+  // Not about files at all: git's own first line says why.
+  const why = output.split("\n").map((l) => l.trim()).find((l) => l !== "");
+  return why ? [`(git: ${why})`] : [];
 }
 
 async function abortMerge(dir: string, before: string): Promise<void> {
