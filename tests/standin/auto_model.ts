@@ -34,6 +34,8 @@ export interface Asked {
   planning: boolean;
   /** The tool call of this task's turn has been answered: time to sum up. */
   afterTool: boolean;
+  /** maos says the task was interrupted (a resume): sum up at once. */
+  resumed: boolean;
   agent: string;
   task: string;
   title: string;
@@ -64,9 +66,10 @@ export function answer(asked: Asked): Turn {
   if (asked.planning) return { text: JSON.stringify(planFor(asked.request)) };
   const who = asked.agent || "the agent";
   const what = asked.title || "the task";
-  if (asked.afterTool) {
+  if (asked.afterTool || asked.resumed) {
     return {
       text: `Finished "${what}" as ${who}` +
+        (asked.resumed && !asked.afterTool ? " after a pause" : "") +
         (asked.inbox ? `, with ${asked.inbox} message(s) from the team` : "") +
         ". (This reply came from the maos model stand-in; no real model ran.)",
     };
@@ -183,6 +186,7 @@ export function readAsk(request: RecordedRequest): Asked {
     cli: request.api === "anthropic" ? "claude" : "codex",
     planning: /Reply with ONLY a JSON object/.test(prompt),
     afterTool,
+    resumed: /You were interrupted/.test(prompt),
     agent: role?.[1] ?? "",
     task: task?.[1] ?? "",
     title: task?.[2]?.trim() ?? "",
@@ -204,7 +208,9 @@ function promptIndex(entries: { user: boolean; text: string }[]): number {
 
 function describe(asked: Asked): string {
   if (asked.planning) return `${asked.cli}: planning → a plan of 2 agents`;
-  const step = asked.afterTool ? "summary" : "message the team";
+  const step = asked.afterTool || asked.resumed
+    ? "summary"
+    : "message the team";
   return `${asked.cli}: ${asked.agent || "?"} ${asked.task || "?"} → ${step}`;
 }
 
