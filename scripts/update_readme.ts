@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { realClaudeTour } from "./_tour_real_claude.ts";
 
 const repo = path.resolve(import.meta.dirname ?? ".", "..");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "maos-tour-"));
@@ -168,6 +169,11 @@ blocks.worktrees = [
   maos(["--quiet", "orchestration", "resume", audit]).shown,
   maos(["orchestration", "merge", audit]).shown,
 ].join("\n\n");
+// The real Claude Code against the model stand-in, in a project of its own;
+// skipped (the README's block kept) when the pinned CLIs are not installed.
+const realClaude = await realClaudeTour(maosArgv, env);
+if (realClaude) blocks["real-claude"] = realClaude;
+else console.error("tour: real-claude skipped (run `deno task agent-clis`)");
 
 const readmePath = path.join(repo, "README.md");
 let readme = fs.readFileSync(readmePath, "utf8");

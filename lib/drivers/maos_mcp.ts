@@ -106,6 +106,11 @@ export function codexMcpArgs(spec: McpServerSpec): string[] {
   const pairs = [
     `${key}.command=${JSON.stringify(spec.command)}`,
     `${key}.args=${JSON.stringify(spec.args)}`,
+    // Measured on Codex 0.169: without these it may answer before the
+    // server is up, and `codex exec` (approval policy "never") refuses its
+    // tools as "requires approval".
+    `${key}.required=true`,
+    `${key}.default_tools_approval_mode="approve"`,
     ...Object.entries(spec.env).map(([name, value]) =>
       `${key}.env.${name}=${JSON.stringify(value)}`
     ),

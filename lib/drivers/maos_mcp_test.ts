@@ -64,6 +64,10 @@ Deno.test("codex gets -c mcp_servers.maos.* overrides whose values are TOML", ()
     "-c",
     'mcp_servers.maos.args=["mcp"]',
     "-c",
+    "mcp_servers.maos.required=true",
+    "-c",
+    'mcp_servers.maos.default_tools_approval_mode="approve"',
+    "-c",
     'mcp_servers.maos.env.MAOS_AGENT_ID="say \\"hi\\""',
   ]);
 });

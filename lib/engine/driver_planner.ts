@@ -1,7 +1,6 @@
 import { ExitCode, MaosError } from "../../store/errors.ts";
 import type { Plan } from "../../store/schema.ts";
 import type { AgentDriver } from "../drivers/driver.ts";
-import { AUTH_FAILURE_PATTERN } from "../drivers/claude.ts";
 import { validatePlan } from "./planner.ts";
 
 const PLAN_INSTRUCTIONS =
@@ -13,13 +12,29 @@ Rules: 2 to 6 agents; ids are lowercase letters, digits and '-' (agents: <role>-
 every task names one agent; dependsOn lists task ids that must finish first; no cycles;
 tasks that can run in parallel should not depend on each other.`;
 
+/** The CLIs maos asks for a plan, by driver name, as a person calls them. */
+export const PLANNER_NAMES: Record<string, string> = {
+  claude: "Claude",
+  codex: "Codex",
+};
+
+/** Summaries of runs that failed for want of a login or key (claude.ts and codex.ts say so). */
+const AUTH_FAILURE = /not logged in|API key was refused|has no API key/i;
+
+const AUTH_HINTS: Record<string, string> = {
+  claude:
+    "log in with `claude` then /login (or set a valid ANTHROPIC_API_KEY), or use --driver shell or sim",
+  codex:
+    "run `codex login` (or set the provider's API key), or use --driver shell or sim",
+};
+
 export type PlannerResult =
   | { plan: Plan }
   /** `fatal` (a hint) when no agent could run either, e.g. not logged in. */
   | { error: string; fatal?: string };
 
 /**
- * Ask an agent CLI (Claude) for a plan and validate it. Anything but a valid
+ * Ask an agent CLI (Claude or Codex) for a plan and validate it. Anything but a valid
  * plan is returned as an error for the caller to fall back on the default team.
  */
 export async function planWithDriver(
@@ -64,12 +79,8 @@ export async function planWithDriver(
       );
     }
     if (result.status !== "completed") {
-      return AUTH_FAILURE_PATTERN.test(result.summary)
-        ? {
-          error: result.summary,
-          fatal:
-            "log in with `claude` then /login (or set a valid ANTHROPIC_API_KEY), or use --driver shell or sim",
-        }
+      return AUTH_FAILURE.test(result.summary)
+        ? { error: result.summary, fatal: AUTH_HINTS[driver.name] ?? "" }
         : { error: result.summary };
     }
     const json = extractJson(result.summary);

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { runMaos } from "../../tests/e2e/run_maos.ts";
-import { extractJson } from "./driver_planner.ts";
+import type { AgentDriver } from "../drivers/driver.ts";
+import { extractJson, planWithDriver } from "./driver_planner.ts";
 
 const FAKE_CLAUDE = path.resolve(
   import.meta.dirname!,
@@ -103,4 +104,18 @@ Deno.test("not logged in to Claude: orchestrate stops at planning with one clear
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("a Codex planner with no API key is fatal, with Codex's own hint", async () => {
+  const codex: AgentDriver = {
+    name: "codex",
+    simulated: false,
+    run: () =>
+      Promise.resolve({
+        status: "failed",
+        summary: "Codex has no API key: OPENAI_API_KEY is not set — set it",
+      }),
+  };
+  const planned = await planWithDriver(codex, "Add auth", ".", {});
+  assert.ok("fatal" in planned && planned.fatal?.includes("codex login"));
 });

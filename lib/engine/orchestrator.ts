@@ -25,7 +25,7 @@ import {
   toInboxMessage,
 } from "./message_bus.ts";
 import { defaultPlan, loadPlanFile } from "./planner.ts";
-import { planWithDriver } from "./driver_planner.ts";
+import { PLANNER_NAMES, planWithDriver } from "./driver_planner.ts";
 import { OrchestrationRun } from "./run.ts";
 import type {
   OrchestrateOptions,
@@ -349,8 +349,9 @@ function addFollowUpTask(journal: Journal, text: string): void {
 }
 
 /**
- * No plan file: Claude is asked for a plan (validated like a file); with
- * `--agents`, another driver, or a planner that fails, the default team works.
+ * No plan file: Claude or Codex is asked for a plan (validated like a file);
+ * with `--agents`, another driver, or a planner that fails, the default team
+ * works.
  */
 async function planFor(
   request: string,
@@ -359,10 +360,11 @@ async function planFor(
   options: OrchestrateOptions,
   root: string,
 ): Promise<Plan> {
-  if (driver !== "claude" || options.agents) {
+  const planner = PLANNER_NAMES[driver];
+  if (!planner || options.agents) {
     return defaultPlan(request, options.agents);
   }
-  options.reporter.line("🧠 Asking Claude for a plan…");
+  options.reporter.line(`🧠 Asking ${planner} for a plan…`);
   const planned = await planWithDriver(
     drivers.get(driver),
     request,

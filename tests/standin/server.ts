@@ -72,10 +72,11 @@ export class ModelStandin {
     this.#queue = [...turns];
   }
 
-  /** Listen on a random port of 127.0.0.1 with these turns scripted. */
+  /** Listen on 127.0.0.1 (a random port unless `port` is given) with these turns scripted. */
   static async start(
     turns: Turn[] = [],
     responder?: Responder,
+    port = 0,
   ): Promise<ModelStandin> {
     // The handler needs the instance, which needs the port: fill it in after listen.
     const holder: { standin?: ModelStandin } = {};
@@ -87,7 +88,7 @@ export class ModelStandin {
     });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(0, "127.0.0.1", resolve);
+      server.listen(port, "127.0.0.1", resolve);
     });
     holder.standin = new ModelStandin(server, turns, responder);
     return holder.standin;

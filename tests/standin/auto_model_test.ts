@@ -1,0 +1,96 @@
+/** The stand-in's built-in model reads maos's prompts from both APIs' requests. */
+import { answer, planFor, readAsk } from "./auto_model.ts";
+import type { RecordedRequest } from "./server.ts";
+import { validatePlan } from "../../lib/engine/planner.ts";
+import { assert, assertEquals } from "../../store/_test_util.ts";
+
+const PROMPT = "The team's request: Add a health check\n\n" +
+  "Your task (analyse): Analyse the request\nFind the code.";
+
+function recorded(api: "anthropic" | "openai", body: unknown): RecordedRequest {
+  return {
+    method: "POST",
+    path: api === "anthropic" ? "/v1/messages?beta=true" : "/v1/responses",
+    headers: {},
+    body,
+    api,
+    turn: true,
+    at: 0,
+  };
+}
+
+Deno.test("auto model: its plan is a valid maos plan", () => {
+  const plan = validatePlan(planFor("Add a health check"), "(stand-in)");
+  assertEquals(plan.tasks.map((t) => t.id), ["analyse", "implement"]);
+});
+
+Deno.test("auto model: Claude's first turn messages the team through the maos MCP tool; after its result, a summary", () => {
+  const first = recorded("anthropic", {
+    system: [{
+      type: "text",
+      text: "You are analyst-001, the analyst in a team",
+    }],
+    tools: [{ name: "Bash" }, { name: "mcp__maos__send_message" }],
+    messages: [{ role: "user", content: [{ type: "text", text: PROMPT }] }],
+  });
+  const asked = readAsk(first);
+  assertEquals(
+    [asked.cli, asked.agent, asked.task, asked.afterTool, asked.mcp],
+    ["claude", "analyst-001", "analyse", false, true],
+  );
+  const turn = answer(asked);
+  assert(turn.text?.includes("::maos::discovery:: analyst-001"));
+  assertEquals(turn.tools?.[0].name, "mcp__maos__send_message");
+  const second = recorded("anthropic", {
+    ...(first.body as object),
+    messages: [
+      { role: "user", content: [{ type: "text", text: PROMPT }] },
+      { role: "assistant", content: [{ type: "tool_use", name: "x" }] },
+      { role: "user", content: [{ type: "tool_result", content: "sent" }] },
+    ],
+  });
+  assertEquals(answer(readAsk(second)).tools, undefined);
+});
+
+Deno.test("auto model: Codex's turn after a command's output sums up, even with items after the output", () => {
+  const asked = readAsk(recorded("openai", {
+    stream: true,
+    input: [
+      {
+        type: "message",
+        role: "user",
+        content: [{ text: `You are dev-001, the dev.\n\n${PROMPT}` }],
+      },
+      { type: "function_call", name: "exec_command", arguments: "{}" },
+      { type: "function_call_output", output: "ok" },
+      // Codex 0.169 adds such a note once the MCP server is up.
+      {
+        type: "message",
+        role: "developer",
+        content: [{ text: "Deferred tool namespaces: mcp__maos" }],
+      },
+    ],
+  }));
+  assertEquals([asked.cli, asked.agent, asked.afterTool], [
+    "codex",
+    "dev-001",
+    true,
+  ]);
+  assertEquals(answer(asked).tools, undefined);
+});
+
+Deno.test("auto model: a planning prompt gets the JSON plan", () => {
+  const asked = readAsk(recorded("anthropic", {
+    tools: [{ name: "Bash" }],
+    messages: [{
+      role: "user",
+      content: [{
+        type: "text",
+        text: "The team's request: X\n\nYour task (plan): Plan the request\n" +
+          "Reply with ONLY a JSON object, no prose",
+      }],
+    }],
+  }));
+  assert(asked.planning);
+  assertEquals(JSON.parse(answer(asked).text!), planFor("X"));
+});
