@@ -235,6 +235,13 @@ export const EventSchema = z.discriminatedUnion("type", [
     driver: z.string(),
     maxParallel: z.number().int().min(1),
     plan: PlanSchema,
+    /**
+     * How the agents' files are kept apart. In this first event, so a kill
+     * right after it cannot leave a worktree orchestration that resumes as
+     * shared; absent in logs from before worktrees (they shared the tree).
+     */
+    isolation: z.object({ mode: IsolationSchema, base: gitCommit.nullable() })
+      .optional(),
   }),
   z.object({ ...eventBase, type: z.literal("orchestration.started") }),
   z.object({

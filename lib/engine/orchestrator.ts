@@ -117,6 +117,7 @@ export async function orchestrate(
       maxParallel: options.maxParallel ??
         Math.min(resolvedPlan.agents.length, 4),
       plan: resolvedPlan,
+      isolation: { mode: isolation.mode, base: isolation.base },
     },
     foldEvent,
     config.durability,
@@ -130,11 +131,6 @@ export async function orchestrate(
         saveIntervalSeconds: options.saveIntervalSeconds,
       });
     }
-    journal.append({
-      type: "orchestration.isolation",
-      mode: isolation.mode,
-      base: isolation.base,
-    });
     const started = journal.append({ type: "orchestration.started" });
     reporter.event(started, journal.state);
     const simulated = resolvedPlan.agents.some((a) =>

@@ -41,6 +41,7 @@ export const foldEvent: Fold = (state, event) => {
       outputTokens: 0,
       inboxOffset: 0,
       lastSeq: event.seq,
+      ...(event.isolation ? { isolation: event.isolation } : {}),
     };
   }
   if (!state) {
@@ -161,6 +162,7 @@ function applyEvent(
         outputTokens: sum((a) => a.outputTokens),
       };
     }
+    // Written by development builds only: isolation now comes with `created`.
     case "orchestration.isolation":
       return { ...state, isolation: { mode: event.mode, base: event.base } };
     case "agent.files":

@@ -11,6 +11,7 @@ import {
   assertIncludes,
   maosOk,
   MaosProcess,
+  orchestrationIds,
   readEvents,
   runMaos,
   taskStatuses,
@@ -225,6 +226,44 @@ Deno.test("kill -9 mid-edit, then resume: the worktree is reused with the half-w
       await showFile(dir, `maos/${id.slice(0, 8)}/developer-001`, "part.txt"),
       "half\nresumed\n",
     );
+    assertEquals(await userStatus(dir), "");
+  });
+});
+
+Deno.test("killed right after its first event, a worktree orchestration still resumes in worktrees", async () => {
+  await withProject(async (dir) => {
+    const plan = writePlan(dir, {
+      agents: [{ id: "developer-001", role: "developer" }],
+      tasks: [{
+        id: "w",
+        agent: "developer-001",
+        title: "Write",
+        run: "echo hi > out.txt",
+      }],
+    });
+    await gitInit(dir);
+    await maosOk(["orchestrate", "Write", "--plan", plan], { cwd: dir });
+    const [id] = orchestrationIds(dir);
+    // Leave only what a kill after the first append leaves: that one event,
+    // no snapshot, no checkpoint, no worktree, branch or files ref.
+    const orch = path.join(dir, ".maos", "orchestrations", id);
+    const first = fs.readFileSync(path.join(orch, "events.jsonl"), "utf8")
+      .split("\n")[0];
+    fs.writeFileSync(path.join(orch, "events.jsonl"), `${first}\n`);
+    for (const name of ["state.json", "agents"]) {
+      fs.rmSync(path.join(orch, name), { recursive: true, force: true });
+    }
+    fs.rmSync(path.join(dir, ".maos", "checkpoints"), { recursive: true });
+    fs.mkdirSync(path.join(dir, ".maos", "checkpoints"));
+    const worktree = worktreeOf(dir, id, "developer-001");
+    await git(dir, ["worktree", "remove", "--force", worktree]);
+    await git(dir, ["branch", "-D", `maos/${id.slice(0, 8)}/developer-001`]);
+    await git(dir, ["update-ref", "-d", `refs/maos/${id}/developer-001`]);
+
+    await maosOk(["orchestration", "resume", id.slice(0, 8)], { cwd: dir });
+    assertEquals(taskStatuses(dir, id).w, "completed");
+    assertEquals(readFile(path.join(worktree, "out.txt")), "hi\n");
+    assertEquals(readFile(path.join(dir, "out.txt")), null);
     assertEquals(await userStatus(dir), "");
   });
 });
