@@ -254,7 +254,7 @@ export class Workspace {
       }
       const dir = this.worktreeOf(task.agent);
       if (agents.size > 0) {
-        const blocked = await prepareForMerge(dir);
+        const blocked = await prepareForMerge(dir, `maos ${task.agent}`);
         if (blocked) return blocked;
       }
       for (const agent of agents) {

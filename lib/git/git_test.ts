@@ -145,7 +145,7 @@ Deno.test("work staged but never committed (a kill between add and commit) is un
     const refused = await mergeBranch(repo, "other", { message: "merge" });
     assertEquals(refused, { status: "conflict", files: ["half.txt"] });
 
-    assertEquals(await prepareForMerge(repo), null);
+    assertEquals(await prepareForMerge(repo, "maos dev"), null);
     const outcome = await mergeBranch(repo, "other", { message: "merge" });
     assertEquals(outcome.status, "merged");
     assertEquals(read(repo, "half.txt"), "half-written\n");
@@ -156,20 +156,34 @@ Deno.test("work staged but never committed (a kill between add and commit) is un
   }
 });
 
-Deno.test("a merge left in progress is named, not merged over or aborted", async () => {
+Deno.test("a merge left in progress is concluded when nothing is unmerged, and named with its files when something is", async () => {
   const repo = await tempRepo();
   try {
     await git(repo, ["branch", "other"]);
     write(repo, "README.md", "main side\n");
+    write(repo, "mine.txt", "mine\n");
     await commitAllAs(repo, "main edit");
     await git(repo, ["checkout", "-q", "other"]);
     write(repo, "README.md", "other side\n");
+    write(repo, "theirs.txt", "theirs\n");
     await commitAllAs(repo, "other edit");
     await git(repo, ["checkout", "-q", "main"]);
     await git(repo, ["merge", "other"], { allowFail: true });
-    const why = await prepareForMerge(repo);
-    assert(why?.includes("a merge is in progress"), String(why));
+    const why = await prepareForMerge(repo, "maos dev");
+    assert(why?.includes("conflicts in README.md"), String(why));
     assert(fs.existsSync(path.join(repo, ".git", "MERGE_HEAD")));
+
+    // Resolved but not committed (or git killed before its commit).
+    write(repo, "README.md", "both sides\n");
+    await git(repo, ["add", "README.md"]);
+    assertEquals(await prepareForMerge(repo, "maos dev"), null);
+    assert(!fs.existsSync(path.join(repo, ".git", "MERGE_HEAD")));
+    assertEquals(
+      (await gitText(repo, ["log", "-1", "--format=%P"])).split(" ").length,
+      2,
+    );
+    assertEquals(read(repo, "theirs.txt"), "theirs\n");
+    assertEquals(await dirtyPaths(repo), []);
   } finally {
     await removeRepo(repo);
   }

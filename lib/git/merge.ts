@@ -81,19 +81,35 @@ export async function previewMerge(
 }
 
 /**
- * Make a worktree ready for a merge without losing anything in it: a merge
- * still in progress (MERGE_HEAD) is the person's to finish, so it is named;
- * changes staged but never committed (an add cut off by a crash) are
- * unstaged — their files stay as they are — because git refuses to merge
- * over a dirty index.
+ * Make a worktree ready for a merge without losing anything in it. A merge
+ * left in progress (a kill while git merged, or a person who resolved the
+ * conflicts and has not committed) is concluded when nothing is unmerged,
+ * and named with its files otherwise. Changes staged but never committed (a
+ * kill between add and commit) are unstaged, their files kept as they are,
+ * because git refuses a true merge over a dirty index.
  */
-export async function prepareForMerge(dir: string): Promise<string | null> {
+export async function prepareForMerge(
+  dir: string,
+  identity: string,
+): Promise<string | null> {
   const gitDir = path.resolve(
     dir,
     await gitText(dir, ["rev-parse", "--git-dir"]),
   );
   if (fs.existsSync(path.join(gitDir, "MERGE_HEAD"))) {
-    return `a merge is in progress in ${dir}: finish it (git commit) or abort it (git merge --abort)`;
+    const unmerged = split0(
+      (await git(dir, ["diff", "--name-only", "-z", "--diff-filter=U"]))
+        .stdout,
+    );
+    if (unmerged.length > 0) {
+      return `a merge is in progress in ${dir} with conflicts in ${
+        unmerged.join(", ")
+      }: resolve them and git commit (or git merge --abort)`;
+    }
+    await git(dir, ["commit", "--no-edit", "--no-verify", "-q"], {
+      env: maosIdentity(identity),
+    });
+    return null;
   }
   const staged = await git(dir, ["diff", "--cached", "--quiet"], {
     allowFail: true,
