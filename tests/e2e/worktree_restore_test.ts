@@ -1,0 +1,100 @@
+/**
+ * Restores and forks of orchestrations whose agents finished tasks: the
+ * branch commits a task end made must go with the files (real program, real
+ * git repositories in temp dirs).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { gitText } from "../../lib/git/git.ts";
+import {
+  assertEquals,
+  assertIncludes,
+  maosOk,
+  readEvents,
+  taskStatuses,
+  withProject,
+  writePlan,
+} from "./_engine_helpers.ts";
+import { filesEvents, gitInit, showFile } from "./_git_project.ts";
+
+/**
+ * The developer writes its file, then waits until an interval save has
+ * recorded it: the task end then finds the files unchanged since that save,
+ * while the task's commit moves the branch.
+ */
+function savedBeforeEndPlan(dir: string): string {
+  return writePlan(dir, {
+    agents: [
+      { id: "dev", role: "developer" },
+      { id: "tester", role: "tester" },
+    ],
+    tasks: [
+      {
+        id: "code",
+        agent: "dev",
+        title: "Write the code",
+        run: "echo 'export const x = 1;' > x.ts\n" +
+          'log="$MAOS_DIR/orchestrations/$MAOS_ORCHESTRATION_ID/events.jsonl"\n' +
+          `until grep -q '"agent.files","agent":"dev"' "$log"; do sleep 0.1; done`,
+      },
+      {
+        id: "check",
+        agent: "tester",
+        title: "Check the code",
+        dependsOn: ["code"],
+        run: "cat x.ts",
+      },
+    ],
+  });
+}
+
+Deno.test("a task end whose files an interval save already had still records the branch's new commit, so a restore keeps it and the dependant sees the code", async () => {
+  await withProject(async (dir) => {
+    const plan = savedBeforeEndPlan(dir);
+    await gitInit(dir);
+    await maosOk([
+      "orchestrate",
+      "Code",
+      "--plan",
+      plan,
+      "--save-interval",
+      "1",
+    ], { cwd: dir });
+    const id = fs.readdirSync(path.join(dir, ".maos", "orchestrations"))[0];
+    const id8 = id.slice(0, 8);
+    const tip = await gitText(dir, ["rev-parse", `maos/${id8}/dev`]);
+    assertEquals(
+      await gitText(dir, ["log", "-1", "--format=%s", tip]),
+      "Write the code",
+    );
+    // The log says which branch commit goes with the dev's last files.
+    assertEquals(
+      filesEvents(dir, id).filter((e) => e.agent === "dev").at(-1)?.head,
+      tip,
+    );
+    // The checkpoint written when the dev's task completed.
+    const events = readEvents(dir, id);
+    const codeDone = events.findIndex((e) =>
+      e.type === "task.status" && e.task === "code" && e.status === "completed"
+    );
+    const checkpoint = events.slice(codeDone).find((e) =>
+      e.type === "checkpoint.created"
+    );
+    if (checkpoint?.type !== "checkpoint.created") {
+      throw new Error("no checkpoint");
+    }
+    await maosOk(["recover", "restore", checkpoint.checkpoint], { cwd: dir });
+    // The code stays committed on the dev's branch ...
+    assertEquals(await gitText(dir, ["rev-parse", `maos/${id8}/dev`]), tip);
+    assertEquals(
+      await showFile(dir, `maos/${id8}/dev`, "x.ts"),
+      "export const x = 1;\n",
+    );
+    // ... so the tester, run again, still sees it.
+    const resumed = await maosOk(["orchestration", "resume", id8], {
+      cwd: dir,
+    });
+    assertIncludes(resumed.stdout, "export const x = 1;");
+    assertEquals(taskStatuses(dir, id).check, "completed");
+  });
+});
