@@ -15,7 +15,13 @@ import {
   withProject,
   writePlan,
 } from "./_engine_helpers.ts";
-import { filesEvents, gitInit, showFile } from "./_git_project.ts";
+import {
+  filesEvents,
+  gitInit,
+  readFile,
+  showFile,
+  worktreeOf,
+} from "./_git_project.ts";
 
 /**
  * The developer writes its file, then waits until an interval save has
@@ -96,5 +102,51 @@ Deno.test("a task end whose files an interval save already had still records the
     });
     assertIncludes(resumed.stdout, "export const x = 1;");
     assertEquals(taskStatuses(dir, id).check, "completed");
+  });
+});
+
+Deno.test("a manual checkpoint records the files in the agents' worktrees as they are, and restoring it brings them back", async () => {
+  await withProject(async (dir) => {
+    const plan = writePlan(dir, {
+      agents: [{ id: "dev", role: "developer" }],
+      tasks: [{
+        id: "code",
+        agent: "dev",
+        title: "Write the code",
+        run: "echo 'export const x = 1;' > x.ts",
+      }],
+    });
+    await gitInit(dir);
+    await maosOk(["orchestrate", "Code", "--plan", plan], { cwd: dir });
+    const id = fs.readdirSync(path.join(dir, ".maos", "orchestrations"))[0];
+    // A person goes on by hand in the agent's worktree, then checkpoints.
+    const worktree = worktreeOf(dir, id, "dev");
+    fs.writeFileSync(
+      path.join(worktree, "by-hand.ts"),
+      "export const y = 2;\n",
+    );
+    const taken = await maosOk([
+      "--json",
+      "recover",
+      "checkpoint",
+      "--orchestration",
+      id.slice(0, 8),
+      "--name",
+      "by-hand",
+    ], { cwd: dir });
+    const saved = filesEvents(dir, id).at(-1)!;
+    assertEquals(saved.reason, "checkpoint");
+    assertEquals(
+      await showFile(dir, saved.commit, "by-hand.ts"),
+      "export const y = 2;\n",
+    );
+    // Later the file is gone; the checkpoint brings it back.
+    fs.rmSync(path.join(worktree, "by-hand.ts"));
+    const cp = JSON.parse(taken.stdout).id as string;
+    await maosOk(["recover", "restore", cp], { cwd: dir });
+    assertEquals(
+      readFile(path.join(worktree, "by-hand.ts")),
+      "export const y = 2;\n",
+    );
   });
 });
