@@ -124,6 +124,34 @@ export async function commitFiles(
 }
 
 /**
+ * Point `ref` at a new commit with the files of `commit` whose parents are
+ * `parents` (the first one the branch head it goes with): a ref moved back
+ * to older files keeps what it held reachable, so git's gc cannot take it.
+ */
+export async function joinFiles(
+  repo: string,
+  ref: string,
+  commit: string,
+  parents: string[],
+  message: string,
+): Promise<string> {
+  const unique = [...new Set(parents)];
+  const joined = await gitText(
+    repo,
+    [
+      "commit-tree",
+      `${commit}^{tree}`,
+      ...unique.flatMap((p) => ["-p", p]),
+      "-m",
+      message,
+    ],
+    { env: maosIdentity("maos") },
+  );
+  await git(repo, ["update-ref", "-m", message, ref, joined]);
+  return joined;
+}
+
+/**
  * Commit everything in the worktree (untracked included) on its branch, as
  * `author`. Returns the new commit, or null when there was nothing to commit.
  */

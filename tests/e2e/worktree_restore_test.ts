@@ -5,8 +5,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { gitText } from "../../lib/git/git.ts";
+import { git, gitText } from "../../lib/git/git.ts";
 import {
+  assert,
   assertEquals,
   assertIncludes,
   maosOk,
@@ -148,5 +149,46 @@ Deno.test("a manual checkpoint records the files in the agents' worktrees as the
       readFile(path.join(worktree, "by-hand.ts")),
       "export const y = 2;\n",
     );
+  });
+});
+
+Deno.test("after a restore to an earlier checkpoint and a resume, every files commit the log names is still reachable from the agent's files ref", async () => {
+  await withProject(async (dir) => {
+    const plan = writePlan(dir, {
+      agents: [{ id: "dev", role: "developer" }],
+      tasks: [
+        { id: "one", agent: "dev", title: "First", run: "echo 1 > v.txt" },
+        {
+          id: "two",
+          agent: "dev",
+          title: "Second",
+          dependsOn: ["one"],
+          run: "echo 2 > v.txt; echo more > two.txt",
+        },
+      ],
+    });
+    await gitInit(dir);
+    await maosOk(["orchestrate", "Two steps", "--plan", plan], { cwd: dir });
+    const id = fs.readdirSync(path.join(dir, ".maos", "orchestrations"))[0];
+    const first = readEvents(dir, id).find((e) =>
+      e.type === "checkpoint.created"
+    );
+    if (first?.type !== "checkpoint.created") throw new Error("no checkpoint");
+    // Work done by hand after the run: the restore saves it first.
+    fs.writeFileSync(
+      path.join(worktreeOf(dir, id, "dev"), "hand.txt"),
+      "by hand\n",
+    );
+    await maosOk(["recover", "restore", first.checkpoint], { cwd: dir });
+    await maosOk(["orchestration", "resume", id.slice(0, 8)], { cwd: dir });
+    const ref = `refs/maos/${id}/dev`;
+    const commits = filesEvents(dir, id).map((e) => e.commit);
+    assert(commits.length >= 3, commits.join(" "));
+    for (const commit of commits) {
+      const r = await git(dir, ["merge-base", "--is-ancestor", commit, ref], {
+        allowFail: true,
+      });
+      assertEquals(r.code, 0, `${commit} is not reachable from ${ref}`);
+    }
   });
 });
