@@ -167,3 +167,27 @@ Deno.test("a clone without maos's refs: doctor says in one line which commit is 
     assertEquals(fine.code, 0, fine.stdout + fine.stderr);
   });
 });
+
+Deno.test("doctor finds a files ref deleted or moved by hand (its saves left to git gc); --repair points it at the saved files again", async () => {
+  await withProject(async (dir) => {
+    const { id } = await ranTwoDevs(dir);
+    const refA = `refs/maos/${id}/dev-a`;
+    const refB = `refs/maos/${id}/dev-b`;
+    const savedA = await gitText(dir, ["rev-parse", refA]);
+    const savedB = await gitText(dir, ["rev-parse", refB]);
+    await git(dir, ["update-ref", "-d", refA]);
+    await git(dir, ["update-ref", refB, "HEAD"]);
+    const sick = await runMaos(["doctor"], { cwd: dir });
+    assertIncludes(sick.stdout, `${refA} is missing`);
+    assertIncludes(sick.stdout, `${refB} no longer holds`);
+    await maosOk(["doctor", "--repair"], { cwd: dir });
+    assertEquals(await gitText(dir, ["rev-parse", refA]), savedA);
+    const b = await git(dir, ["merge-base", "--is-ancestor", savedB, refB], {
+      allowFail: true,
+    });
+    assertEquals(b.code, 0, "dev-b's saved files are reachable again");
+    const fine = await runMaos(["doctor"], { cwd: dir });
+    assertEquals(fine.code, 0, fine.stdout + fine.stderr);
+    assert(!fine.stdout.includes("refs/maos"), fine.stdout);
+  });
+});
