@@ -183,6 +183,11 @@ export async function forkAgentFiles(
     if (!goal) continue;
     await requireTree(workspace.repo.root, goal.commit, agent.id);
     await workspace.ensure(agent);
+    // Its own files ref from the start: the original's refs may go (remove).
+    const ref = filesRef(forked.id, agent.id);
+    if (agent.files && !await resolveCommit(workspace.repo.root, ref)) {
+      await git(workspace.repo.root, ["update-ref", ref, agent.files.commit]);
+    }
     changes.push({ agent: agent.id, commit: goal.commit, changed: [] });
   }
   return changes;

@@ -12,6 +12,7 @@ import {
   assertIncludes,
   maosOk,
   readEvents,
+  runMaos,
   taskStatuses,
   withProject,
   writePlan,
@@ -190,5 +191,43 @@ Deno.test("after a restore to an earlier checkpoint and a resume, every files co
       });
       assertEquals(r.code, 0, `${commit} is not reachable from ${ref}`);
     }
+  });
+});
+
+Deno.test("a fork's agents get files refs of their own at once, so its saved files do not depend on the original's refs", async () => {
+  await withProject(async (dir) => {
+    const plan = writePlan(dir, {
+      agents: [{ id: "dev", role: "developer" }],
+      tasks: [{
+        id: "one",
+        agent: "dev",
+        title: "First",
+        run: "echo 1 > v.txt",
+      }],
+    });
+    await gitInit(dir);
+    await maosOk(["orchestrate", "One", "--plan", plan], { cwd: dir });
+    const id = fs.readdirSync(path.join(dir, ".maos", "orchestrations"))[0];
+    const cp = readEvents(dir, id).find((e) => e.type === "checkpoint.created");
+    if (cp?.type !== "checkpoint.created") throw new Error("no checkpoint");
+    const forked = await maosOk([
+      "--json",
+      "recover",
+      "restore",
+      cp.checkpoint,
+      "--fork",
+    ], {
+      cwd: dir,
+    });
+    const fork = forked.json<{ orchestrations: { target: string }[] }>()
+      .orchestrations[0].target;
+    const saved = filesEvents(dir, id).at(-1)!.commit;
+    assertEquals(
+      await gitText(dir, ["rev-parse", `refs/maos/${fork}/dev`]),
+      saved,
+    );
+    const doctor = await runMaos(["doctor"], { cwd: dir });
+    assertEquals(doctor.code, 0, doctor.stdout + doctor.stderr);
+    assert(!doctor.stdout.includes("refs/maos"), doctor.stdout);
   });
 });
