@@ -164,7 +164,11 @@ function renderAgentFiles(s: OrchestrationStatus): string[] {
     const unmerged = a.unmergedFiles ?? [];
     const dirty = a.uncommittedFiles ?? [];
     const parts = [
-      changed.length ? `changed ${list(changed)}` : "no changes committed",
+      a.branchRemoved
+        ? "branch and worktree removed (saved files stay in refs/maos)"
+        : changed.length
+        ? `changed ${list(changed)}`
+        : "no changes committed",
     ];
     if (changed.length) {
       parts.push(

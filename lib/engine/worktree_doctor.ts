@@ -96,6 +96,12 @@ async function checkOne(
       );
       if (finding) findings.push({ ...finding, file: label });
     }
+    // `recover cleanup` removes a completed orchestration's worktrees and
+    // branches once merged: nothing to resume needs them, the files ref stays.
+    if (
+      !head && !entry && state.status === "completed" &&
+      !fs.existsSync(path.join(dir, ".git"))
+    ) continue;
     if (!head) {
       const at = saved?.head ?? workspace.base;
       const finding: Finding = {

@@ -131,6 +131,18 @@ Deno.test("recover cleanup removes completed orchestrations' merged worktrees, k
     assert(!fs.existsSync(worktreeOf(dir, id, "dev-a")));
     // The orchestration itself stays, and resumes nothing.
     assert(fs.existsSync(path.join(dir, ".maos", "orchestrations", id)));
+    // What cleanup removed is not a problem for doctor, nor made again by --repair.
+    const doctor = await runMaos(["doctor"], { cwd: dir });
+    assertEquals(doctor.code, 0, doctor.stdout + doctor.stderr);
+    assert(!doctor.stdout.includes("missing"), doctor.stdout);
+    await maosOk(["doctor", "--repair"], { cwd: dir });
+    assertEquals(await gitText(dir, ["branch", "--list", "maos/*"]), "");
+    assert(!fs.existsSync(worktreeOf(dir, id, "dev-a")));
+    // status does not claim the agents committed nothing.
+    const status = await maosOk(["orchestration", "status", id, "--agents"], {
+      cwd: dir,
+    });
+    assert(!status.stdout.includes("no changes committed"), status.stdout);
   });
 });
 
