@@ -125,6 +125,11 @@ Deno.test("recover cleanup removes completed orchestrations' merged worktrees, k
     await maosOk(["recover", "cleanup"], { cwd: dir });
     assert(fs.existsSync(worktreeOf(dir, id, "dev-a")));
     await maosOk(["orchestration", "merge", id.slice(0, 8)], { cwd: dir });
+    const merged = await maosOk(["recover", "cleanup", "--dry-run"], {
+      cwd: dir,
+    });
+    assertIncludes(merged.stdout, "would remove worktree and branch maos/");
+    assert(!merged.stdout.includes("Nothing to clean up"), merged.stdout);
     const done = await maosOk(["--json", "recover", "cleanup"], { cwd: dir });
     const { worktrees } = done.json<{ worktrees: { action: string }[] }>();
     assertEquals(worktrees.map((w) => w.action), ["removed", "removed"]);
