@@ -13,8 +13,9 @@ import type { MaosPaths } from "../../store/paths.ts";
 import type { OrchestrationState } from "../../store/schema.ts";
 import { joinFiles } from "../git/files_commit.ts";
 import { git } from "../git/git.ts";
-import { isMerged, resolveCommit } from "../git/repo.ts";
+import { currentBranch, isMerged, resolveCommit } from "../git/repo.ts";
 import { listWorktrees, type WorktreeEntry } from "../git/worktree.ts";
+import { unmergedFiles } from "./agent_files.ts";
 import { foldEvent } from "./state_fold.ts";
 import { FETCH_HINT, filesRef, Workspace } from "./workspace.ts";
 
@@ -97,10 +98,12 @@ async function checkOne(
       if (finding) findings.push({ ...finding, file: label });
     }
     // `recover cleanup` removes a completed orchestration's worktrees and
-    // branches once merged: nothing to resume needs them, the files ref stays.
+    // branches once their work is merged here: nothing to resume needs them,
+    // and the files ref stays. Unmerged work gone is still reported.
     if (
       !head && !entry && state.status === "completed" &&
-      !fs.existsSync(path.join(dir, ".git"))
+      !fs.existsSync(path.join(dir, ".git")) &&
+      await mergedHere(projectRoot, repo, saved?.head ?? workspace.base)
     ) continue;
     if (!head) {
       const at = saved?.head ?? workspace.base;
@@ -212,4 +215,18 @@ async function checkFilesRef(
     finding.repaired = true;
   }
   return finding;
+}
+
+/** Is the work at `commit` in the branch checked out at `projectRoot` (squashed too)? */
+async function mergedHere(
+  projectRoot: string,
+  repo: string,
+  commit: string,
+): Promise<boolean> {
+  const branch = await currentBranch(projectRoot);
+  const into = branch
+    ? await resolveCommit(projectRoot, `refs/heads/${branch}`)
+    : null;
+  if (!into || !await resolveCommit(repo, commit)) return false;
+  return (await unmergedFiles(repo, into, commit)).length === 0;
 }
