@@ -109,6 +109,7 @@ Deno.test("orchestration remove refuses unmerged work, removes worktrees and bra
     });
     assertEquals(keep.code, 1);
     assertIncludes(keep.stderr, "uncommitted: wip.txt");
+    assertIncludes(keep.stderr, "commit that work in its worktree");
     await maosOk(["orchestration", "remove", second, "--force"], { cwd: dir });
     assert(!fs.existsSync(worktreeOf(dir, second, "dev-b")));
   });
