@@ -259,6 +259,23 @@ export class Workspace {
         if (agent && agent !== task.agent) agents.add(agent);
       }
       const dir = this.worktreeOf(task.agent);
+      if (agents.size > 0) {
+        // A kill between a task end's `git add -A` and its commit leaves the
+        // index staged, and git refuses a real merge then: unstage (the
+        // files stay as they are).
+        const staged = await git(dir, ["diff", "--cached", "--quiet"], {
+          allowFail: true,
+        });
+        const merging = await git(
+          dir,
+          ["rev-parse", "-q", "--verify", "MERGE_HEAD"],
+          { allowFail: true },
+        );
+        // A merge someone is resolving by hand stays as it is.
+        if (staged.code !== 0 && merging.code !== 0) {
+          await git(dir, ["reset", "-q"]);
+        }
+      }
       for (const agent of agents) {
         const branch = this.branchOf(agent);
         if (!await resolveCommit(this.repo.root, `refs/heads/${branch}`)) {
