@@ -226,8 +226,9 @@ export function reportCleanup(
         : `  ${w.action} worktree and branch ${w.branch}`,
     );
   }
+  const worktreesGo = worktrees.some((w) => w.action !== "kept");
   if (removed.length === 0) {
-    ctx.out("Nothing to clean up.");
+    ctx.out(worktreesGo ? "No checkpoint to delete." : "Nothing to clean up.");
   } else {
     ctx.out(
       dryRun

@@ -159,12 +159,17 @@ function renderAgentFiles(s: OrchestrationStatus): string[] {
     (files.length > 5 ? `, … (${files.length})` : "");
   const lines: string[] = [];
   const width = Math.max(...s.agents.map((a) => a.id.length));
+  const branchWidth = Math.max(...s.agents.map((a) => (a.branch ?? "").length));
   for (const a of s.agents) {
     const changed = a.changedFiles ?? [];
     const unmerged = a.unmergedFiles ?? [];
     const dirty = a.uncommittedFiles ?? [];
     const parts = [
-      changed.length ? `changed ${list(changed)}` : "no changes committed",
+      a.branchRemoved
+        ? "branch and worktree removed (saved files stay in refs/maos)"
+        : changed.length
+        ? `changed ${list(changed)}`
+        : "no changes committed",
     ];
     if (changed.length) {
       parts.push(
@@ -173,7 +178,9 @@ function renderAgentFiles(s: OrchestrationStatus): string[] {
     }
     if (dirty.length) parts.push(c.yellow(`uncommitted: ${list(dirty)}`));
     lines.push(
-      `  ${a.id.padEnd(width)}  ${c.dim(a.branch ?? "")}  ${parts.join(" · ")}`,
+      `  ${a.id.padEnd(width)}  ${
+        c.dim((a.branch ?? "").padEnd(branchWidth))
+      }  ${parts.join(" · ")}`,
     );
   }
   if (s.agents.some((a) => (a.unmergedFiles ?? []).length > 0)) {

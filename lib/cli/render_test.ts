@@ -141,3 +141,31 @@ Deno.test("costs have four decimals; tokens show beside them, and alone when the
   assert.match(screen, /coder-001 .*— .*12\.0k in \/ 900 out/);
   assert.doesNotMatch(screen, /<\$0\.01/);
 });
+
+Deno.test("the Files lines line up the agents' changes after branches of different lengths", () => {
+  const s = status();
+  s.isolation = { mode: "worktree", base: "0".repeat(40) };
+  s.agents = [
+    {
+      ...s.agents[0],
+      id: "dev",
+      branch: "maos/a1b2c3d4/dev",
+      changedFiles: ["a.ts"],
+    },
+    {
+      ...s.agents[0],
+      id: "tester-001",
+      branch: "maos/a1b2c3d4/tester-001",
+      changedFiles: ["b.ts"],
+    },
+  ];
+  const screen = renderStatus(
+    s,
+    { agents: true, tasks: false, messages: false },
+    new Date("2026-01-01T00:02:00.000Z"),
+  );
+  const columns = screen.split("\n").filter((l) => l.includes("changed "))
+    .map((l) => l.indexOf("changed "));
+  assert.equal(columns.length, 2, screen);
+  assert.equal(columns[0], columns[1], screen);
+});

@@ -64,10 +64,12 @@ export async function withAgentFiles(
     const branch = workspace.branchOf(agent.id);
     const head = await resolveCommit(projectRoot, `refs/heads/${branch}`);
     const worktree = workspace.worktreeOf(agent.id);
+    const hasWorktree = fs.existsSync(path.join(worktree, ".git"));
     agents.push({
       ...agent,
       branch,
-      worktree: fs.existsSync(path.join(worktree, ".git")) ? worktree : null,
+      branchRemoved: !head && !hasWorktree,
+      worktree: hasWorktree ? worktree : null,
       changedFiles: head
         ? await diffNames(projectRoot, workspace.base, head)
         : [],

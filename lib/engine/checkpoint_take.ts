@@ -5,6 +5,7 @@
  */
 
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { scanCheckpoints, writeCheckpoint } from "../../store/checkpoints.ts";
 import { loadConfig } from "../../store/config.ts";
 import { ExitCode, MaosError, usageError } from "../../store/errors.ts";
@@ -16,6 +17,7 @@ import type {
   Durability,
   OrchestrationState,
 } from "../../store/schema.ts";
+import { saveJournalFiles } from "./files_save.ts";
 import { foldEvent } from "./state_fold.ts";
 
 export interface CheckpointResult {
@@ -29,8 +31,9 @@ export interface CheckpointResult {
 
 /**
  * Checkpoint one orchestration (id or prefix), or every unfinished one.
- * Where no live process holds the orchestration, `checkpoint.created` is
- * also appended to its log; a live one only gets the checkpoint file, since
+ * Where no live process holds the orchestration, its agents' worktree
+ * files are saved (`agent.files`) and `checkpoint.created` is also
+ * appended to its log; a live one only gets the checkpoint file, since
  * its log belongs to the process running it. A `name` already used by
  * another checkpoint is refused (exit 2), so a name finds one checkpoint.
  */
@@ -60,6 +63,8 @@ export async function checkpointOrchestrations(
       const journal = openUnlessLive(paths, id, durability, "maos checkpoint");
       if (journal) {
         journals.push(journal);
+        // The checkpoint names the agents' files as they are now.
+        await saveJournalFiles(path.dirname(paths.root), journal, "checkpoint");
         states.push(journal.state);
       } else {
         live.push(id);

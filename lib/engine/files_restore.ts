@@ -11,9 +11,15 @@ import * as path from "node:path";
 import type { Journal } from "../../store/journal.ts";
 import type { AgentState, OrchestrationState } from "../../store/schema.ts";
 import { git } from "../git/git.ts";
-import { restoreFiles, worktreeTree } from "../git/files_commit.ts";
-import { diffNames, headCommit, resolveCommit, treeOf } from "../git/repo.ts";
-import { FETCH_HINT, Workspace } from "./workspace.ts";
+import { joinFiles, restoreFiles, worktreeTree } from "../git/files_commit.ts";
+import {
+  diffNames,
+  headCommit,
+  isMerged,
+  resolveCommit,
+  treeOf,
+} from "../git/repo.ts";
+import { FETCH_HINT, filesRef, Workspace } from "./workspace.ts";
 import { MaosError } from "../../store/errors.ts";
 
 /** What a restore does (or would do) to one agent's files. */
@@ -87,6 +93,8 @@ export async function restoreAgentFiles(
     if (goal) await requireTree(workspace.repo.root, goal.commit, agent.id);
   }
   const nowTrees = new Map<string, string>();
+  /** Each files ref's commit before the rewind (the "before restore" save). */
+  const tips = new Map<string, string>();
   for (const agent of current.agents) {
     const saved = await workspace.saveFiles(
       agent.id,
@@ -106,8 +114,38 @@ export async function restoreAgentFiles(
       const tree = await treeOf(dir, (saved ?? agent.files)!.commit);
       if (tree) nowTrees.set(agent.id, tree);
     }
+    const tip = await resolveCommit(
+      workspace.repo.root,
+      filesRef(current.id, agent.id),
+    );
+    if (tip) tips.set(agent.id, tip);
   }
   rewind();
+  // The files refs go back to the checkpoint's files too, still holding
+  // what they held: the next save builds on the checkpoint's commit, and
+  // without this the files as they were before the restore would be left
+  // to git's gc.
+  for (const agent of current.agents) {
+    const goal = targetOf(target.agents.find((a) => a.id === agent.id), target);
+    const tip = tips.get(agent.id);
+    if (
+      !goal || !tip || await isMerged(workspace.repo.root, tip, goal.commit)
+    ) continue;
+    const commit = await joinFiles(
+      workspace.repo.root,
+      filesRef(current.id, agent.id),
+      goal.commit,
+      [goal.head, goal.commit, tip],
+      `maos files: ${agent.id} (restore)`,
+    );
+    journal.append({
+      type: "agent.files",
+      agent: agent.id,
+      commit,
+      head: goal.head,
+      reason: "restore",
+    });
+  }
   const changes: FilesChange[] = [];
   for (const agent of current.agents) {
     const goal = targetOf(target.agents.find((a) => a.id === agent.id), target);
@@ -145,6 +183,11 @@ export async function forkAgentFiles(
     if (!goal) continue;
     await requireTree(workspace.repo.root, goal.commit, agent.id);
     await workspace.ensure(agent);
+    // Its own files ref from the start: the original's refs may go (remove).
+    const ref = filesRef(forked.id, agent.id);
+    if (agent.files && !await resolveCommit(workspace.repo.root, ref)) {
+      await git(workspace.repo.root, ["update-ref", ref, agent.files.commit]);
+    }
     changes.push({ agent: agent.id, commit: goal.commit, changed: [] });
   }
   return changes;

@@ -6,12 +6,13 @@
  *
  * @module
  */
+import type { Journal } from "../../store/journal.ts";
 import type {
   NewEvent,
   OrchestrationState,
   TaskState,
 } from "../../store/schema.ts";
-import type { SavedFiles, Workspace } from "./workspace.ts";
+import { type SavedFiles, Workspace } from "./workspace.ts";
 
 export class FilesSaver {
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -100,6 +101,35 @@ export class FilesSaver {
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
     return work;
+  }
+}
+
+/**
+ * Outside a run (a manual checkpoint of an orchestration no process
+ * drives): each agent's worktree files as they are now, recorded in
+ * `journal` when they changed, so the checkpoint names them.
+ */
+export async function saveJournalFiles(
+  projectRoot: string,
+  journal: Journal,
+  reason: string,
+): Promise<void> {
+  const workspace = await Workspace.open(projectRoot, journal.state);
+  if (!workspace) return;
+  for (const agent of journal.state.agents) {
+    await workspace.saveFiles(
+      agent.id,
+      reason,
+      () => journal.state.agents.find((a) => a.id === agent.id)?.files,
+      (saved) =>
+        journal.append({
+          type: "agent.files",
+          agent: agent.id,
+          commit: saved.commit,
+          head: saved.head,
+          reason,
+        }),
+    );
   }
 }
 

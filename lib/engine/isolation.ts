@@ -5,6 +5,7 @@
  *
  * @module
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { MaosError, usageError } from "../../store/errors.ts";
 import type { Isolation } from "../../store/schema.ts";
@@ -45,6 +46,15 @@ export async function chooseIsolation(
     repo = await findRepo(projectRoot);
   } catch (err) {
     if (explicit || !(err instanceof MaosError)) throw err;
+    // In a repository the default is worktrees: quietly sharing would let
+    // the agents edit the user's own working tree.
+    if (insideGitRepo(projectRoot)) {
+      throw new MaosError(
+        `${err.message}, and ${projectRoot} is in a git repository: the agents cannot get worktrees of their own`,
+        err.code,
+        "install git (or put it on PATH), or let the agents share your working tree with --isolation shared",
+      );
+    }
     return shared(err.message, "");
   }
   if (!repo) {
@@ -79,4 +89,12 @@ export async function chooseIsolation(
     );
   }
   return { mode: "worktree", base, notes };
+}
+
+/** A `.git` (directory or file) here or above: a repository, told without git. */
+function insideGitRepo(dir: string): boolean {
+  for (let d = path.resolve(dir);; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, ".git"))) return true;
+    if (path.dirname(d) === d) return false;
+  }
 }

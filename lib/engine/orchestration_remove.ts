@@ -52,9 +52,14 @@ export async function removeOrchestration(
         kept.map((e) => `${e.agent} (${e.reason})`).join("; ")
       }`,
       1,
-      `merge it first (maos orchestration merge ${
-        id.slice(0, 8)
-      }), or remove it anyway with --force`,
+      // A merge takes only committed work: uncommitted files need a commit (or a resume) first.
+      kept.some((e) => e.reason?.includes("uncommitted"))
+        ? `resume it to finish, or commit that work in its worktree and merge it (maos orchestration merge ${
+          id.slice(0, 8)
+        }); or remove it anyway with --force`
+        : `merge it first (maos orchestration merge ${
+          id.slice(0, 8)
+        }), or remove it anyway with --force`,
     );
   }
   const filesRefsKept = namedByCheckpoint(paths, id);

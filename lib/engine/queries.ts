@@ -89,6 +89,8 @@ export interface AgentView {
   outputTokens: number;
   /** Worktree isolation (added by `withAgentFiles`): its branch and files. */
   branch?: string;
+  /** Its branch and worktree are gone (`recover cleanup` after a merge); the files ref stays. */
+  branchRemoved?: boolean;
   worktree?: string | null;
   changedFiles?: string[];
   unmergedFiles?: string[];

@@ -226,9 +226,15 @@ export class Workspace {
         dir,
         filesRef(this.id, agent),
         previous
-          ? { commit: previous.commit, tree: this.trees.get(previous.commit) }
+          ? {
+            commit: previous.commit,
+            tree: this.trees.get(previous.commit),
+            head: previous.head,
+          }
           : null,
         `maos files: ${agent} (${reason})`,
+        // Only the interval save may miss a moved HEAD (it runs often).
+        { checkHead: reason !== "interval" },
       );
       this.trees.set(saved.commit, saved.tree);
       if (!saved.changed) return null;

@@ -73,3 +73,43 @@ Deno.test("a directory without .git where a worktree belongs is moved aside, not
     await removeRepo(repo);
   }
 });
+
+Deno.test("a dependency merges into a worktree whose index a kill left staged (between the task end's git add and commit)", async () => {
+  const repo = await tempRepo();
+  try {
+    const ws = await workspaceIn(repo);
+    const dev = agent("dev");
+    const tester = agent("tester");
+    await ws.ensure(dev);
+    await ws.ensure(tester);
+    fs.writeFileSync(path.join(ws.worktreeOf("dev"), "code.ts"), "x\n");
+    await git(ws.worktreeOf("dev"), ["add", "-A"]);
+    await git(ws.worktreeOf("dev"), ["commit", "-qm", "code"]);
+    // The tester has a commit of its own (no fast-forward), and half-done
+    // work staged by a `git add -A` a kill cut short.
+    fs.writeFileSync(path.join(ws.worktreeOf("tester"), "plan.ts"), "p\n");
+    await git(ws.worktreeOf("tester"), ["add", "-A"]);
+    await git(ws.worktreeOf("tester"), ["commit", "-qm", "plan"]);
+    fs.writeFileSync(path.join(ws.worktreeOf("tester"), "test.ts"), "t\n");
+    await git(ws.worktreeOf("tester"), ["add", "-A"]);
+    const task = {
+      id: "check",
+      agent: "tester",
+      title: "Check",
+      description: "",
+      dependsOn: ["code"],
+      status: "pending",
+      progress: 0,
+    };
+    const state = {
+      tasks: [{ ...task, id: "code", agent: "dev", dependsOn: [] }, task],
+    };
+    // deno-lint-ignore no-explicit-any
+    const blocked = await ws.mergeDependencies(task as any, state as any);
+    assertEquals(blocked, null);
+    assertEquals(read(ws.worktreeOf("tester"), "code.ts"), "x\n");
+    assertEquals(read(ws.worktreeOf("tester"), "test.ts"), "t\n");
+  } finally {
+    await removeRepo(repo);
+  }
+});

@@ -11,11 +11,13 @@ import type { Finding } from "../../store/doctor.ts";
 import { loadOrchestration } from "../../store/journal.ts";
 import type { MaosPaths } from "../../store/paths.ts";
 import type { OrchestrationState } from "../../store/schema.ts";
+import { joinFiles } from "../git/files_commit.ts";
 import { git } from "../git/git.ts";
-import { isMerged, resolveCommit } from "../git/repo.ts";
+import { currentBranch, isMerged, resolveCommit } from "../git/repo.ts";
 import { listWorktrees, type WorktreeEntry } from "../git/worktree.ts";
+import { unmergedFiles } from "./agent_files.ts";
 import { foldEvent } from "./state_fold.ts";
-import { FETCH_HINT, Workspace } from "./workspace.ts";
+import { FETCH_HINT, filesRef, Workspace } from "./workspace.ts";
 
 /** Findings about the worktrees of every orchestration of `paths` that uses them. */
 export async function checkWorktrees(
@@ -86,6 +88,23 @@ async function checkOne(
       });
       continue;
     }
+    if (saved) {
+      const finding = await checkFilesRef(
+        repo,
+        filesRef(state.id, agent.id),
+        saved,
+        repair,
+      );
+      if (finding) findings.push({ ...finding, file: label });
+    }
+    // `recover cleanup` removes a completed orchestration's worktrees and
+    // branches once their work is merged here: nothing to resume needs them,
+    // and the files ref stays. Unmerged work gone is still reported.
+    if (
+      !head && !entry && state.status === "completed" &&
+      !fs.existsSync(path.join(dir, ".git")) &&
+      await mergedHere(projectRoot, repo, saved?.head ?? workspace.base)
+    ) continue;
     if (!head) {
       const at = saved?.head ?? workspace.base;
       const finding: Finding = {
@@ -153,4 +172,61 @@ async function checkOne(
     });
   }
   return findings;
+}
+
+/**
+ * The files ref must hold the agent's newest saved files: the saves are
+ * reachable only through it (git keeps no reflog for refs/maos), so a ref
+ * deleted or moved by hand leaves them to git's gc. Repair points it back,
+ * keeping whatever it held.
+ */
+async function checkFilesRef(
+  repo: string,
+  ref: string,
+  saved: { commit: string; head: string | null },
+  repair: boolean,
+): Promise<Omit<Finding, "file"> | null> {
+  const tip = await resolveCommit(repo, ref);
+  if (tip && await isMerged(repo, saved.commit, tip)) return null;
+  const finding: Omit<Finding, "file"> = {
+    level: "warning",
+    message: tip
+      ? `${ref} no longer holds the saved files ${
+        saved.commit.slice(0, 8)
+      } (moved by hand): git gc could delete them${
+        repair ? "" : "; repair makes it hold them again"
+      }`
+      : `${ref} is missing: the saved files ${
+        saved.commit.slice(0, 8)
+      } are left to git gc${repair ? "" : "; repair sets it again"}`,
+  };
+  if (repair) {
+    if (tip) {
+      await joinFiles(
+        repo,
+        ref,
+        saved.commit,
+        [saved.head ?? saved.commit, saved.commit, tip],
+        "maos files: repaired by maos doctor",
+      );
+    } else {
+      await git(repo, ["update-ref", ref, saved.commit]);
+    }
+    finding.repaired = true;
+  }
+  return finding;
+}
+
+/** Is the work at `commit` in the branch checked out at `projectRoot` (squashed too)? */
+async function mergedHere(
+  projectRoot: string,
+  repo: string,
+  commit: string,
+): Promise<boolean> {
+  const branch = await currentBranch(projectRoot);
+  const into = branch
+    ? await resolveCommit(projectRoot, `refs/heads/${branch}`)
+    : null;
+  if (!into || !await resolveCommit(repo, commit)) return false;
+  return (await unmergedFiles(repo, into, commit)).length === 0;
 }

@@ -78,25 +78,38 @@ export async function worktreeTree(worktree: string): Promise<string> {
 
 /**
  * Commit the worktree's files onto `ref` when they differ from what
- * `previous` (the ref's last commit) holds. The commit's parents are the
- * worktree's HEAD and `previous`, so every saved state stays reachable
+ * `previous` (the ref's last commit) holds — or, with `checkHead`, when
+ * the worktree's HEAD is no longer `previous.head` (a task end committed
+ * the same files on the branch: the log must name that commit, or a
+ * restore would move the branch back past it). The commit's parents are
+ * the worktree's HEAD and `previous`, so every saved state stays reachable
  * from the ref.
  */
 export async function commitFiles(
   worktree: string,
   ref: string,
-  previous: { commit: string; tree?: string } | null,
+  previous: { commit: string; tree?: string; head?: string | null } | null,
   message: string,
+  options: { checkHead?: boolean } = {},
 ): Promise<FilesCommit> {
   const tree = await worktreeTree(worktree);
   const previousTree = previous
     ? previous.tree ?? await treeOf(worktree, previous.commit)
     : null;
+  // The interval path skips the HEAD lookup: a moved HEAD is caught at the
+  // next task end, pause or checkpoint.
+  let head: string | null | undefined;
   if (previous && previousTree === tree) {
-    return { commit: previous.commit, tree, changed: false };
+    if (!options.checkHead) {
+      return { commit: previous.commit, tree, changed: false };
+    }
+    head = await headCommit(worktree);
+    if (head === (previous.head ?? null)) {
+      return { commit: previous.commit, tree, changed: false };
+    }
   }
   const parents: string[] = [];
-  const head = await headCommit(worktree);
+  if (head === undefined) head = await headCommit(worktree);
   if (head) parents.push(head);
   if (previous && previousTree && previous.commit !== head) {
     parents.push(previous.commit);
@@ -108,6 +121,34 @@ export async function commitFiles(
   );
   await git(worktree, ["update-ref", "-m", message, ref, commit]);
   return { commit, tree, changed: true, head };
+}
+
+/**
+ * Point `ref` at a new commit with the files of `commit` whose parents are
+ * `parents` (the first one the branch head it goes with): a ref moved back
+ * to older files keeps what it held reachable, so git's gc cannot take it.
+ */
+export async function joinFiles(
+  repo: string,
+  ref: string,
+  commit: string,
+  parents: string[],
+  message: string,
+): Promise<string> {
+  const unique = [...new Set(parents)];
+  const joined = await gitText(
+    repo,
+    [
+      "commit-tree",
+      `${commit}^{tree}`,
+      ...unique.flatMap((p) => ["-p", p]),
+      "-m",
+      message,
+    ],
+    { env: maosIdentity("maos") },
+  );
+  await git(repo, ["update-ref", "-m", message, ref, joined]);
+  return joined;
 }
 
 /**

@@ -109,6 +109,7 @@ Deno.test("orchestration remove refuses unmerged work, removes worktrees and bra
     });
     assertEquals(keep.code, 1);
     assertIncludes(keep.stderr, "uncommitted: wip.txt");
+    assertIncludes(keep.stderr, "commit that work in its worktree");
     await maosOk(["orchestration", "remove", second, "--force"], { cwd: dir });
     assert(!fs.existsSync(worktreeOf(dir, second, "dev-b")));
   });
@@ -125,12 +126,29 @@ Deno.test("recover cleanup removes completed orchestrations' merged worktrees, k
     await maosOk(["recover", "cleanup"], { cwd: dir });
     assert(fs.existsSync(worktreeOf(dir, id, "dev-a")));
     await maosOk(["orchestration", "merge", id.slice(0, 8)], { cwd: dir });
+    const merged = await maosOk(["recover", "cleanup", "--dry-run"], {
+      cwd: dir,
+    });
+    assertIncludes(merged.stdout, "would remove worktree and branch maos/");
+    assert(!merged.stdout.includes("Nothing to clean up"), merged.stdout);
     const done = await maosOk(["--json", "recover", "cleanup"], { cwd: dir });
     const { worktrees } = done.json<{ worktrees: { action: string }[] }>();
     assertEquals(worktrees.map((w) => w.action), ["removed", "removed"]);
     assert(!fs.existsSync(worktreeOf(dir, id, "dev-a")));
     // The orchestration itself stays, and resumes nothing.
     assert(fs.existsSync(path.join(dir, ".maos", "orchestrations", id)));
+    // What cleanup removed is not a problem for doctor, nor made again by --repair.
+    const doctor = await runMaos(["doctor"], { cwd: dir });
+    assertEquals(doctor.code, 0, doctor.stdout + doctor.stderr);
+    assert(!doctor.stdout.includes("missing"), doctor.stdout);
+    await maosOk(["doctor", "--repair"], { cwd: dir });
+    assertEquals(await gitText(dir, ["branch", "--list", "maos/*"]), "");
+    assert(!fs.existsSync(worktreeOf(dir, id, "dev-a")));
+    // status does not claim the agents committed nothing.
+    const status = await maosOk(["orchestration", "status", id, "--agents"], {
+      cwd: dir,
+    });
+    assert(!status.stdout.includes("no changes committed"), status.stdout);
   });
 });
 
@@ -165,5 +183,29 @@ Deno.test("a clone without maos's refs: doctor says in one line which commit is 
     ]);
     const fine = await runMaos(["doctor"], { cwd: clone });
     assertEquals(fine.code, 0, fine.stdout + fine.stderr);
+  });
+});
+
+Deno.test("doctor finds a files ref deleted or moved by hand (its saves left to git gc); --repair points it at the saved files again", async () => {
+  await withProject(async (dir) => {
+    const { id } = await ranTwoDevs(dir);
+    const refA = `refs/maos/${id}/dev-a`;
+    const refB = `refs/maos/${id}/dev-b`;
+    const savedA = await gitText(dir, ["rev-parse", refA]);
+    const savedB = await gitText(dir, ["rev-parse", refB]);
+    await git(dir, ["update-ref", "-d", refA]);
+    await git(dir, ["update-ref", refB, "HEAD"]);
+    const sick = await runMaos(["doctor"], { cwd: dir });
+    assertIncludes(sick.stdout, `${refA} is missing`);
+    assertIncludes(sick.stdout, `${refB} no longer holds`);
+    await maosOk(["doctor", "--repair"], { cwd: dir });
+    assertEquals(await gitText(dir, ["rev-parse", refA]), savedA);
+    const b = await git(dir, ["merge-base", "--is-ancestor", savedB, refB], {
+      allowFail: true,
+    });
+    assertEquals(b.code, 0, "dev-b's saved files are reachable again");
+    const fine = await runMaos(["doctor"], { cwd: dir });
+    assertEquals(fine.code, 0, fine.stdout + fine.stderr);
+    assert(!fine.stdout.includes("refs/maos"), fine.stdout);
   });
 });
