@@ -40,7 +40,7 @@ export function gitInitTrial(dir: string): void {
 export const WORK_LINE = `  echo "tok:$run:$i" >> "work-$MAOS_TASK_ID.txt"`;
 
 function worktree(dir: string, id: string, agent: string): string {
-  return path.join(dir, ".git", "maos-worktrees", id, agent);
+  return path.join(fs.realpathSync(dir), ".maos", "worktrees", id, agent);
 }
 
 function commitExists(dir: string, commit: string): boolean {

@@ -13,8 +13,36 @@ import { usageError } from "./errors.ts";
 import { type Config, ConfigSchema, defaultConfig } from "./schema.ts";
 
 /** Machine-local files that must never be committed. */
+/** The `.gitignore` line that keeps the agents' worktrees out of commits. */
+export const WORKTREES_IGNORE_LINE = "/worktrees/";
+
+/**
+ * Add the worktrees line to an existing `.maos/.gitignore` (one written
+ * before worktrees) when it lacks it; a missing file is written whole.
+ */
+export function ensureWorktreesIgnored(paths: MaosPaths): void {
+  ensureDir(paths.root);
+  let text: string | null = null;
+  try {
+    text = fs.readFileSync(paths.gitignore, "utf8");
+  } catch {
+    text = null;
+  }
+  if (text === null) {
+    writeFileAtomic(paths.gitignore, GITIGNORE_TEXT);
+  } else if (!text.split("\n").includes(WORKTREES_IGNORE_LINE)) {
+    const sep = text === "" || text.endsWith("\n") ? "" : "\n";
+    writeFileAtomic(
+      paths.gitignore,
+      `${text}${sep}${WORKTREES_IGNORE_LINE}\n`,
+    );
+  }
+}
+
 export const GITIGNORE_TEXT =
-  "# machine-local files written by maos\n*.lock\n*.tmp\n*.takeover\n";
+  "# machine-local files written by maos\n*.lock\n*.tmp\n*.takeover\n" +
+  "# the agents' git worktrees: their files are saved in refs/maos/*\n" +
+  WORKTREES_IGNORE_LINE + "\n";
 
 export interface InitResult {
   root: string;

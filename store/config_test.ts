@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
+  ensureWorktreesIgnored,
   findOrCreateMaosDir,
   GITATTRIBUTES_TEXT,
   GITIGNORE_TEXT,
@@ -41,6 +42,24 @@ Deno.test("init creates maos.json, .gitignore, .gitattributes and the two folder
     assertEquals((await initMaosDir(root)).created, false);
     assertEquals(fs.readFileSync(paths.config, "utf8"), text);
     assertEquals((await loadConfig(paths)).durability, "strict");
+  });
+});
+
+Deno.test("a .gitignore from before worktrees gains the worktrees line once, its own lines kept", async () => {
+  await withTempDir(async (dir) => {
+    const root = path.join(dir, ".maos");
+    const paths = new MaosPaths(root);
+    fs.mkdirSync(root);
+    fs.writeFileSync(paths.gitignore, "*.lock\nmine.txt");
+    ensureWorktreesIgnored(paths);
+    ensureWorktreesIgnored(paths);
+    assertEquals(
+      fs.readFileSync(paths.gitignore, "utf8"),
+      "*.lock\nmine.txt\n/worktrees/\n",
+    );
+    fs.rmSync(paths.gitignore);
+    ensureWorktreesIgnored(paths);
+    assertEquals(fs.readFileSync(paths.gitignore, "utf8"), GITIGNORE_TEXT);
   });
 });
 

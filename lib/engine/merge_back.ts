@@ -20,7 +20,7 @@ import { listWorktrees, removeWorktree } from "../git/worktree.ts";
 import { resolveOrchestrationId } from "./queries.ts";
 import { runningElsewhereError } from "./running_elsewhere.ts";
 import { foldEvent } from "./state_fold.ts";
-import { Workspace, worktreesDir } from "./workspace.ts";
+import { Workspace } from "./workspace.ts";
 import { unmergedFiles } from "./agent_files.ts";
 
 export interface MergeBackOptions {
@@ -130,7 +130,7 @@ export async function mergeState(
 
   // Every branch merged in a scratch worktree: a conflict touches nothing of the user's.
   const scratch = path.join(
-    worktreesDir(workspace.repo, state.id),
+    workspace.worktreesRoot,
     `.merge-${randomBytes(4).toString("hex")}`,
   );
   await git(projectRoot, [

@@ -3,17 +3,20 @@
  * lives, making it (again), saving its files, merging the branches a task
  * depends on, and committing a finished task.
  *
- * Worktrees live in the repository's git directory,
- * `<git-common-dir>/maos-worktrees/<id>/<agent>`: nothing there can be
- * committed by accident, tools that walk the project (test runners,
- * linters, watchers, indexers) do not find a second copy of it, and it
- * survives a crash like the repository itself.
+ * Worktrees live in `.maos/worktrees/<id>/<agent>`, listed in
+ * `.maos/.gitignore` so nothing there is committed by accident; they survive
+ * a crash like the project itself. Not in the git directory: Claude Code
+ * refuses to write under any path with a `.git` segment, and agents must
+ * write. (Claude Code's own `--worktree` also keeps them in the project, in
+ * `.claude/worktrees/`.)
  *
  * @module
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { ensureWorktreesIgnored } from "../../store/config.ts";
 import { MaosError } from "../../store/errors.ts";
+import { MaosPaths } from "../../store/paths.ts";
 import type {
   AgentState,
   OrchestrationState,
@@ -73,7 +76,14 @@ export class Workspace {
     readonly base: string,
     /** The project root (where `.maos/` is) relative to the repository's top. */
     private readonly projectRel: string,
+    /** The project root itself (real path). */
+    readonly projectRoot: string,
   ) {}
+
+  /** This orchestration's worktrees: `.maos/worktrees/<id>`. */
+  get worktreesRoot(): string {
+    return worktreesDir(this.projectRoot, this.id);
+  }
 
   /** The workspace of an orchestration with worktree isolation, else null. */
   static async open(
@@ -93,8 +103,9 @@ export class Workspace {
         "run it from a clone of the repository it started in",
       );
     }
-    const rel = path.relative(repo.root, fs.realpathSync(projectRoot));
-    return new Workspace(repo, state.id, state.isolation.base, rel);
+    const real = fs.realpathSync(projectRoot);
+    const rel = path.relative(repo.root, real);
+    return new Workspace(repo, state.id, state.isolation.base, rel, real);
   }
 
   branchOf(agent: string): string {
@@ -102,7 +113,7 @@ export class Workspace {
   }
 
   worktreeOf(agent: string): string {
-    return path.join(worktreesDir(this.repo, this.id), agent);
+    return path.join(this.worktreesRoot, agent);
   }
 
   /** The agent's working directory: the project root inside its worktree. */
@@ -168,6 +179,10 @@ export class Workspace {
     }
     // One add at a time: a prune must not see another add half done.
     await this.serial(async () => {
+      // Before the first worktree: a .maos/ from before worktrees lacks the line.
+      ensureWorktreesIgnored(
+        new MaosPaths(path.join(this.projectRoot, ".maos")),
+      );
       if ((await listWorktrees(this.repo.root)).some((w) => w.path === dir)) {
         await pruneWorktrees(this.repo.root); // registered, but its directory is gone
       }

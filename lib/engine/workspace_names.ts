@@ -5,7 +5,6 @@
  * @module
  */
 import * as path from "node:path";
-import type { RepoInfo } from "../git/repo.ts";
 
 /** The branch of an agent: `maos/<id8>/<agent>`. */
 export function agentBranch(orchestrationId: string, agent: string): string {
@@ -17,9 +16,16 @@ export function filesRef(orchestrationId: string, agent: string): string {
   return `refs/maos/${orchestrationId}/${agent}`;
 }
 
-/** Where an orchestration's worktrees live inside the git directory. */
-export function worktreesDir(repo: RepoInfo, orchestrationId: string): string {
-  return path.join(repo.commonDir, "maos-worktrees", orchestrationId);
+/**
+ * Where an orchestration's worktrees live: `.maos/worktrees/<id>`, which
+ * `.maos/.gitignore` keeps out of commits. Not inside `.git/`: Claude Code
+ * refuses every write under a path with a `.git` segment ("sensitive file").
+ */
+export function worktreesDir(
+  projectRoot: string,
+  orchestrationId: string,
+): string {
+  return path.join(projectRoot, ".maos", "worktrees", orchestrationId);
 }
 
 /** The hint for a commit a clone does not have. */

@@ -22,7 +22,7 @@ import {
 } from "../git/repo.ts";
 import { deleteBranch, removeWorktree } from "../git/worktree.ts";
 import { unmergedFiles } from "./agent_files.ts";
-import { Workspace, worktreesDir } from "./workspace.ts";
+import { Workspace } from "./workspace.ts";
 
 export interface PruneEntry {
   id: string;
@@ -87,7 +87,7 @@ export async function pruneAgentFiles(
   const kept = entries.some((e) => e.action === "kept");
   if (!options.dryRun && !kept) {
     await git(repo, ["worktree", "prune"], { allowFail: true });
-    fs.rmSync(worktreesDir(workspace.repo, state.id), {
+    fs.rmSync(workspace.worktreesRoot, {
       recursive: true,
       force: true,
     });

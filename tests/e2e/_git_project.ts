@@ -19,9 +19,9 @@ export async function gitInit(dir: string): Promise<string> {
   return await gitText(dir, ["rev-parse", "HEAD"]);
 }
 
-/** Where an agent's worktree is (the repository's .git/maos-worktrees). */
+/** Where an agent's worktree is (`.maos/worktrees/<id>/<agent>`). */
 export function worktreeOf(dir: string, id: string, agent: string): string {
-  return path.join(dir, ".git", "maos-worktrees", id, agent);
+  return path.join(fs.realpathSync(dir), ".maos", "worktrees", id, agent);
 }
 
 /** `git show REV:FILE`, or null when there is no such file there. */

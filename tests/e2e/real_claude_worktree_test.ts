@@ -1,7 +1,7 @@
 /**
  * The real Claude Code in a git repository: each agent in its own worktree
- * (under .git/maos-worktrees/) writes files there with its own
- * tools, and the work lands on its branch.
+ * (under .maos/worktrees/) writes files there with its own tools, and
+ * the work lands on its branch.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -11,15 +11,13 @@ import { say, write } from "../standin/mod.ts";
 import { withClaudeProject } from "../agents/_maos_claude.ts";
 import { gitInit, showFile, worktreeOf } from "./_git_project.ts";
 
-// Fails today: Claude Code 2.1.197 treats every path with a `.git` segment
-// as a sensitive file ("Claude requested permissions to edit …/.git/
-// maos-worktrees/…/new.txt which is a sensitive file") and -p denies it, so
-// a claude agent in a worktree under .git/maos-worktrees cannot write at all.
-// Measured: with the worktrees at <repo>/maos-wt-exp/ instead, it passes.
+// Claude Code 2.1.197 treats every path with a `.git` segment as a
+// sensitive file ("… which is a sensitive file") and -p denies the write: a
+// worktree under .git/ (where maos first kept them) left claude agents
+// unable to write at all.
 Deno.test({
   name:
     "real claude: in a git repository the agent's Write lands in its worktree and on its branch",
-  ignore: true,
 }, async () => {
   await withClaudeProject([], async ({ model, box, dir }) => {
     const id = "0123456789ab";
