@@ -46,6 +46,7 @@ Deno.test("init creates maos.json, .gitignore, .gitattributes and the two folder
 });
 
 Deno.test("a .gitignore from before worktrees gains the worktrees line once, its own lines kept", async () => {
+  // deno-lint-ignore require-await
   await withTempDir(async (dir) => {
     const root = path.join(dir, ".maos");
     const paths = new MaosPaths(root);
