@@ -13,6 +13,7 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import { ModelStandin } from "../tests/standin/server.ts";
 import { autoModel } from "../tests/standin/auto_model.ts";
+import { standinCodexConfig } from "../tests/standin/codex_config.ts";
 import { AGENT_CLIS_DIR, missingClis } from "./agent_clis.ts";
 
 /** The key both CLIs send; the stand-in takes any. */
@@ -54,34 +55,6 @@ export function standinEnv(
   };
 }
 
-/**
- * `$CODEX_HOME/config.toml`: a provider "standin" at `url`, with the
- * settings that keep Codex 0.169 from looking up any host.
- */
-export function standinCodexConfig(url: string): string {
-  return [
-    `# Written by maos's scripts/standin.ts: Codex talks to the local model stand-in.`,
-    `model_provider = "standin"`,
-    `check_for_update_on_startup = false`,
-    ``,
-    `[analytics]`,
-    `enabled = false`,
-    ``,
-    `[features]`,
-    `plugins = false`,
-    `apps = false`,
-    ``,
-    `[model_providers.standin]`,
-    `name = "model stand-in"`,
-    `base_url = "${url}/v1"`,
-    `env_key = "STANDIN_API_KEY"`,
-    `wire_api = "responses"`,
-    `request_max_retries = 0`,
-    `stream_max_retries = 0`,
-    ``,
-  ].join("\n");
-}
-
 /** Make the folders and write Codex's config.toml and the env file. */
 export function prepareDirs(
   root: string,
@@ -98,7 +71,10 @@ export function prepareDirs(
   fs.mkdirSync(dirs.codexHome, { recursive: true });
   fs.writeFileSync(
     path.join(dirs.codexHome, "config.toml"),
-    standinCodexConfig(url),
+    standinCodexConfig(
+      url,
+      "Written by maos's scripts/standin.ts: Codex talks to the local model stand-in.",
+    ),
   );
   const lines = Object.entries(env(dirs)).map(([k, v]) =>
     `export ${k}=${shellQuote(v)}`

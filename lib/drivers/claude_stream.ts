@@ -5,6 +5,7 @@
  * `::maos::` lines as messages and progress), and what the invocation spent.
  */
 import type { DriverEvent, UsageEvent } from "./driver.ts";
+import { isObject, type Json, parseObject } from "./json_line.ts";
 import { parseMaosLine, parseMaosText } from "./maos_lines.ts";
 
 /** The fields of the final `result` line that the driver uses. */
@@ -15,8 +16,6 @@ export interface ClaudeResult {
   errors: string[];
   totalCostUsd?: number;
 }
-
-type Json = Record<string, unknown>;
 
 /**
  * Feed it stdout lines; read `sessionId`, `result` and `authFailed` when the
@@ -171,20 +170,6 @@ function tokensOf(
       n(usage.cache_read_input_tokens),
     output: n(usage.output_tokens),
   };
-}
-
-function parseObject(line: string): Json | undefined {
-  if (!line.startsWith("{")) return undefined;
-  try {
-    const value: unknown = JSON.parse(line);
-    return isObject(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A tool call's input on one short line. */

@@ -6,9 +6,8 @@
  * brief output lines. Token usage and failures are kept for the driver.
  */
 import type { DriverEvent, SessionTotals } from "./driver.ts";
+import { isObject, type Json, parseObject } from "./json_line.ts";
 import { parseMaosLine, parseMaosText } from "./maos_lines.ts";
-
-type Json = Record<string, unknown>;
 
 /** Codex retries a failed request ("Reconnecting... n/5") before giving up. */
 const RECONNECTING = /^Reconnecting\.\.\./;
@@ -155,20 +154,6 @@ function totalsOf(usage: unknown): SessionTotals | undefined {
     cachedInputTokens: n(usage.cached_input_tokens),
     outputTokens: n(usage.output_tokens),
   };
-}
-
-function parseObject(line: string): Json | undefined {
-  if (!line.startsWith("{")) return undefined;
-  try {
-    const value: unknown = JSON.parse(line);
-    return isObject(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A value on one short line. */

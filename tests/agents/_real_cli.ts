@@ -13,6 +13,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { standinCodexConfig } from "../standin/codex_config.ts";
 import type { ModelStandin } from "../standin/server.ts";
 
 const CLIS =
@@ -55,38 +56,9 @@ export function claudeEnv(
   };
 }
 
-/**
- * `$CODEX_HOME/config.toml`: a provider named "standin" at the stand-in.
- * No model is set, so Codex uses its default (gpt-6.1-sol in 0.169), which
- * sends its tools as an `additional_tools` input item and gets one code-mode
- * `exec` tool (JavaScript; see codexCode); `-m gpt-5.5` gives the classic
- * `tools` array (exec_command, apply_patch …). A function_call of
- * `exec_command` ({cmd}) runs with either.
- */
+/** `$CODEX_HOME/config.toml` for this stand-in. */
 export function codexConfig(model: ModelStandin): string {
-  return [
-    `model_provider = "standin"`,
-    // Offline: with these Codex 0.169 looks up no host at all (without them
-    // it resolves github.com, api.github.com, chatgpt.com, ab.chatgpt.com).
-    `check_for_update_on_startup = false`,
-    ``,
-    `[analytics]`,
-    `enabled = false`,
-    ``,
-    `[features]`,
-    `plugins = false`,
-    `apps = false`,
-    ``,
-    `[model_providers.standin]`,
-    `name = "model stand-in"`,
-    `base_url = "${model.url}/v1"`,
-    `env_key = "STANDIN_API_KEY"`,
-    `wire_api = "responses"`,
-    // Few retries, so a failing API ends a test quickly.
-    `request_max_retries = 0`,
-    `stream_max_retries = 0`,
-    ``,
-  ].join("\n");
+  return standinCodexConfig(model.url);
 }
 
 /** The output of one CLI run: stdout's JSON lines parsed (others kept as text). */
