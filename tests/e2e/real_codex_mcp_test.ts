@@ -1,10 +1,9 @@
 /**
  * The team channel with the real Codex CLI (0.169.0) against the model
  * stand-in: the prompt names the maos MCP tools, and `maos` on the agent's
- * PATH is this maos. (Codex 0.169 starts MCP servers lazily and defers their
- * tools behind its `tool_search`, which the stand-in does not script; when
- * the server is up, a later request lists "Deferred tool namespaces:
- * mcp__maos" — not asserted, as that depends on timing.)
+ * PATH is this maos, and its default model's code mode calls the maos MCP
+ * tools (registered `required`, with its tools approved: without either,
+ * the call fails).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -13,8 +12,9 @@ import {
   assertIncludes,
   maosOk,
   orchestrationIds,
+  readEvents,
 } from "./_engine_helpers.ts";
-import { codexExec, responsesInput, say } from "../standin/mod.ts";
+import { codexCode, codexExec, responsesInput, say } from "../standin/mod.ts";
 import { ModelStandin } from "../standin/server.ts";
 import { cliSandbox } from "../agents/_real_cli.ts";
 import { statusOf } from "../agents/_maos_claude.ts";
@@ -51,5 +51,43 @@ Deno.test("real codex: the prompt names the maos MCP tools and `maos` on the age
   assertEquals(
     messages.map((m) => [m.from, m.content]),
     [["coder-001", "codex via PATH"]],
+  );
+});
+
+Deno.test("real codex: code mode calls maos's MCP tools (send_message, report_progress); both reach the log", async () => {
+  await using model = await ModelStandin.start([
+    codexCode(
+      `await tools.mcp__maos__send_message({ content: "codex via mcp", kind: "discovery" });\n` +
+        `await tools.mcp__maos__report_progress({ percent: 60 });`,
+    ),
+    say("Done."),
+  ]);
+  await using box = await cliSandbox(model);
+  const dir = box.project;
+  const plan = path.join(dir, "plan.json");
+  fs.writeFileSync(
+    plan,
+    JSON.stringify({
+      agents: [{ id: "coder-001", role: "coder", driver: "codex" }],
+      tasks: [{ id: "code", agent: "coder-001", title: "Code it" }],
+    }),
+  );
+  await maosOk(["orchestrate", "Build it", "--plan", plan], {
+    cwd: dir,
+    env: box.env,
+  });
+  const [id] = orchestrationIds(dir);
+  const events = readEvents(dir, id);
+  assertEquals(
+    events.flatMap((e) =>
+      e.type === "message" ? [[e.from, e.kind, e.content]] : []
+    ),
+    [["coder-001", "discovery", "codex via mcp"]],
+  );
+  assertEquals(
+    events.some((e) =>
+      e.type === "task.progress" && e.task === "code" && e.progress === 60
+    ),
+    true,
   );
 });
