@@ -11,29 +11,17 @@ export function writeFileAtomic(
   target: string,
   data: string | Uint8Array,
 ): void {
-  const dir = path.dirname(target);
-  const temp = path.join(
-    dir,
-    `.${path.basename(target)}.${process.pid}.${randomSuffix()}.tmp`,
-  );
+  const temp = tempPathFor(target);
   let fd: number | undefined;
   try {
-    fd = fs.openSync(temp, "wx", 0o644);
-    writeAll(
-      fd,
-      typeof data === "string" ? new TextEncoder().encode(data) : data,
-    );
+    fd = openAndWrite(temp, data);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;
     fs.renameSync(temp, target);
-    fsyncDir(dir);
+    fsyncDir(path.dirname(target));
   } catch (err) {
-    if (fd !== undefined) fs.closeSync(fd);
-    try {
-      fs.unlinkSync(temp);
-    } catch { /* never created or already renamed */ }
-    throw diskError(err, target);
+    throw failedReplace(err, fd, temp, target);
   }
 }
 
@@ -47,35 +35,60 @@ export async function writeFileAtomicAsync(
   target: string,
   data: string | Uint8Array,
 ): Promise<void> {
-  const dir = path.dirname(target);
-  const temp = path.join(
-    dir,
-    `.${path.basename(target)}.${process.pid}.${randomSuffix()}.tmp`,
-  );
+  const temp = tempPathFor(target);
   let fd: number | undefined;
   try {
-    fd = fs.openSync(temp, "wx", 0o644);
-    writeAll(
-      fd,
-      typeof data === "string" ? new TextEncoder().encode(data) : data,
-    );
+    fd = openAndWrite(temp, data);
     await fsyncAsync(fd);
     fs.closeSync(fd);
     fd = undefined;
     fs.renameSync(temp, target);
-    const dirFd = fs.openSync(dir, "r");
+    const dirFd = fs.openSync(path.dirname(target), "r");
     try {
       await fsyncAsync(dirFd);
     } finally {
       fs.closeSync(dirFd);
     }
   } catch (err) {
-    if (fd !== undefined) fs.closeSync(fd);
-    try {
-      fs.unlinkSync(temp);
-    } catch { /* never created or already renamed */ }
-    throw diskError(err, target);
+    throw failedReplace(err, fd, temp, target);
   }
+}
+
+/** A temp name beside `target`, unique to this process and call. */
+function tempPathFor(target: string): string {
+  return path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}.${randomSuffix()}.tmp`,
+  );
+}
+
+/** Create the temp file exclusively and write all of `data` into it. */
+function openAndWrite(temp: string, data: string | Uint8Array): number {
+  const fd = fs.openSync(temp, "wx", 0o644);
+  try {
+    writeAll(
+      fd,
+      typeof data === "string" ? new TextEncoder().encode(data) : data,
+    );
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
+  }
+  return fd;
+}
+
+/** Clean up after a replace that failed part-way; the error names the target. */
+function failedReplace(
+  err: unknown,
+  fd: number | undefined,
+  temp: string,
+  target: string,
+): Error {
+  if (fd !== undefined) fs.closeSync(fd);
+  try {
+    fs.unlinkSync(temp);
+  } catch { /* never created or already renamed */ }
+  return diskError(err, target);
 }
 
 /** fsync in the thread pool. */

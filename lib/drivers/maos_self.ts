@@ -12,6 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { processAlive } from "../../store/lock.ts";
 
 /** What {@link maosCommand} looks at (the running process, by default). */
 export interface SelfProcess {
@@ -118,15 +119,6 @@ function removeStaleBinDirs(): void {
       if (Date.now() - stat.mtimeMs < STALE_BIN_DIR_MS) continue;
       fs.rmSync(dir, { recursive: true, force: true });
     } catch { /* another maos removed it, or it is not ours */ }
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: string }).code === "EPERM";
   }
 }
 

@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { git, gitText, maosIdentity } from "./git.ts";
 import { headCommit, treeOf } from "./repo.ts";
+import { processAlive } from "../../store/lock.ts";
 
 export interface FilesCommit {
   commit: string;
@@ -41,17 +42,8 @@ export async function removeStaleIndexes(worktree: string): Promise<void> {
   const gitDir = await gitDirOf(worktree);
   for (const name of fs.readdirSync(gitDir)) {
     const match = /^maos-files-(\d+)-[0-9a-f]+\.index(\.lock)?$/.exec(name);
-    if (!match || alive(Number(match[1]))) continue;
+    if (!match || processAlive(Number(match[1]))) continue;
     fs.rmSync(path.join(gitDir, name), { force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: string }).code === "EPERM";
   }
 }
 
