@@ -14,8 +14,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import process from "node:process";
-import { ModelStandin } from "../tests/standin/server.ts";
-import { autoModel } from "../tests/standin/auto_model.ts";
+import { ModelStandin } from "../standin/server.ts";
+import { autoModel } from "../standin/auto_model.ts";
 import { AGENT_CLIS } from "./agent_clis.ts";
 import { installedClis, prepareDirs, standinEnv } from "./standin.ts";
 

@@ -1,8 +1,8 @@
 /**
- * Run the model stand-in (tests/standin/) for a person: a local server on
+ * Run the model stand-in (standin/) for a person: a local server on
  * 127.0.0.1 that plays the model for the real Claude Code and Codex, so
  * `maos orchestrate --driver claude|codex` runs offline and free. It answers
- * maos's prompts by itself (tests/standin/auto_model.ts), writes a Codex
+ * maos's prompts by itself (standin/auto_model.ts), writes a Codex
  * config and an env file, prints what to export, and runs until Ctrl-C.
  *
  *   deno task standin [--port 8123] [--delay 1] [--dir DIR] [--quiet]
@@ -11,9 +11,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import process from "node:process";
 import { parseArgs } from "node:util";
-import { ModelStandin } from "../tests/standin/server.ts";
-import { autoModel } from "../tests/standin/auto_model.ts";
-import { standinCodexConfig } from "../tests/standin/codex_config.ts";
+import { ModelStandin } from "../standin/server.ts";
+import { autoModel } from "../standin/auto_model.ts";
+import { standinCodexConfig } from "../standin/codex_config.ts";
 import { AGENT_CLIS_DIR, missingClis } from "./agent_clis.ts";
 
 /** The key both CLIs send; the stand-in takes any. */

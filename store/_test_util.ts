@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import { MaosError } from "./errors.ts";
 import { LOG_START, scanLog } from "./event_log.ts";
 import type { MaosEvent, NewEvent, OrchestrationState } from "./schema.ts";
-import { foldEvent } from "../lib/engine/state_fold.ts";
+import { foldEvent } from "../lib/queries/state_fold.ts";
 
 /** The repository root: children run from here so they find deno.json. */
 export const REPO = new URL("../", import.meta.url).pathname;

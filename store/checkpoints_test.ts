@@ -14,7 +14,7 @@ import {
 import { newId } from "./ids.ts";
 import { MaosPaths } from "./paths.ts";
 import type { OrchestrationState } from "./schema.ts";
-import { foldEvent } from "../lib/engine/state_fold.ts";
+import { foldEvent } from "../lib/queries/state_fold.ts";
 import {
   assert,
   assertEquals,

@@ -6,7 +6,7 @@ import { type DoctorReport, runDoctor } from "./doctor.ts";
 import { newId } from "./ids.ts";
 import { Journal, loadOrchestration, readSnapshot } from "./journal.ts";
 import { MaosPaths } from "./paths.ts";
-import { foldEvent } from "../lib/engine/state_fold.ts";
+import { foldEvent } from "../lib/queries/state_fold.ts";
 import {
   assert,
   assertEquals,

@@ -79,3 +79,8 @@ export function diskError(err: unknown, path: string): Error {
   }
   return err instanceof Error ? err : new Error(String(err));
 }
+
+/** The message of an error, or the thing thrown as text. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -6,7 +6,7 @@ import { newId } from "./ids.ts";
 import { Journal, loadOrchestration, readSnapshot } from "./journal.ts";
 import { MaosPaths } from "./paths.ts";
 import { FORMAT_VERSION } from "./schema.ts";
-import { foldEvent } from "../lib/engine/state_fold.ts";
+import { foldEvent } from "../lib/queries/state_fold.ts";
 import {
   AGENT,
   assert,

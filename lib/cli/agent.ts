@@ -1,5 +1,6 @@
 import { Command } from "@commander-js/extra-typings";
-import { chooseOrchestration, orchestrationStatus } from "../engine/queries.ts";
+import { orchestrationStatus } from "../queries/queries.ts";
+import { chooseOrchestration } from "../queries/choose.ts";
 import { colors, statusLabel } from "../ui/mod.ts";
 import { examples, shortId } from "./_util.ts";
 import { contextOf, printJson, storePaths } from "./context.ts";

@@ -1,8 +1,8 @@
 import { Command } from "@commander-js/extra-typings";
 import { runDoctor } from "../../store/doctor.ts";
 import { corruptError } from "../../store/errors.ts";
-import { foldEvent } from "../engine/state_fold.ts";
-import { checkWorktrees } from "../engine/worktree_doctor.ts";
+import { foldEvent } from "../queries/state_fold.ts";
+import { checkWorktrees } from "../workspace/doctor.ts";
 import { colors, createSteps, plural, printable } from "../ui/mod.ts";
 import { examples } from "./_util.ts";
 import { contextOf, printJson, storePaths } from "./context.ts";

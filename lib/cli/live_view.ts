@@ -7,7 +7,7 @@
  */
 
 import type { RunOutcome, RunReporter } from "../engine/run_options.ts";
-import { messageView } from "../engine/queries.ts";
+import { messageView } from "../queries/messages.ts";
 import type { MaosEvent, OrchestrationState } from "../../store/schema.ts";
 import {
   type Colors,

@@ -5,12 +5,11 @@ import { inspectLock } from "../../store/lock.ts";
 import type { MaosPaths } from "../../store/paths.ts";
 import { resolveRecipient } from "../engine/agent_channel.ts";
 import { MessageKindSchema } from "../../store/schema.ts";
+import { messagesAfter, scanMessages } from "../queries/messages.ts";
 import {
   chooseOrchestration,
-  messagesAfter,
   resolveOrchestrationId,
-  scanMessages,
-} from "../engine/queries.ts";
+} from "../queries/choose.ts";
 import { colors } from "../ui/mod.ts";
 import { examples, intArg, interruptSignal, shortId, sleep } from "./_util.ts";
 import {

@@ -9,7 +9,7 @@ import { newId } from "../../store/ids.ts";
 import { MaosPaths, requireMaosDir } from "../../store/paths.ts";
 import { DRIVER_NAMES } from "../drivers/registry.ts";
 import { orchestrate } from "../engine/orchestrator.ts";
-import { orchestrationStatus } from "../engine/queries.ts";
+import { orchestrationStatus } from "../queries/queries.ts";
 import type { OrchestrateOptions, RunOutcome } from "../engine/run_options.ts";
 import {
   examples,
@@ -26,7 +26,7 @@ import {
   printJson,
   storePaths,
 } from "./context.ts";
-import { mergeOrchestration } from "../engine/merge_back.ts";
+import { mergeOrchestration } from "../workspace/merge_back.ts";
 import { reportMerge } from "./orchestration_merge.ts";
 import { LiveView } from "./live_view.ts";
 

@@ -1,17 +1,16 @@
 import * as path from "node:path";
 import { Command, Option } from "@commander-js/extra-typings";
-import { withAgentFiles } from "../engine/agent_files.ts";
+import { withAgentFiles } from "../workspace/agent_files.ts";
 import { mergeCommand, removeCommand } from "./orchestration_merge.ts";
 import { usageError } from "../../store/errors.ts";
 import { resume } from "../engine/orchestrator.ts";
 import {
-  chooseOrchestration,
-  chooseResumable,
   DERIVED_STATUSES,
   type OrchestrationStatus,
   orchestrationStatus,
-} from "../engine/queries.ts";
-import { listOrchestrations } from "../engine/queries.ts";
+} from "../queries/queries.ts";
+import { chooseOrchestration, chooseResumable } from "../queries/choose.ts";
+import { listOrchestrations } from "../queries/queries.ts";
 import { colors } from "../ui/mod.ts";
 import {
   examples,

@@ -16,15 +16,15 @@ import { ExitCode, MaosError } from "../../store/errors.ts";
 import { Journal } from "../../store/journal.ts";
 import { MaosPaths } from "../../store/paths.ts";
 import { MAX_SAVE_INTERVAL_SECONDS } from "../../store/schema.ts";
-import { checkpointOrchestrations } from "../engine/checkpoint_take.ts";
-import { resolveOrchestrationId } from "../engine/queries.ts";
-import { runningElsewhereError } from "../engine/running_elsewhere.ts";
-import { foldEvent } from "../engine/state_fold.ts";
+import { checkpointOrchestrations } from "../recovery/checkpoint_take.ts";
+import { resolveOrchestrationId } from "../queries/choose.ts";
+import { runningElsewhereError } from "../queries/running_elsewhere.ts";
+import { foldEvent } from "../queries/state_fold.ts";
 import {
   exportOrchestration,
   importOrchestration,
   type TransferResult,
-} from "../engine/transfer.ts";
+} from "../recovery/transfer.ts";
 import { colors } from "../ui/mod.ts";
 import { examples, secondsArg, shortId } from "./_util.ts";
 import {

@@ -9,8 +9,8 @@ import { Command } from "@commander-js/extra-typings";
 import {
   type MergeBackResult,
   mergeOrchestration,
-} from "../engine/merge_back.ts";
-import { removeOrchestration } from "../engine/orchestration_remove.ts";
+} from "../workspace/merge_back.ts";
+import { removeOrchestration } from "../workspace/remove.ts";
 import { colors } from "../ui/mod.ts";
 import { examples, shortId } from "./_util.ts";
 import {

@@ -1,7 +1,7 @@
 /**
  * `maos recover …`: take, list, restore, inspect, delete, export, import
- * and clean up checkpoints. The engine (lib/engine/checkpoint_*.ts and
- * recovery_restore.ts) does the work; this file parses, and
+ * and clean up checkpoints. The recovery room (lib/recovery/checkpoint_*.ts and
+ * restore.ts) does the work; this file parses, and
  * recover_render.ts prints.
  *
  * @module
@@ -13,12 +13,12 @@ import {
   deleteCheckpoint,
   exportCheckpoint,
   importCheckpoint,
-} from "../engine/checkpoint_admin.ts";
-import { cleanup } from "../engine/checkpoint_cleanup.ts";
-import { listCheckpointSummaries } from "../engine/checkpoint_list.ts";
-import { checkpointOrchestrations } from "../engine/checkpoint_take.ts";
-import { restoreCheckpoint } from "../engine/recovery_restore.ts";
-import { pruneFinishedWorktrees } from "../engine/worktree_prune.ts";
+} from "../recovery/checkpoint_admin.ts";
+import { cleanup } from "../recovery/checkpoint_cleanup.ts";
+import { listCheckpointSummaries } from "../recovery/checkpoint_list.ts";
+import { checkpointOrchestrations } from "../recovery/checkpoint_take.ts";
+import { restoreCheckpoint } from "../recovery/restore.ts";
+import { pruneFinishedWorktrees } from "../workspace/prune.ts";
 import { colors } from "../ui/mod.ts";
 import { examples, intArg, shortId } from "./_util.ts";
 import { contextOf, printJson, storePaths } from "./context.ts";

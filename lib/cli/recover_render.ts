@@ -5,16 +5,16 @@
  * @module
  */
 
-import type { CheckpointInfo } from "../engine/checkpoint_admin.ts";
-import type { CleanupResult } from "../engine/checkpoint_cleanup.ts";
+import type { CheckpointInfo } from "../recovery/checkpoint_admin.ts";
+import type { CleanupResult } from "../recovery/checkpoint_cleanup.ts";
 import {
   type CheckpointSummary,
   type DamagedCheckpoint,
   summarizeCheckpoint,
-} from "../engine/checkpoint_list.ts";
-import type { CheckpointResult } from "../engine/checkpoint_take.ts";
-import type { RestoreResult } from "../engine/recovery_restore.ts";
-import type { PruneEntry } from "../engine/worktree_prune.ts";
+} from "../recovery/checkpoint_list.ts";
+import type { CheckpointResult } from "../recovery/checkpoint_take.ts";
+import type { RestoreResult } from "../recovery/restore.ts";
+import type { PruneEntry } from "../workspace/prune.ts";
 import {
   colors,
   plural,

@@ -1,7 +1,7 @@
 /**
  * How the query results look for people: the list table, the status
  * screen, the agent table and message lines. Formatting only — every number
- * comes from lib/engine/queries.ts.
+ * comes from lib/queries/queries.ts.
  *
  * @module
  */
@@ -11,7 +11,7 @@ import type {
   MessageView,
   OrchestrationStatus,
   OrchestrationSummary,
-} from "../engine/queries.ts";
+} from "../queries/queries.ts";
 import {
   colors,
   formatDuration,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { MessageView, OrchestrationStatus } from "../engine/queries.ts";
+import type { MessageView, OrchestrationStatus } from "../queries/queries.ts";
 import {
   messageHistoryLine,
   renderAgentTable,

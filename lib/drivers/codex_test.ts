@@ -7,8 +7,8 @@ import { assert, assertEquals, assertStringIncludes } from "./_test_assert.ts";
 import { MAX_ARGV_PROMPT_BYTES } from "./claude.ts";
 import { codexArgs, CodexDriver, priced } from "./codex.ts";
 import { makeRun } from "./_test_helpers.ts";
-import { responsesInput, say } from "../../tests/standin/mod.ts";
-import { ModelStandin } from "../../tests/standin/server.ts";
+import { responsesInput, say } from "../../standin/mod.ts";
+import { ModelStandin } from "../../standin/server.ts";
 import { cliSandbox, CODEX_BIN } from "../../tests/agents/_real_cli.ts";
 
 Deno.test("the argv: exec --json, no git check, the sandbox, options, then resume THREAD when there is one, the prompt last", () => {

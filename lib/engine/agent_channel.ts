@@ -18,7 +18,7 @@ import {
 } from "../../store/log_read.ts";
 import { MaosPaths, requireMaosDir } from "../../store/paths.ts";
 import type { MaosEvent, MessageKind } from "../../store/schema.ts";
-import { resolveOrchestrationId } from "./queries.ts";
+import { resolveOrchestrationId } from "../queries/choose.ts";
 import type { StoreLocation } from "./run_options.ts";
 
 /** Which agent of which orchestration this process speaks for (from MAOS_* env). */

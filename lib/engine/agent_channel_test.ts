@@ -11,7 +11,7 @@ import {
   sendAgentMessage,
 } from "./agent_channel.ts";
 import { MessageBus } from "./message_bus.ts";
-import { foldEvent } from "./state_fold.ts";
+import { foldEvent } from "../queries/state_fold.ts";
 
 const ID = "0123456789ab";
 

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import { assert, assertEquals } from "../../store/_test_util.ts";
-import { withMaos } from "./_checkpoint_test_util.ts";
+import { withMaos } from "../recovery/_checkpoint_test_util.ts";
 import {
   AgentOutputs,
   type OutputLine,

@@ -7,9 +7,9 @@ import {
   createdEvent,
   messageEvent,
 } from "../../store/_test_util.ts";
-import { withMaos } from "./_checkpoint_test_util.ts";
+import { withMaos } from "../recovery/_checkpoint_test_util.ts";
 import { AutoSaver, SAVE_EVERY_MESSAGES } from "./auto_save.ts";
-import { foldEvent } from "./state_fold.ts";
+import { foldEvent } from "../queries/state_fold.ts";
 
 const ID = "a0a0a0a0a0a0";
 

@@ -8,7 +8,7 @@ import type { MaosEvent, NewEvent } from "../../store/schema.ts";
 import { assert, assertEquals, withTempDir } from "../../store/_test_util.ts";
 import type { InboxMessage } from "../drivers/driver.ts";
 import { BUS_WINDOW, deliveredThrough, MessageBus } from "./message_bus.ts";
-import { foldEvent } from "./state_fold.ts";
+import { foldEvent } from "../queries/state_fold.ts";
 
 const ID = "0123456789ab";
 

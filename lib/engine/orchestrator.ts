@@ -6,17 +6,12 @@ import { readRecentEvents } from "../../store/event_log.ts";
 import { newId } from "../../store/ids.ts";
 import { Journal } from "../../store/journal.ts";
 import { findMaosDir, MaosPaths, requireMaosDir } from "../../store/paths.ts";
-import type {
-  Config,
-  MaosEvent,
-  OrchestrationState,
-  Plan,
-} from "../../store/schema.ts";
+import type { Config, MaosEvent, Plan } from "../../store/schema.ts";
 import {
   defaultConfig,
   MAX_SAVE_INTERVAL_SECONDS,
 } from "../../store/schema.ts";
-import { readTaskOutputTail, resumeNoteFrom } from "./agent_output.ts";
+import { addFollowUpTask, prepareTasksForResume } from "./resume_tasks.ts";
 import { createDriverFactory } from "./driver_factory.ts";
 import {
   BUS_WINDOW,
@@ -33,10 +28,10 @@ import type {
   RunOutcome,
   RunReporter,
 } from "./run_options.ts";
-import { foldEvent } from "./state_fold.ts";
-import { chooseResumable } from "./queries.ts";
-import { chooseIsolation } from "./isolation.ts";
-import { Workspace } from "./workspace.ts";
+import { foldEvent } from "../queries/state_fold.ts";
+import { chooseResumable } from "../queries/choose.ts";
+import { chooseIsolation } from "../workspace/isolation.ts";
+import { Workspace } from "../workspace/workspace.ts";
 
 /** Plan and run an orchestration in the foreground until it ends or is paused. */
 export async function orchestrate(
@@ -280,68 +275,6 @@ async function runToEnd(
     );
   }
   return outcome;
-}
-
-/**
- * After a crash, tasks the log shows as running were cut off: mark them
- * interrupted with what they had produced, so each runs again exactly once.
- * Failed tasks (and those they blocked) get another chance.
- */
-function prepareTasksForResume(
-  journal: Journal,
-  before: OrchestrationState,
-): void {
-  for (const task of before.tasks) {
-    if (task.status === "running") {
-      const lines = readTaskOutputTail(
-        journal.paths,
-        journal.id,
-        task.agent,
-        task.id,
-      );
-      journal.append({
-        type: "task.status",
-        task: task.id,
-        status: "interrupted",
-        summary: "interrupted (maos stopped while it ran)",
-        resumeNote: resumeNoteFrom(lines, task.resumeNote),
-      });
-    } else if (task.status === "failed") {
-      journal.append({
-        type: "task.status",
-        task: task.id,
-        status: "pending",
-        summary: "retrying after failure",
-      });
-    }
-  }
-  for (const agent of journal.state.agents) {
-    if (agent.status === "running" || agent.status === "failed") {
-      journal.append({
-        type: "agent.status",
-        agent: agent.id,
-        status: "interrupted",
-      });
-    }
-  }
-}
-
-/** `resume --task "…"`: a new task for the team's developer (or first agent). */
-function addFollowUpTask(journal: Journal, text: string): void {
-  const agents = journal.state.agents;
-  const agent = agents.find((a) => a.role === "developer") ?? agents[0];
-  const n =
-    journal.state.tasks.filter((t) => t.id.startsWith("followup-")).length + 1;
-  journal.append({
-    type: "task.added",
-    task: {
-      id: `followup-${n}`,
-      agent: agent.id,
-      title: text.slice(0, 80),
-      description: text,
-      dependsOn: [],
-    },
-  });
 }
 
 /**

@@ -1,11 +1,10 @@
-import { MaosError } from "../../store/errors.ts";
+import { errorText, MaosError } from "../../store/errors.ts";
 import type { Journal } from "../../store/journal.ts";
 import type {
   Config,
   MaosEvent,
   NewEvent,
   TaskState,
-  WorkStatus,
 } from "../../store/schema.ts";
 import type {
   AgentDriver,
@@ -13,17 +12,19 @@ import type {
   TaskResult,
 } from "../drivers/driver.ts";
 import { startWatchdog, type Watchdog } from "../drivers/watchdog.ts";
-import { withoutMaosLines } from "../drivers/maos_lines.ts";
-import { AgentOutputs, resumeNoteFrom } from "./agent_output.ts";
-import { writeAutoCheckpoint } from "./auto_checkpoint.ts";
+import { AgentOutputs } from "./agent_output.ts";
 import { buildTaskRun } from "./task_run.ts";
 import { type EventSinks, recordDriverEvent } from "./driver_events.ts";
 import { AutoSaver } from "./auto_save.ts";
-import { FilesSaver } from "./files_save.ts";
-import type { Workspace } from "./workspace.ts";
+import { FilesSaver } from "../workspace/files_save.ts";
+import type { Workspace } from "../workspace/workspace.ts";
 import type { MessageBus } from "./message_bus.ts";
 import type { RunOutcome, RunReporter } from "./run_options.ts";
-import { finalStatus, schedule } from "./scheduler.ts";
+import { schedule } from "./scheduler.ts";
+import { PauseSwitch } from "./pause_switch.ts";
+import { InboxPoll } from "./inbox_poll.ts";
+import { endTask, settleAgent, type TaskEndContext } from "./task_end.ts";
+import { endRun } from "./run_end.ts";
 
 export interface RunSetup {
   journal: Journal;
@@ -52,9 +53,6 @@ interface ActiveTask {
   done: Promise<void>;
 }
 
-/** How often `maos message send` messages are picked up from inbox.jsonl. */
-const INBOX_POLL_MS = 250;
-
 /**
  * One foreground run of an orchestration: schedules tasks onto drivers,
  * persists everything they report the moment it arrives, saves
@@ -66,8 +64,9 @@ export class OrchestrationRun {
   private readonly saver: AutoSaver;
   private readonly files: FilesSaver | undefined;
   private watchdog: Watchdog | undefined;
-  private pausing = false;
-  private forced = false;
+  private readonly pause: PauseSwitch;
+  private readonly inbox: InboxPoll;
+  private readonly taskEnd: TaskEndContext;
   private wakeUp: () => void = () => {};
   private announced = new Set<string>();
   private saveError: unknown;
@@ -104,6 +103,27 @@ export class OrchestrationRun {
       saver: this.saver,
       reporter: setup.reporter,
     };
+    this.pause = new PauseSwitch({
+      onPause: () => {
+        for (const run of this.active.values()) run.stop.abort();
+        this.wakeUp();
+      },
+      onForce: () => {
+        for (const run of this.active.values()) run.kill.abort();
+      },
+      warn: (text) => setup.reporter.warn(text),
+    });
+    this.inbox = new InboxPoll(setup.bus, (text) => setup.reporter.warn(text));
+    this.taskEnd = {
+      journal,
+      config,
+      reporter: setup.reporter,
+      saver: this.saver,
+      files: this.files,
+      record: (event) => this.record(event),
+      pausing: () => this.pause.pausing,
+      runningAgents: () => [...this.active.values()].map((a) => a.task.agent),
+    };
   }
 
   /** Append an event and show it. */
@@ -114,11 +134,7 @@ export class OrchestrationRun {
   }
 
   async execute(): Promise<RunOutcome> {
-    const onSignal = () => this.requestPause();
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-    // A closed terminal or a dropped ssh session pauses too.
-    process.on("SIGHUP", onSignal);
+    this.pause.install();
     this.watchdog = startWatchdog();
     if (this.setup.announceContinuing) {
       // What a crash or pause left in each worktree, recorded before work goes on.
@@ -133,7 +149,7 @@ export class OrchestrationRun {
         this.setup.config.saveIntervalSeconds,
       () => [...this.active.values()].map((a) => a.task.agent),
     );
-    const inboxTimer = setInterval(() => this.ingestInbox(), INBOX_POLL_MS);
+    this.inbox.start();
     try {
       try {
         await this.loop();
@@ -143,15 +159,22 @@ export class OrchestrationRun {
         await this.settle();
       }
       if (this.fatal) throw this.fatal;
-      this.ingestInbox();
-      return await this.finish();
+      this.inbox.ingestNow();
+      await this.files?.stop();
+      return await endRun({
+        journal: this.setup.journal,
+        reporter: this.setup.reporter,
+        saver: this.saver,
+        record: (event) => this.record(event),
+        pausing: this.pause.pausing,
+        forced: this.pause.forced,
+        saveError: this.saveError,
+      });
     } finally {
-      clearInterval(inboxTimer);
+      this.inbox.stop();
       this.saver.stop();
       await this.files?.stop();
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-      process.off("SIGHUP", onSignal);
+      this.pause.uninstall();
       this.outputs.closeAll();
       this.watchdog.close();
     }
@@ -159,18 +182,7 @@ export class OrchestrationRun {
 
   /** First signal: pause (agents get SIGINT/SIGTERM and time to stop). Second: stop them at once. */
   requestPause(): void {
-    if (this.pausing) {
-      this.forced = true;
-      this.setup.reporter.warn("Stopping agents now…");
-      for (const run of this.active.values()) run.kill.abort();
-      return;
-    }
-    this.pausing = true;
-    this.setup.reporter.warn(
-      "\nPausing: stopping agents and saving (press Ctrl-C again to stop them at once)…",
-    );
-    for (const run of this.active.values()) run.stop.abort();
-    this.wakeUp();
+    this.pause.request();
   }
 
   private async loop(): Promise<void> {
@@ -181,10 +193,10 @@ export class OrchestrationRun {
         await this.settle();
         return;
       }
-      if (!this.pausing) {
+      if (!this.pause.pausing) {
         // A task that just ended may have run `maos message send`: the next
         // turns must see it, not wait for the inbox poll.
-        this.ingestInbox();
+        this.inbox.ingestNow();
         const busy = new Set(
           [...this.active.values()].map((a) => a.task.agent),
         );
@@ -197,7 +209,7 @@ export class OrchestrationRun {
               status: "failed",
               summary: `not run: dependency '${failedDependency}' failed`,
             });
-            this.settleAgent(task.agent);
+            settleAgent(this.taskEnd, task.agent);
           }
           await this.saver.save();
           continue;
@@ -251,9 +263,9 @@ export class OrchestrationRun {
     )
       .catch((err): TaskResult => ({
         status: "failed",
-        summary: err instanceof Error ? err.message : String(err),
+        summary: errorText(err),
       }))
-      .then((result) => this.taskEnded(run, result))
+      .then((result) => endTask(this.taskEnd, run.task, result, run.lastLines))
       .catch((err) => this.fail(err))
       .finally(() => {
         this.active.delete(task.id);
@@ -343,134 +355,4 @@ export class OrchestrationRun {
       this.fail(err);
     }
   }
-
-  private async taskEnded(run: ActiveTask, result: TaskResult): Promise<void> {
-    const task = run.task;
-    if (
-      result.status === "stopped" ||
-      (this.pausing && result.status === "failed")
-    ) {
-      this.record({
-        type: "task.status",
-        task: task.id,
-        status: "paused",
-        summary: "paused",
-        resumeNote: resumeNoteFrom(run.lastLines, task.resumeNote),
-      });
-      this.record({
-        type: "agent.status",
-        agent: task.agent,
-        status: "paused",
-      });
-      await this.files?.taskEnded(task, "paused");
-      return;
-    }
-    // Committed before the task counts as done: a dependant merges it.
-    await this.files?.taskEnded(task, result.status);
-    this.record({
-      type: "task.status",
-      task: task.id,
-      status: result.status,
-      // Messages and progress were delivered as such; a summary shows neither.
-      summary: withoutMaosLines(result.summary) ||
-        (result.status === "completed" ? "done" : "failed"),
-    });
-    this.settleAgent(task.agent);
-    if (result.status === "completed") await this.autoCheckpoint();
-    // Asked for, not waited for: when this was the last task, the final
-    // save joins it and one snapshot is written instead of two.
-    void this.saver.save();
-  }
-
-  /** After an agent's task ends: running again later, or done. */
-  private settleAgent(agentId: string): void {
-    const state = this.setup.journal.state;
-    const tasks = state.tasks.filter((t) => t.agent === agentId);
-    const open = tasks.some((t) =>
-      t.status !== "completed" && t.status !== "failed"
-    );
-    const status: WorkStatus = open
-      ? "pending"
-      : tasks.some((t) => t.status === "failed")
-      ? "failed"
-      : "completed";
-    const agent = state.agents.find((a) => a.id === agentId);
-    if (agent && agent.status !== status) {
-      this.record({ type: "agent.status", agent: agentId, status });
-    }
-  }
-
-  private async autoCheckpoint(): Promise<void> {
-    const { journal, config } = this.setup;
-    // The checkpoint names every agent's files as they are now.
-    await this.files?.save(
-      [...this.active.values()].map((a) => a.task.agent),
-      "checkpoint",
-    );
-    try {
-      const checkpoint = await writeAutoCheckpoint(
-        journal.paths,
-        journal.state,
-        config.checkpoints.keepAuto,
-      );
-      this.record({
-        type: "checkpoint.created",
-        checkpoint: checkpoint.id,
-        name: checkpoint.name,
-        auto: true,
-      });
-    } catch (err) {
-      this.setup.reporter.warn(`auto-checkpoint failed: ${errorText(err)}`);
-    }
-  }
-
-  private ingestInbox(): void {
-    try {
-      this.setup.bus.ingestInbox();
-    } catch (err) {
-      this.setup.reporter.warn(`could not read inbox.jsonl: ${errorText(err)}`);
-    }
-  }
-
-  private async finish(): Promise<RunOutcome> {
-    const { journal, reporter } = this.setup;
-    await this.files?.stop();
-    if (this.pausing) {
-      const paused = journal.state.agents.filter((a) =>
-        a.status === "paused"
-      ).length;
-      this.record({
-        type: "orchestration.paused",
-        reason: this.forced ? "forced stop" : "signal",
-      });
-      await this.saver.save();
-      reporter.line(
-        `⏸️ Orchestration paused. Resume with: maos orchestration resume ${
-          journal.id.slice(0, 8)
-        }`,
-      );
-      reporter.line(
-        `💾 State saved. ${paused} agents paused, ${journal.state.messages} messages preserved.`,
-      );
-      return "paused";
-    }
-    const status = finalStatus(journal.state);
-    if (status === "completed") {
-      this.record({ type: "orchestration.completed" });
-    } else {
-      const failed = journal.state.tasks.filter((t) => t.status === "failed")
-        .map((t) => t.id);
-      this.record({
-        type: "orchestration.failed",
-        reason: `failed tasks: ${failed.join(", ")}`,
-      });
-    }
-    await this.saver.save();
-    if (this.saveError) throw this.saveError;
-    return status;
-  }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

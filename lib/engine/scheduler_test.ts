@@ -6,7 +6,7 @@ import type {
   WorkStatus,
 } from "../../store/schema.ts";
 import { finalStatus, schedule } from "./scheduler.ts";
-import { foldEvent } from "./state_fold.ts";
+import { foldEvent } from "../queries/state_fold.ts";
 
 /** A state with `tasks` (agent = the task's `agent`), each set to its status. */
 function stateOf(

@@ -8,10 +8,10 @@
  *   await maosOk(["orchestrate", "Do it", "--plan", plan], { cwd: dir, env: box.env });
  * });
  */
-import type { OrchestrationStatus } from "../../lib/engine/queries.ts";
+import type { OrchestrationStatus } from "../../lib/queries/queries.ts";
 import { maosOk } from "../fixtures/recovery_fixture.ts";
-import { ModelStandin } from "../standin/server.ts";
-import type { Turn } from "../standin/script.ts";
+import { ModelStandin } from "../../standin/server.ts";
+import type { Turn } from "../../standin/script.ts";
 import { type CliSandbox, cliSandbox } from "./_real_cli.ts";
 
 export interface ClaudeProject {

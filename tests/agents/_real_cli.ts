@@ -2,7 +2,7 @@
  * The real Claude Code and Codex CLIs in a test: where they are installed
  * (scripts/agent_clis.ts puts them in .tools/agent-clis/), and a sandbox per
  * test — a temporary HOME for claude and CODEX_HOME for codex, both pointed
- * at a model stand-in (tests/standin/) so nothing leaves 127.0.0.1.
+ * at a model stand-in (standin/) so nothing leaves 127.0.0.1.
  *
  * @example
  * await using model = await ModelStandin.start([say("hi")]);
@@ -13,8 +13,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { standinCodexConfig } from "../standin/codex_config.ts";
-import type { ModelStandin } from "../standin/server.ts";
+import { standinCodexConfig } from "../../standin/codex_config.ts";
+import type { ModelStandin } from "../../standin/server.ts";
 
 const CLIS =
   new URL("../../.tools/agent-clis/node_modules/.bin/", import.meta.url)

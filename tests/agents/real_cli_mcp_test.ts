@@ -17,7 +17,7 @@ import {
   say,
   tool,
   toolNames,
-} from "../standin/mod.ts";
+} from "../../standin/mod.ts";
 import { cliSandbox } from "./_real_cli.ts";
 import { assert, assertEquals } from "../../store/_test_util.ts";
 

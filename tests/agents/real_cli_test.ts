@@ -18,7 +18,7 @@ import {
   say,
   toolNames,
   write,
-} from "../standin/mod.ts";
+} from "../../standin/mod.ts";
 import { cliSandbox } from "./_real_cli.ts";
 import {
   assert,

@@ -13,8 +13,8 @@ import * as path from "node:path";
 import { readRecentEvents } from "../../store/event_log.ts";
 import { Journal, loadOrchestration } from "../../store/journal.ts";
 import type { MaosPaths } from "../../store/paths.ts";
-import { foldEvent } from "../../lib/engine/state_fold.ts";
-import { listOrchestrations } from "../../lib/engine/queries.ts";
+import { foldEvent } from "../../lib/queries/state_fold.ts";
+import { listOrchestrations } from "../../lib/queries/queries.ts";
 import {
   appendRates,
   bareAppender,

@@ -22,7 +22,7 @@ import {
   type Plan,
   type SnapshotFile,
 } from "../../store/schema.ts";
-import { foldEvent } from "../../lib/engine/state_fold.ts";
+import { foldEvent } from "../../lib/queries/state_fold.ts";
 
 /** A new temp dir for one benchmark run; remove it with `removeDir`. */
 export function tempDir(prefix = "maos-bench-"): string {

@@ -3,7 +3,7 @@
  * cost little more than reading and parsing those files bare. 10,000 by
  * default (MAOS_BENCH_ORCHESTRATIONS for another count).
  */
-import { listOrchestrations } from "../../lib/engine/queries.ts";
+import { listOrchestrations } from "../../lib/queries/queries.ts";
 import { bareReadAndParse } from "./_baselines.ts";
 import {
   makeStore,

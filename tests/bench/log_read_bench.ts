@@ -5,7 +5,7 @@
  */
 import { readRecentEvents } from "../../store/event_log.ts";
 import { loadOrchestration } from "../../store/journal.ts";
-import { foldEvent } from "../../lib/engine/state_fold.ts";
+import { foldEvent } from "../../lib/queries/state_fold.ts";
 import {
   makeStore,
   removeDir,

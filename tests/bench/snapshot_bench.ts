@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { DurableJsonFile } from "../../store/json_file.ts";
 import { Journal } from "../../store/journal.ts";
 import { SnapshotFileSchema } from "../../store/schema.ts";
-import { foldEvent } from "../../lib/engine/state_fold.ts";
+import { foldEvent } from "../../lib/queries/state_fold.ts";
 import { bareAtomicWrite } from "./_baselines.ts";
 import {
   createdEvent,

@@ -10,7 +10,7 @@ import process from "node:process";
 import { Journal } from "../../store/journal.ts";
 import { MaosPaths } from "../../store/paths.ts";
 import type { Durability, NewEvent } from "../../store/schema.ts";
-import { foldEvent } from "../../lib/engine/state_fold.ts";
+import { foldEvent } from "../../lib/queries/state_fold.ts";
 
 const [root, id, durability, everyText] = process.argv.slice(2);
 const every = Number(everyText);

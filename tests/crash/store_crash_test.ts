@@ -17,7 +17,7 @@ import {
 import { LOG_START, scanLog } from "../../store/event_log.ts";
 import { MaosPaths } from "../../store/paths.ts";
 import type { Durability, MaosEvent } from "../../store/schema.ts";
-import { foldEvent } from "../../lib/engine/state_fold.ts";
+import { foldEvent } from "../../lib/queries/state_fold.ts";
 import {
   assert,
   assertEquals,

@@ -10,7 +10,7 @@ import { newId } from "../../store/ids.ts";
 import { Journal } from "../../store/journal.ts";
 import { MaosPaths } from "../../store/paths.ts";
 import { FORMAT_VERSION, type NewEvent } from "../../store/schema.ts";
-import { foldEvent } from "../../lib/engine/state_fold.ts";
+import { foldEvent } from "../../lib/queries/state_fold.ts";
 
 /** A temp project dir with an initialized `.maos/`. */
 export async function tempProject(

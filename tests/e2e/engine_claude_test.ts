@@ -22,7 +22,7 @@ import {
   waitUntil,
   withProject,
 } from "./_engine_helpers.ts";
-import type { OrchestrationStatus } from "../../lib/engine/queries.ts";
+import type { OrchestrationStatus } from "../../lib/queries/queries.ts";
 
 const FAKE_CLAUDE =
   new URL("../fixtures/fake-claude", import.meta.url).pathname;

@@ -22,7 +22,7 @@ import {
   withProject,
   writePlan,
 } from "./_engine_helpers.ts";
-import type { MessageView } from "../../lib/engine/queries.ts";
+import type { MessageView } from "../../lib/queries/queries.ts";
 
 /**
  * quick (fast) and slow (8 steps of 0.25 s) run side by side; after waits

@@ -18,7 +18,7 @@ import {
   withProject,
   writePlan,
 } from "./_engine_helpers.ts";
-import type { MessageView } from "../../lib/engine/queries.ts";
+import type { MessageView } from "../../lib/queries/queries.ts";
 
 Deno.test("maos message send from inside a task is logged once and reaches the other agent's next task", async () => {
   await withProject(async (dir) => {

@@ -24,7 +24,7 @@ import {
   withProject,
   writePlan,
 } from "./_engine_helpers.ts";
-import type { OrchestrationStatus } from "../../lib/engine/queries.ts";
+import type { OrchestrationStatus } from "../../lib/queries/queries.ts";
 
 /** quick completes at once; slow takes `steps` × 0.2 s, writing its pid and steps. */
 function pausePlan(dir: string, steps = 6): string {

@@ -18,7 +18,7 @@ import {
   withProject,
   writePlan,
 } from "./_engine_helpers.ts";
-import type { OrchestrationStatus } from "../../lib/engine/queries.ts";
+import type { OrchestrationStatus } from "../../lib/queries/queries.ts";
 
 const AGENT = "agents:\n  - id: worker-001\n    role: worker\n";
 

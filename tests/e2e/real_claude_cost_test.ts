@@ -17,7 +17,7 @@ import {
   waitForOrchestration,
   waitUntil,
 } from "./_engine_helpers.ts";
-import { bash, say, stallMidStream } from "../standin/mod.ts";
+import { bash, say, stallMidStream } from "../../standin/mod.ts";
 import { statusOf, withClaudeProject } from "../agents/_maos_claude.ts";
 
 /** Claude Code's price of its default model: $5 / $25 per million tokens in / out. */

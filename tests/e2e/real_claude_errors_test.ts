@@ -14,7 +14,7 @@ import {
   readEvents,
   runMaos,
 } from "./_engine_helpers.ts";
-import { fail, say } from "../standin/mod.ts";
+import { fail, say } from "../../standin/mod.ts";
 import {
   sessionOf,
   statusOf,

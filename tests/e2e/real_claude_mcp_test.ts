@@ -12,7 +12,7 @@ import {
   readEvents,
   writePlan,
 } from "./_engine_helpers.ts";
-import { bash, conversation, say, tool, toolNames } from "../standin/mod.ts";
+import { bash, conversation, say, tool, toolNames } from "../../standin/mod.ts";
 import { statusOf, withClaudeProject } from "../agents/_maos_claude.ts";
 
 Deno.test("real claude: the maos MCP tools and `maos message send` run without approval and reach the log", async () => {

@@ -11,7 +11,7 @@ import {
   orchestrationIds,
   readEvents,
 } from "./_engine_helpers.ts";
-import { bash, lastUserText, say } from "../standin/mod.ts";
+import { bash, lastUserText, say } from "../../standin/mod.ts";
 import { withClaudeProject } from "../agents/_maos_claude.ts";
 
 // Claude Code refuses an unlisted Bash call under --permission-mode

@@ -21,7 +21,7 @@ import {
   systemText,
   toolNames,
   write,
-} from "../standin/mod.ts";
+} from "../../standin/mod.ts";
 import {
   sessionOf,
   statusOf,

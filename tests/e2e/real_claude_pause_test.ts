@@ -23,7 +23,7 @@ import {
   say,
   stall,
   stallMidStream,
-} from "../standin/mod.ts";
+} from "../../standin/mod.ts";
 import {
   type ClaudeProject,
   sessionOf,

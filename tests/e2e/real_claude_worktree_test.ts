@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { gitText } from "../../lib/git/git.ts";
 import { assertEquals, maosOk, writePlan } from "./_engine_helpers.ts";
-import { say, write } from "../standin/mod.ts";
+import { say, write } from "../../standin/mod.ts";
 import { withClaudeProject } from "../agents/_maos_claude.ts";
 import { gitInit, showFile, worktreeOf } from "./_git_project.ts";
 

@@ -14,8 +14,13 @@ import {
   orchestrationIds,
   readEvents,
 } from "./_engine_helpers.ts";
-import { codexCode, codexExec, responsesInput, say } from "../standin/mod.ts";
-import { ModelStandin } from "../standin/server.ts";
+import {
+  codexCode,
+  codexExec,
+  responsesInput,
+  say,
+} from "../../standin/mod.ts";
+import { ModelStandin } from "../../standin/server.ts";
 import { cliSandbox } from "../agents/_real_cli.ts";
 import { statusOf } from "../agents/_maos_claude.ts";
 

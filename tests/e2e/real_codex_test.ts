@@ -27,8 +27,8 @@ import {
   stall,
   stallMidStream,
   type Turn,
-} from "../standin/mod.ts";
-import { ModelStandin } from "../standin/server.ts";
+} from "../../standin/mod.ts";
+import { ModelStandin } from "../../standin/server.ts";
 import { type CliSandbox, cliSandbox } from "../agents/_real_cli.ts";
 import { statusOf } from "../agents/_maos_claude.ts";
 

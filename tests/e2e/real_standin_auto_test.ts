@@ -15,8 +15,8 @@ import {
   orchestrationIds,
   readEvents,
 } from "./_engine_helpers.ts";
-import { ModelStandin } from "../standin/server.ts";
-import { autoModel } from "../standin/auto_model.ts";
+import { ModelStandin } from "../../standin/server.ts";
+import { autoModel } from "../../standin/auto_model.ts";
 import { CLAUDE_BIN, CODEX_BIN } from "../agents/_real_cli.ts";
 import { statusOf } from "../agents/_maos_claude.ts";
 import { prepareDirs, standinEnv } from "../../scripts/standin.ts";

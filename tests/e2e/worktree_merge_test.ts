@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { git, gitText } from "../../lib/git/git.ts";
-import type { OrchestrationStatus } from "../../lib/engine/queries.ts";
+import type { OrchestrationStatus } from "../../lib/queries/queries.ts";
 import {
   assert,
   assertEquals,

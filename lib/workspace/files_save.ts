@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { errorText } from "../../store/errors.ts";
 import type { Journal } from "../../store/journal.ts";
 import type {
   NewEvent,
@@ -70,7 +71,7 @@ export class FilesSaver {
     try {
       if (outcome === "completed") await this.workspace.commitTask(task);
     } catch (err) {
-      this.warn(`could not commit ${task.agent}'s work: ${text(err)}`);
+      this.warn(`could not commit ${task.agent}'s work: ${errorText(err)}`);
     }
     await this.save([task.agent], outcome === "paused" ? "pause" : "task");
   }
@@ -94,7 +95,7 @@ export class FilesSaver {
               }),
           );
         } catch (err) {
-          this.warn(`could not save ${agent}'s files: ${text(err)}`);
+          this.warn(`could not save ${agent}'s files: ${errorText(err)}`);
         }
       }),
     ).then(() => {});
@@ -131,8 +132,4 @@ export async function saveJournalFiles(
         }),
     );
   }
-}
-
-function text(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

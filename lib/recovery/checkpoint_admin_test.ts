@@ -21,7 +21,7 @@ import {
 } from "./checkpoint_admin.ts";
 import { listCheckpointSummaries } from "./checkpoint_list.ts";
 import { checkpointOrchestrations } from "./checkpoint_take.ts";
-import { restoreCheckpoint } from "./recovery_restore.ts";
+import { restoreCheckpoint } from "./restore.ts";
 import { exportOrchestration } from "./transfer.ts";
 
 Deno.test("list, info, export and delete of checkpoints", async () => {

@@ -12,10 +12,10 @@ import { MaosError } from "../../store/errors.ts";
 import { loadOrchestration } from "../../store/journal.ts";
 import { inspectLock } from "../../store/lock.ts";
 import type { MaosPaths } from "../../store/paths.ts";
-import { resolveOrchestrationId } from "./queries.ts";
-import { runningElsewhereError } from "./running_elsewhere.ts";
-import { foldEvent } from "./state_fold.ts";
-import { pruneAgentFiles, type PruneEntry } from "./worktree_prune.ts";
+import { resolveOrchestrationId } from "../queries/choose.ts";
+import { runningElsewhereError } from "../queries/running_elsewhere.ts";
+import { foldEvent } from "../queries/state_fold.ts";
+import { pruneAgentFiles, type PruneEntry } from "./prune.ts";
 
 export interface RemoveResult {
   id: string;

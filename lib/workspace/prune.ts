@@ -12,7 +12,7 @@ import { loadOrchestration } from "../../store/journal.ts";
 import { inspectLock } from "../../store/lock.ts";
 import type { MaosPaths } from "../../store/paths.ts";
 import type { OrchestrationState } from "../../store/schema.ts";
-import { foldEvent } from "./state_fold.ts";
+import { foldEvent } from "../queries/state_fold.ts";
 import { git } from "../git/git.ts";
 import {
   currentBranch,

@@ -16,7 +16,7 @@ import { git } from "../git/git.ts";
 import { currentBranch, isMerged, resolveCommit } from "../git/repo.ts";
 import { listWorktrees, type WorktreeEntry } from "../git/worktree.ts";
 import { unmergedFiles } from "./agent_files.ts";
-import { foldEvent } from "./state_fold.ts";
+import { foldEvent } from "../queries/state_fold.ts";
 import { FETCH_HINT, filesRef, Workspace } from "./workspace.ts";
 
 /** Findings about the worktrees of every orchestration of `paths` that uses them. */

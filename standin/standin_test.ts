@@ -16,7 +16,7 @@ import {
   toolNames,
   withStandin,
 } from "./mod.ts";
-import { assert, assertEquals } from "../../store/_test_util.ts";
+import { assert, assertEquals } from "../store/_test_util.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;

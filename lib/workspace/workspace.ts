@@ -45,18 +45,8 @@ import {
   removeWorktree,
 } from "../git/worktree.ts";
 
-export {
-  agentBranch,
-  FETCH_HINT,
-  filesRef,
-  worktreesDir,
-} from "./workspace_names.ts";
-import {
-  agentBranch,
-  FETCH_HINT,
-  filesRef,
-  worktreesDir,
-} from "./workspace_names.ts";
+export { agentBranch, FETCH_HINT, filesRef, worktreesDir } from "./names.ts";
+import { agentBranch, FETCH_HINT, filesRef, worktreesDir } from "./names.ts";
 
 export interface SavedFiles {
   commit: string;

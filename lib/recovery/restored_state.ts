@@ -19,7 +19,7 @@ import {
   PlanSchema,
   type WorkStatus,
 } from "../../store/schema.ts";
-import { foldEvent } from "./state_fold.ts";
+import { foldEvent } from "../queries/state_fold.ts";
 
 /**
  * The checkpoint's state as it is restored: paused, and whatever was

@@ -17,8 +17,8 @@ import type {
   Durability,
   OrchestrationState,
 } from "../../store/schema.ts";
-import { saveJournalFiles } from "./files_save.ts";
-import { foldEvent } from "./state_fold.ts";
+import { saveJournalFiles } from "../workspace/files_save.ts";
+import { foldEvent } from "../queries/state_fold.ts";
 
 export interface CheckpointResult {
   /** Null when there was nothing unfinished to checkpoint. */

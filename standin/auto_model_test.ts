@@ -1,8 +1,8 @@
 /** The stand-in's built-in model reads maos's prompts from both APIs' requests. */
 import { answer, planFor, readAsk } from "./auto_model.ts";
 import type { RecordedRequest } from "./server.ts";
-import { validatePlan } from "../../lib/engine/planner.ts";
-import { assert, assertEquals } from "../../store/_test_util.ts";
+import { validatePlan } from "../lib/engine/planner.ts";
+import { assert, assertEquals } from "../store/_test_util.ts";
 
 const PROMPT = "The team's request: Add a health check\n\n" +
   "Your task (analyse): Analyse the request\nFind the code.";

@@ -34,7 +34,7 @@ import {
   SnapshotFileSchema,
 } from "../../store/schema.ts";
 import { readInputText, writableTarget } from "./file_args.ts";
-import { foldEvent } from "./state_fold.ts";
+import { foldEvent } from "../queries/state_fold.ts";
 
 export const EXPORT_KIND = "maos-orchestration-export";
 

@@ -29,20 +29,20 @@ import {
   type CheckpointSummary,
   summarizeCheckpoint,
 } from "./checkpoint_list.ts";
-import { type DerivedStatus, derivedStatus } from "./queries.ts";
+import { type DerivedStatus, derivedStatus } from "../queries/queries.ts";
 import {
   createFromCheckpoint,
   newFreeId,
   rewoundState,
 } from "./restored_state.ts";
-import { runningElsewhereError } from "./running_elsewhere.ts";
-import { foldEvent } from "./state_fold.ts";
+import { runningElsewhereError } from "../queries/running_elsewhere.ts";
+import { foldEvent } from "../queries/state_fold.ts";
 import {
   type FilesChange,
   forkAgentFiles,
   previewFilesRestore,
   restoreAgentFiles,
-} from "./files_restore.ts";
+} from "../workspace/files_restore.ts";
 
 export interface TaskChange {
   id: string;

@@ -33,7 +33,7 @@ import {
   summarizeCheckpoint,
 } from "./checkpoint_list.ts";
 import { readInputText, writableTarget } from "./file_args.ts";
-import { foldEvent } from "./state_fold.ts";
+import { foldEvent } from "../queries/state_fold.ts";
 import { EXPORT_KIND } from "./transfer.ts";
 
 export interface CheckpointInfo extends CheckpointSummary {

@@ -17,9 +17,9 @@ import { git, gitText } from "../git/git.ts";
 import { mergeBranch } from "../git/merge.ts";
 import { currentBranch, isMerged, resolveCommit } from "../git/repo.ts";
 import { listWorktrees, removeWorktree } from "../git/worktree.ts";
-import { resolveOrchestrationId } from "./queries.ts";
-import { runningElsewhereError } from "./running_elsewhere.ts";
-import { foldEvent } from "./state_fold.ts";
+import { resolveOrchestrationId } from "../queries/choose.ts";
+import { runningElsewhereError } from "../queries/running_elsewhere.ts";
+import { foldEvent } from "../queries/state_fold.ts";
 import { Workspace } from "./workspace.ts";
 import { unmergedFiles } from "./agent_files.ts";
 

@@ -21,7 +21,7 @@ import {
   withMaos,
 } from "./_checkpoint_test_util.ts";
 import { checkpointOrchestrations } from "./checkpoint_take.ts";
-import { restoreCheckpoint } from "./recovery_restore.ts";
+import { restoreCheckpoint } from "./restore.ts";
 
 Deno.test("restore rewinds the state while the log only grows", async () => {
   await withMaos(async (paths) => {

@@ -8,16 +8,16 @@ import {
   writeLock,
 } from "../../tests/e2e/_store_fixture.ts";
 import {
-  chooseResumable,
   derivedStatus,
-  listMessages,
   listOrchestrations,
-  messagesAfter,
-  mostRecentOrchestration,
   orchestrationStatus,
-  resolveOrchestrationId,
-  scanMessages,
 } from "./queries.ts";
+import { listMessages, messagesAfter, scanMessages } from "./messages.ts";
+import {
+  chooseResumable,
+  mostRecentOrchestration,
+  resolveOrchestrationId,
+} from "./choose.ts";
 
 function assertMaosError(fn: () => unknown, code: number, pattern: RegExp) {
   assert.throws(fn, (err: unknown) => {

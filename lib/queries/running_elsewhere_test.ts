@@ -3,7 +3,10 @@ import * as os from "node:os";
 import { toJsonText } from "../../store/json_file.ts";
 import { assert, assertEquals } from "../../store/_test_util.ts";
 import { makeOrchestration } from "../../tests/fixtures/recovery_fixture.ts";
-import { assertNoNestedParens, withMaos } from "./_checkpoint_test_util.ts";
+import {
+  assertNoNestedParens,
+  withMaos,
+} from "../recovery/_checkpoint_test_util.ts";
 import { runningElsewhereError } from "./running_elsewhere.ts";
 
 function writeLock(path: string, host: string, pid: number): void {

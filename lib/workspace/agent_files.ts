@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { AgentView, OrchestrationStatus } from "./queries.ts";
+import type { AgentView, OrchestrationStatus } from "../queries/queries.ts";
 import { git } from "../git/git.ts";
 import {
   currentBranch,

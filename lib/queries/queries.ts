@@ -8,19 +8,13 @@
 
 import * as fs from "node:fs";
 import { ExitCode, MaosError, usageError } from "../../store/errors.ts";
-import {
-  LOG_START,
-  logEndsAt,
-  readRecentEvents,
-  scanLog,
-} from "../../store/event_log.ts";
-import { resolveIdPrefix } from "../../store/ids.ts";
+import { logEndsAt, readRecentEvents } from "../../store/event_log.ts";
 import {
   type LoadedOrchestration,
   loadOrchestration,
   readSnapshot,
 } from "../../store/journal.ts";
-import { busyError, inspectLock, type LockView } from "../../store/lock.ts";
+import { inspectLock, type LockView } from "../../store/lock.ts";
 import type { MaosPaths } from "../../store/paths.ts";
 import {
   readSnapshotSummary,
@@ -28,12 +22,12 @@ import {
 } from "../../store/snapshot_summary.ts";
 import type {
   Isolation,
-  MaosEvent,
   OrchestrationState,
   SnapshotFile,
   WorkStatus,
 } from "../../store/schema.ts";
 import { foldEvent } from "./state_fold.ts";
+import { messageView } from "./messages.ts";
 
 /** What a person sees: the stored status, with `interrupted` derived from the lock. */
 export type DerivedStatus =
@@ -257,14 +251,6 @@ function loadCurrent(
   return loadOrchestration(paths, id, foldEvent, snapshot);
 }
 
-/** The full id for a unique prefix of 4+ hex characters (exit 2 otherwise). */
-export function resolveOrchestrationId(
-  paths: MaosPaths,
-  prefix: string,
-): string {
-  return resolveIdPrefix(prefix, paths.listOrchestrationIds(), "orchestration");
-}
-
 /**
  * The status of one orchestration: snapshot plus the log past it, recent
  * messages read backwards from the end of the log. When the orchestration
@@ -337,123 +323,4 @@ export function orchestrationStatus(
     recentMessages: recent.flatMap(messageView),
     isolation: state.isolation ?? { mode: "shared", base: null },
   };
-}
-
-/** A message event as `message list` shows it; other events give nothing. */
-export function messageView(event: MaosEvent): MessageView[] {
-  if (event.type !== "message") return [];
-  return [{
-    seq: event.seq,
-    at: event.at,
-    from: event.from,
-    to: event.to,
-    type: event.kind,
-    content: event.content,
-  }];
-}
-
-/**
- * The last `limit` messages, from a scan of the whole log: unlike status,
- * this reads every line, so corruption anywhere is reported (exit 4).
- */
-export function listMessages(
-  paths: MaosPaths,
-  id: string,
-  limit: number,
-): MessageView[] {
-  return scanMessages(paths, id, limit).messages;
-}
-
-/** listMessages plus where the log ended, for `--follow` to continue from. */
-export function scanMessages(
-  paths: MaosPaths,
-  id: string,
-  limit: number,
-): { messages: MessageView[]; end: { seq: number; offset: number } } {
-  const kept: MessageView[] = [];
-  const scan = scanLog(paths.events(id), LOG_START, (event) => {
-    if (event.type !== "message" || limit <= 0) return;
-    kept.push(...messageView(event));
-    if (kept.length > limit * 2) kept.splice(0, kept.length - limit);
-  });
-  return {
-    messages: limit <= 0 ? [] : kept.slice(-limit),
-    end: scan.end,
-  };
-}
-
-/**
- * What `resume` works on: the id given, else the newest paused or
- * interrupted orchestration. When there is none but one is running, that is
- * said (exit 3): a second `resume` lost the race to the first.
- */
-export function chooseResumable(paths: MaosPaths, idArg?: string): string {
-  if (idArg) return resolveOrchestrationId(paths, idArg);
-  const all = listOrchestrations(paths);
-  const found = all.find((o) =>
-    o.status === "paused" || o.status === "interrupted"
-  );
-  if (found) return found.id;
-  const running = all.find((o) => o.status === "running");
-  if (running) {
-    const view = inspectLock(paths.lock(running.id));
-    if (view.state === "live") {
-      throw busyError(view.lock, `orchestration ${running.id.slice(0, 8)}`);
-    }
-  }
-  throw new MaosError(
-    "no paused or interrupted orchestration to resume",
-    ExitCode.usage,
-    "see them all with: maos orchestration list",
-  );
-}
-
-/** The newest orchestration of all, for commands whose id is optional. */
-export function mostRecentOrchestration(paths: MaosPaths): string | undefined {
-  return listOrchestrations(paths, { limit: 1 })[0]?.id;
-}
-
-/** The orchestration a command names (id or prefix), else the newest one. */
-export function chooseOrchestration(paths: MaosPaths, idArg?: string): string {
-  if (idArg) return resolveOrchestrationId(paths, idArg);
-  const id = mostRecentOrchestration(paths);
-  if (!id) {
-    throw usageError(
-      "there are no orchestrations yet",
-      'start one with: maos orchestrate "…"',
-    );
-  }
-  return id;
-}
-
-/** Where a reader has got to in events.jsonl. */
-export interface LogCursor {
-  seq: number;
-  offset: number;
-}
-
-/**
- * Messages appended after `from` (for `message list --follow`), and whether
- * the orchestration has stopped: it ended or paused, or nobody holds its lock.
- */
-export function messagesAfter(
-  paths: MaosPaths,
-  id: string,
-  from: LogCursor,
-): { messages: MessageView[]; end: LogCursor; stopped: boolean } {
-  const messages: MessageView[] = [];
-  let ended = false;
-  // Look at the lock before reading, so an event appended just before the
-  // holder exits is still read in this pass.
-  const live = inspectLock(paths.lock(id)).state === "live";
-  const scan = scanLog(paths.events(id), from, (event) => {
-    messages.push(...messageView(event));
-    if (
-      event.type === "orchestration.completed" ||
-      event.type === "orchestration.failed" ||
-      event.type === "orchestration.paused"
-    ) ended = true;
-    if (event.type === "orchestration.resumed") ended = false;
-  });
-  return { messages, end: scan.end, stopped: ended || !live };
 }
