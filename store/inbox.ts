@@ -5,7 +5,7 @@ import { errnoCode } from "./errors.ts";
 import { newId } from "./ids.ts";
 import { appendLineOnce } from "./jsonl_appender.ts";
 import type { MaosPaths } from "./paths.ts";
-import { type InboxLine, InboxLineSchema } from "./schema.ts";
+import { type InboxLine, InboxLineSchema, isMessageLine } from "./schema.ts";
 
 /** Lines stay under 4 KB so one O_APPEND write is atomic for every writer. */
 export const INBOX_LINE_LIMIT = 4000;
@@ -27,6 +27,10 @@ export function appendInbox(
       line = JSON.stringify({ ...message, note: message.note?.slice(0, 500) });
       appendLineOnce(paths.inbox(orchestrationId), "\n" + line);
       return;
+    }
+    if (!isMessageLine(message)) {
+      // Approval lines are made short by lib/approvals/ (inputs cut).
+      throw new Error(`inbox line too long (${message.kind})`);
     }
     const dir = paths.attachments(orchestrationId);
     ensureDir(dir);
@@ -110,7 +114,7 @@ function resolveAttachment(
   message: InboxLine,
 ): InboxLine {
   if (
-    message.kind === "progress" ||
+    !isMessageLine(message) ||
     !message.contentFile ||
     !/^attachments\/[0-9a-f]{12}\.txt$/.test(message.contentFile)
   ) {

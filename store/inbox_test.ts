@@ -8,7 +8,11 @@ import {
 } from "./inbox.ts";
 import { newId } from "./ids.ts";
 import { MaosPaths } from "./paths.ts";
-import type { InboxLine, InboxMessageLine } from "./schema.ts";
+import {
+  type InboxLine,
+  type InboxMessageLine,
+  isMessageLine,
+} from "./schema.ts";
 import { ensureDir } from "./atomic_write.ts";
 import {
   assert,
@@ -25,7 +29,7 @@ function setup(dir: string): { paths: MaosPaths; id: string } {
   return { paths, id };
 }
 
-const contentOf = (m: InboxLine) => m.kind === "progress" ? "" : m.content;
+const contentOf = (m: InboxLine) => isMessageLine(m) ? m.content : "";
 
 const message = (content: string): InboxLine => ({
   at: new Date().toISOString(),

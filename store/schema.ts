@@ -69,6 +69,31 @@ export const CodexSandboxSchema = z.enum([
 ]);
 export type CodexSandbox = z.infer<typeof CodexSandboxSchema>;
 
+/** Claude Code's `--permission-mode` values (2.1.197). */
+export const CLAUDE_PERMISSION_MODES = [
+  "default",
+  "acceptEdits",
+  "bypassPermissions",
+  "plan",
+  "dontAsk",
+  "auto",
+] as const;
+export const ClaudePermissionModeSchema = z.enum(CLAUDE_PERMISSION_MODES);
+
+/**
+ * What an agent may do without asking (DESIGN.md §4c): tool rules in Claude
+ * Code's syntax (`Bash(npm test:*)`, `Edit`), a Claude permission mode and a
+ * Codex sandbox. The rules' syntax is checked by lib/approvals/rules.ts when
+ * a plan or maos.json is read, so the error can name the agent.
+ */
+export const PermissionsSchema = z.strictObject({
+  allow: z.array(z.string()).optional(),
+  deny: z.array(z.string()).optional(),
+  mode: ClaudePermissionModeSchema.optional(),
+  sandbox: CodexSandboxSchema.optional(),
+});
+export type Permissions = z.infer<typeof PermissionsSchema>;
+
 /** USD per million tokens; cached input at `cachedInputPerMTok` (default: the input price). */
 export const TokenPricingSchema = z.strictObject({
   inputPerMTok: z.number().min(0),
@@ -92,6 +117,8 @@ export const ConfigSchema = z.object({
       bin: z.string().optional(),
       permissionMode: z.string().optional(),
       model: z.string().optional(),
+      /** Defaults for every claude agent, under the plan's own. */
+      permissions: PermissionsSchema.optional(),
     }).default({}),
     codex: z.object({
       bin: z.string().optional(),
@@ -100,12 +127,20 @@ export const ConfigSchema = z.object({
       sandbox: CodexSandboxSchema.optional(),
       /** Codex reports tokens, not dollars: with prices here, maos computes a cost. */
       pricing: TokenPricingSchema.optional(),
+      /** Defaults for every codex agent (`sandbox`), under the plan's own. */
+      permissions: PermissionsSchema.optional(),
     }).default({}),
     exec: z.object({
       command: z.array(z.string()).min(1).optional(),
       promptVia: z.enum(["stdin", "arg"]).default("stdin"),
     }).default({ promptVia: "stdin" }),
   }).default({ claude: {}, codex: {}, exec: { promptVia: "stdin" } }),
+  /** Defaults for every agent, under the driver's and the plan's. */
+  permissions: PermissionsSchema.optional(),
+  /** How long a tool call waits for a person's answer before the agent's turn ends. */
+  approvals: z.object({
+    waitSeconds: z.number().min(0).max(MAX_SAVE_INTERVAL_SECONDS).default(120),
+  }).default({ waitSeconds: 120 }),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -120,6 +155,7 @@ export const PlanAgentSchema = z.strictObject({
   role: z.string().min(1),
   driver: z.string().min(1).optional(),
   instructions: z.string().default(""),
+  permissions: PermissionsSchema.optional(),
 });
 export const PlanTaskSchema = z.strictObject({
   id: name,
@@ -164,6 +200,12 @@ export const AgentStateSchema = z.object({
   /** The agent's newest files commit (worktree isolation), see `agent.files`. */
   files: z.object({ commit: gitCommit, head: gitCommit.nullable() })
     .optional(),
+  /** The plan's permissions for this agent. */
+  permissions: PermissionsSchema.optional(),
+  /** Rules added by `maos approval grant --always`, for the rest of the orchestration. */
+  alwaysAllow: z.array(z.string()).optional(),
+  /** Tool calls its CLI refused (`permission.denied`). */
+  refused: z.number().int().min(0).optional(),
 });
 export const TaskStateSchema = z.object({
   id: name,
@@ -179,9 +221,45 @@ export const TaskStateSchema = z.object({
   starts: z.number().int().min(0),
   /** What an interrupted run had produced, told to the agent when it runs again. */
   resumeNote: z.string().nullable(),
+  /** Tool calls its agent's CLI refused during the task (the first few kept). */
+  refusals: z.array(z.object({ tool: z.string(), input: z.string() }))
+    .optional(),
+  /** How many were refused in all. */
+  refused: z.number().int().min(0).optional(),
 });
 export type AgentState = z.infer<typeof AgentStateSchema>;
 export type TaskState = z.infer<typeof TaskStateSchema>;
+
+/** A tool call's input as the log keeps it: strings cut short, so lines stay small. */
+export const ToolInputSchema = z.record(z.string(), z.unknown());
+
+export const ApprovalStatusSchema = z.enum(["pending", "granted", "denied"]);
+export type ApprovalStatus = z.infer<typeof ApprovalStatusSchema>;
+
+/** One permission request of an agent and what became of it (`approval.*` events). */
+export const ApprovalStateSchema = z.object({
+  n: z.number().int().positive(),
+  requestId: z.string(),
+  agent: name,
+  task: z.string(),
+  tool: z.string(),
+  input: ToolInputSchema,
+  /** Identifies the call (tool + whole input) so a grant applies to that call only. */
+  callKey: z.string(),
+  status: ApprovalStatusSchema,
+  requestedAt: isoTime,
+  decidedAt: isoTime.nullable(),
+  always: z.boolean().optional(),
+  reason: z.string().optional(),
+  by: z.string().optional(),
+  /** The agent stopped waiting (approvals.waitSeconds): its turn ended without the answer. */
+  expired: z.boolean().optional(),
+  /** A grant that came after the wait was used by the agent's repeated call. */
+  used: z.boolean().optional(),
+  /** The agent was told the decision at the start of a later turn. */
+  told: z.boolean().optional(),
+});
+export type ApprovalState = z.infer<typeof ApprovalStateSchema>;
 
 /** How the agents' files are kept apart (DESIGN §4b), see `orchestration.isolation`. */
 export const IsolationSchema = z.enum(["worktree", "shared"]);
@@ -210,6 +288,8 @@ export const OrchestrationStateSchema = z.object({
   /** Absent in orchestrations older than worktree isolation: they shared the tree. */
   isolation: z.object({ mode: IsolationSchema, base: gitCommit.nullable() })
     .optional(),
+  /** The agents' permission requests, numbered from 1 (lib/approvals/). */
+  approvals: z.array(ApprovalStateSchema).optional(),
 });
 export type OrchestrationState = z.infer<typeof OrchestrationStateSchema>;
 
@@ -365,6 +445,49 @@ export const EventSchema = z.discriminatedUnion("type", [
     /** Legacy: the agent's cost is set to this (see above). */
     totalUsd: z.number().min(0).optional(),
   }),
+  /** A tool call the agent's CLI refused (Claude's `permission_denials`). */
+  z.object({
+    ...eventBase,
+    type: z.literal("permission.denied"),
+    agent: name,
+    task: z.string(),
+    tool: z.string(),
+    input: ToolInputSchema,
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal("approval.requested"),
+    n: z.number().int().positive(),
+    requestId: z.string(),
+    agent: name,
+    task: z.string(),
+    tool: z.string(),
+    input: ToolInputSchema,
+    callKey: z.string(),
+    inboxEnd: z.number().int().min(0).optional(),
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal("approval.decided"),
+    n: z.number().int().positive(),
+    decision: z.enum(["granted", "denied"]),
+    always: z.boolean().optional(),
+    /** With `always`: the rule added to the agent's permissions. */
+    rule: z.string().optional(),
+    reason: z.string().optional(),
+    by: z.string().optional(),
+    /** When the person decided (the event's `at` is when maos ingested it). */
+    decidedAt: isoTime.optional(),
+    inboxEnd: z.number().int().min(0).optional(),
+  }),
+  /** `expired`: the agent stopped waiting; `used`: a late grant was used by the repeated call. */
+  z.object({
+    ...eventBase,
+    type: z.literal("approval.note"),
+    n: z.number().int().positive(),
+    note: z.enum(["expired", "used"]),
+    inboxEnd: z.number().int().min(0).optional(),
+  }),
 ]);
 export type MaosEvent = z.infer<typeof EventSchema>;
 export type EventType = MaosEvent["type"];
@@ -401,11 +524,55 @@ export const InboxProgressLineSchema = z.object({
 });
 export type InboxProgressLine = z.infer<typeof InboxProgressLineSchema>;
 
+/**
+ * Approval lines of inbox.jsonl (lib/approvals/): an agent's request (from
+ * `maos mcp`), a person's decision (`maos approval grant|deny`, from any
+ * terminal or clone), and the agent's notes on a request. The orchestrator
+ * ingests them as `approval.*` events; the request gets its number then.
+ */
+export const InboxApprovalLineSchema = z.discriminatedUnion("kind", [
+  z.object({
+    at: isoTime,
+    kind: z.literal("approval.request"),
+    from: z.string(),
+    requestId: z.string(),
+    task: z.string(),
+    tool: z.string(),
+    input: ToolInputSchema,
+    callKey: z.string(),
+  }),
+  z.object({
+    at: isoTime,
+    kind: z.literal("approval.decision"),
+    n: z.number().int().positive(),
+    decision: z.enum(["granted", "denied"]),
+    always: z.boolean().optional(),
+    /** With `always`: the rule added to the agent's permissions. */
+    rule: z.string().optional(),
+    reason: z.string().optional(),
+    by: z.string().optional(),
+  }),
+  z.object({
+    at: isoTime,
+    kind: z.literal("approval.note"),
+    from: z.string(),
+    n: z.number().int().positive(),
+    note: z.enum(["expired", "used"]),
+  }),
+]);
+export type InboxApprovalLine = z.infer<typeof InboxApprovalLineSchema>;
+
 /** One line of inbox.jsonl. */
 export const InboxLineSchema = z.union([
   InboxMessageLineSchema,
   InboxProgressLineSchema,
+  InboxApprovalLineSchema,
 ]);
+
+/** A message line, not a progress report or an approval line. */
+export function isMessageLine(line: InboxLine): line is InboxMessageLine {
+  return MessageKindSchema.safeParse(line.kind).success;
+}
 export type InboxLine = z.infer<typeof InboxLineSchema>;
 
 // ---------------------------------------------------------------- lock

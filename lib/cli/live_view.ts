@@ -24,6 +24,11 @@ import {
 } from "../ui/mod.ts";
 import { formatCost, formatSpend, shortId } from "./_util.ts";
 import { messageLine, oneLine } from "./render.ts";
+import {
+  approvalEventLine,
+  refusalNote,
+  waitingNote,
+} from "./approval_render.ts";
 
 /** Where the live view writes: process.stdout / process.stderr, or a test buffer. */
 export interface LiveSink {
@@ -195,7 +200,7 @@ export class LiveView implements RunReporter {
       case "checkpoint.restored":
         return `⏪ Restored checkpoint ${shortId(event.checkpoint)}`;
       default:
-        return null;
+        return approvalEventLine(event, state, c);
     }
   }
 
@@ -214,7 +219,9 @@ export class LiveView implements RunReporter {
           (task?.starts ?? 1) > 1 ? "resumed" : "started"
         }: ${title}`;
       case "completed":
-        return `${statusIcon("completed")} ${who} completed: ${title}${count}${
+        return `${statusIcon("completed")} ${who} completed: ${title}${
+          task ? c.yellow(refusalNote(task)) : ""
+        }${count}${
           event.summary
             ? c.dim(` — ${truncate(oneLine(event.summary), 100)}`)
             : ""
@@ -224,8 +231,12 @@ export class LiveView implements RunReporter {
           event.summary ? ` — ${truncate(oneLine(event.summary), 160)}` : ""
         }`;
       case "interrupted":
-      case "paused":
-        return `${statusIcon("paused")} ${who} paused: ${title}`;
+      case "paused": {
+        const waiting = waitingNote(state, event.task);
+        return waiting
+          ? `${who} ${waiting}: ${title}`
+          : `${statusIcon("paused")} ${who} paused: ${title}`;
+      }
       default:
         return null;
     }

@@ -24,6 +24,7 @@ import {
 import { MCP_SERVER_NAME, MCP_TOOLS } from "../drivers/maos_mcp.ts";
 import type { StoreLocation } from "../engine/run_options.ts";
 import { VERSION } from "../version.ts";
+import { registerPermissionPrompt } from "./mcp_permission_tool.ts";
 
 type ToolResult = {
   content: { type: "text"; text: string }[];
@@ -144,6 +145,7 @@ export function buildMcpServer(location: StoreLocation): McpServer {
       return `Progress of ${done.task}: ${done.percent}%.`;
     }),
   );
+  registerPermissionPrompt(server, agent);
   return server;
 }
 

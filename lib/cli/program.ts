@@ -9,6 +9,7 @@ import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { VERSION } from "../version.ts";
 import { examples } from "./_util.ts";
 import { agentCommand } from "./agent.ts";
+import { approvalCommand } from "./approval.ts";
 import { completionsCommand } from "./completions.ts";
 import { doctorCommand } from "./doctor.ts";
 import { initCommand } from "./init.ts";
@@ -54,6 +55,7 @@ export function buildProgram(): CommandUnknownOpts {
   program.addCommand(recoverCommand());
   program.addCommand(messageCommand());
   program.addCommand(agentCommand());
+  program.addCommand(approvalCommand());
   program.addCommand(mcpCommand());
   program.addCommand(doctorCommand());
   program.addCommand(completionsCommand(() => tree));

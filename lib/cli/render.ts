@@ -28,6 +28,7 @@ import {
   statusLabel,
   truncate,
 } from "../ui/mod.ts";
+import { approvalSection, taskApprovalNote } from "./approval_render.ts";
 import {
   clockTime,
   formatCost,
@@ -229,10 +230,11 @@ export function renderStatus(
       out.push(
         `  ${statusIcon(t.status as Status)} ${t.id.padEnd(idWidth)}  ${
           c.dim(t.agent.padEnd(agentWidth))
-        }  ${oneLine(t.title)}${pct}${after}`,
+        }  ${oneLine(t.title)}${pct}${after}${taskApprovalNote(t, c)}`,
       );
     }
   }
+  out.push(...approvalSection(s, c));
   if (sections.messages) {
     out.push("", c.bold("Recent messages"));
     if (s.recentMessages.length === 0) out.push(c.dim("  (none yet)"));

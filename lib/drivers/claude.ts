@@ -13,6 +13,7 @@ import { ClaudeStream } from "./claude_stream.ts";
 import {
   claudeAllowedTools,
   claudeMcpConfig,
+  claudePermissionPromptTool,
   mcpServerSpec,
 } from "./maos_mcp.ts";
 import { buildPrompt, roleInstructions } from "./prompt.ts";
@@ -201,15 +202,24 @@ export function claudeArgs(
     roleInstructions(run.agent),
   );
   if (run.sessionId) args.push("--resume", run.sessionId);
-  args.push("--permission-mode", options.permissionMode ?? "acceptEdits");
+  const permissions = run.permissions;
+  args.push(
+    "--permission-mode",
+    permissions?.mode ?? options.permissionMode ?? "acceptEdits",
+  );
   // The team channel: `maos mcp` as a stdio MCP server, its tools (and
-  // `maos message send` for Bash) allowed without a prompt.
+  // `maos message send` for Bash) always allowed, then the agent's own rules.
   args.push(
     "--mcp-config",
     claudeMcpConfig(mcpServerSpec(run.env)),
     "--allowedTools",
-    claudeAllowedTools().join(","),
+    [...claudeAllowedTools(), ...(permissions?.allow ?? [])].join(","),
   );
+  if (permissions?.deny.length) {
+    args.push("--disallowedTools", permissions.deny.join(","));
+  }
+  // A call no rule allows is asked of a person through maos (lib/approvals/).
+  args.push("--permission-prompt-tool", claudePermissionPromptTool());
   if (options.model) args.push("--model", options.model);
   args.push(...(options.extraArgs ?? []));
   return args;

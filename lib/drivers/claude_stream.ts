@@ -144,6 +144,20 @@ export class ClaudeStream {
         outputTokens: Math.max(usage?.output ?? 0, streamed?.output ?? 0),
       });
     }
+    // The only machine-readable trace of a refused call (CLAUDE-PROTOCOL.md).
+    if (Array.isArray(msg.permission_denials)) {
+      for (const d of msg.permission_denials) {
+        if (!isObject(d) || typeof d.tool_name !== "string") continue;
+        this.emit({
+          type: "denied",
+          tool: d.tool_name,
+          input: isObject(d.tool_input) ? d.tool_input : {},
+          ...(typeof d.tool_use_id === "string"
+            ? { toolUseId: d.tool_use_id }
+            : {}),
+        });
+      }
+    }
     this.result = {
       subtype: typeof msg.subtype === "string" ? msg.subtype : "unknown",
       // Trust is_error, not subtype: no login ends with subtype "success".

@@ -170,7 +170,11 @@ export function codexArgs(
 ): string[] {
   // maos may run outside a git repository; codex refuses that by default.
   const args = ["exec", "--json", "--skip-git-repo-check"];
-  args.push("-s", options.sandbox ?? "workspace-write");
+  // The agent's own sandbox (plan or maos.json permissions) over the driver's.
+  args.push(
+    "-s",
+    run.permissions?.sandbox ?? options.sandbox ?? "workspace-write",
+  );
   if (options.model) args.push("-m", options.model);
   // The team channel: `maos mcp` as Codex's MCP server "maos".
   args.push(...codexMcpArgs(mcpServerSpec(run.env)));

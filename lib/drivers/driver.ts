@@ -26,7 +26,30 @@ export type DriverEvent =
   | { type: "message"; kind: MessageKind; to: string | null; content: string }
   | { type: "progress"; percent: number }
   | { type: "session"; sessionId: string }
+  | DeniedEvent
   | UsageEvent;
+
+/** A tool call the CLI refused (Claude's `permission_denials`). */
+export interface DeniedEvent {
+  type: "denied";
+  tool: string;
+  input: Record<string, unknown>;
+  toolUseId?: string;
+}
+
+/**
+ * What the agent may do without asking, as maos.json and the plan say
+ * (lib/approvals/permissions.ts): each driver maps what its CLI honours.
+ */
+export interface AgentPermissions {
+  /** Tool rules in Claude Code's syntax: `Bash(npm test:*)`, `Edit`. */
+  allow: string[];
+  deny: string[];
+  /** A Claude Code permission mode. */
+  mode?: string;
+  /** A Codex sandbox (`codex exec -s`). */
+  sandbox?: string;
+}
 
 /**
  * What one invocation of an agent CLI spent, reported once when it ends (or
@@ -92,6 +115,8 @@ export interface TaskRun {
   resumeNote?: string;
   /** Extra instruction given with `maos orchestration resume --task`. */
   extraTask?: string;
+  /** The agent's permissions (defaults, plan, `--always` grants). */
+  permissions?: AgentPermissions;
   /** Aborted once: ask the agent to stop (SIGINT/SIGTERM, 10 s grace). */
   stop: AbortSignal;
   /** Aborted: kill at once (second Ctrl-C). */

@@ -19,6 +19,17 @@ export const MCP_TOOLS = {
   reportProgress: "report_progress",
 } as const;
 
+/**
+ * The permission-prompt tool (lib/cli/mcp_permission_tool.ts): Claude Code
+ * calls it, the model need not; it is not among the tools allowed above.
+ */
+export const PERMISSION_PROMPT_TOOL = "permission_prompt";
+
+/** Its name for Claude Code's `--permission-prompt-tool`. */
+export function claudePermissionPromptTool(): string {
+  return `mcp__${MCP_SERVER_NAME}__${PERMISSION_PROMPT_TOOL}`;
+}
+
 /** The env that tells `maos mcp` (and `maos message send`) who the agent is. */
 const AGENT_ENV_KEYS = [
   "MAOS_DIR",

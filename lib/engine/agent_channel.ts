@@ -17,7 +17,11 @@ import {
   scanLog,
 } from "../../store/log_read.ts";
 import { MaosPaths, requireMaosDir } from "../../store/paths.ts";
-import type { MaosEvent, MessageKind } from "../../store/schema.ts";
+import {
+  isMessageLine,
+  type MaosEvent,
+  type MessageKind,
+} from "../../store/schema.ts";
 import { resolveOrchestrationId } from "../queries/choose.ts";
 import type { StoreLocation } from "./run_options.ts";
 
@@ -211,7 +215,7 @@ export class MessageReader {
     );
     for (const { message: m, end } of pending.entries) {
       this.inboxSeen = Math.max(this.inboxSeen, end);
-      if (m.kind === "progress" || !this.forMe(m)) continue;
+      if (!isMessageLine(m) || !this.forMe(m)) continue;
       found.push({
         seq: null,
         at: m.at,

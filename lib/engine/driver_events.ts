@@ -4,6 +4,7 @@ import type {
   OrchestrationState,
 } from "../../store/schema.ts";
 import type { DriverEvent } from "../drivers/driver.ts";
+import { callKey, shortInput } from "../approvals/rules.ts";
 import type { AgentOutputs } from "./agent_output.ts";
 import type { AutoSaver } from "./auto_save.ts";
 import type { MessageBus } from "./message_bus.ts";
@@ -73,6 +74,24 @@ export function recordDriverEvent(
         });
         void sinks.saver.save();
       }
+      return;
+    }
+    case "denied": {
+      // A call refused while it waited for a person is not a refusal yet:
+      // its task waits for the answer (lib/approvals/).
+      sinks.bus.ingestInbox();
+      const key = callKey(event);
+      const waiting = (sinks.state().approvals ?? []).some((a) =>
+        a.task === taskId && a.status === "pending" && a.callKey === key
+      );
+      if (waiting) return;
+      sinks.record({
+        type: "permission.denied",
+        agent: agentId,
+        task: taskId,
+        tool: event.tool,
+        input: shortInput(event.input),
+      });
       return;
     }
     case "usage":

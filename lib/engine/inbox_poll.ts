@@ -16,6 +16,8 @@ export class InboxPoll {
   constructor(
     private readonly bus: MessageBus,
     private readonly warn: (text: string) => void,
+    /** Called when lines were ingested (the run may have more to start). */
+    private readonly onIngested: () => void = () => {},
   ) {}
 
   start(): void {
@@ -30,7 +32,7 @@ export class InboxPoll {
   /** Ingest what is there now; a bad inbox is a warning, never the end of the run. */
   ingestNow(): void {
     try {
-      this.bus.ingestInbox();
+      if (this.bus.ingestInbox() > 0) this.onIngested();
     } catch (err) {
       this.warn(`could not read inbox.jsonl: ${errorText(err)}`);
     }

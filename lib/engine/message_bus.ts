@@ -1,6 +1,7 @@
 import { readInbox } from "../../store/inbox.ts";
 import type { Journal } from "../../store/journal.ts";
-import type { MaosEvent } from "../../store/schema.ts";
+import { isMessageLine, type MaosEvent } from "../../store/schema.ts";
+import { eventOfLine } from "../approvals/approvals_fold.ts";
 import type { InboxMessage, MessageKind } from "../drivers/driver.ts";
 
 /** How many recent messages the bus keeps in memory (and reloads on resume). */
@@ -87,6 +88,15 @@ export class MessageBus {
           ...(line.note ? { note: line.note } : {}),
           inboxEnd: entry.end,
         });
+        this.onPersisted(event);
+        continue;
+      }
+      if (!isMessageLine(line)) {
+        // An approval request, decision or note (lib/approvals/): numbered here.
+        const body = eventOfLine(line, this.journal.state.approvals ?? []);
+        // A decision on no known request (`maos approval` checks first) is left.
+        if (!body) continue;
+        const event = this.journal.append({ ...body, inboxEnd: entry.end });
         this.onPersisted(event);
         continue;
       }

@@ -1,3 +1,4 @@
+import { checkConfigPermissions } from "../approvals/permissions.ts";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { findOrCreateMaosDir, loadConfig } from "../../store/config.ts";
@@ -70,6 +71,7 @@ export async function orchestrate(
   const config = existing && fs.existsSync(existing)
     ? await loadConfig(new MaosPaths(existing))
     : defaultConfig();
+  checkConfigPermissions(config);
   const driver = options.driver ?? config.drivers.default ??
     (filePlan ? defaultDriverFor(filePlan) : "claude");
   const drivers = createDriverFactory(config, options.env);
@@ -151,6 +153,7 @@ export async function resume(options: ResumeOptions): Promise<RunOutcome> {
   const root = requireMaosDir(options);
   const paths = new MaosPaths(root);
   const config = await loadConfig(paths);
+  checkConfigPermissions(config);
   const id = chooseResumable(paths, options.id);
   const journal = Journal.open(
     paths,

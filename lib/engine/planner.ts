@@ -1,3 +1,4 @@
+import { checkPlanPermissions } from "../approvals/permissions.ts";
 import * as fs from "node:fs";
 import YAML from "yaml";
 import { errnoCode, usageError } from "../../store/errors.ts";
@@ -101,6 +102,7 @@ export function validatePlan(raw: unknown, source: string): Plan {
   }
   const cycle = findCycle(plan);
   if (cycle) throw fail(`dependency cycle: ${cycle.join(" → ")}`);
+  checkPlanPermissions(plan, source);
   return plan;
 }
 

@@ -25,6 +25,8 @@ import { PauseSwitch } from "./pause_switch.ts";
 import { InboxPoll } from "./inbox_poll.ts";
 import { endTask, settleAgent, type TaskEndContext } from "./task_end.ts";
 import { endRun } from "./run_end.ts";
+import { decisionsNote } from "../approvals/told.ts";
+import { effectivePermissions } from "../approvals/permissions.ts";
 
 export interface RunSetup {
   journal: Journal;
@@ -113,7 +115,12 @@ export class OrchestrationRun {
       },
       warn: (text) => setup.reporter.warn(text),
     });
-    this.inbox = new InboxPoll(setup.bus, (text) => setup.reporter.warn(text));
+    this.inbox = new InboxPoll(
+      setup.bus,
+      (text) => setup.reporter.warn(text),
+      // An answer to a waiting task's request lets it run again.
+      () => this.wakeUp(),
+    );
     this.taskEnd = {
       journal,
       config,
@@ -123,6 +130,7 @@ export class OrchestrationRun {
       record: (event) => this.record(event),
       pausing: () => this.pause.pausing,
       runningAgents: () => [...this.active.values()].map((a) => a.task.agent),
+      ingestInbox: () => this.inbox.ingestNow(),
     };
   }
 
@@ -240,6 +248,8 @@ export class OrchestrationRun {
       reporter.line(`[${agent.id}]: ${verb} ${task.title}${session}`);
     }
     this.announced.add(agent.id);
+    // Taken before `running` is logged: the fold then marks the answers told.
+    const told = decisionsNote(journal.state, task.id);
     const resumeNote = task.resumeNote ?? undefined;
     this.record({ type: "task.status", task: task.id, status: "running" });
     if (agent.status !== "running") {
@@ -260,6 +270,7 @@ export class OrchestrationRun {
       run,
       agent.sessionId ?? undefined,
       resumeNote,
+      told,
     )
       .catch((err): TaskResult => ({
         status: "failed",
@@ -278,6 +289,7 @@ export class OrchestrationRun {
     run: ActiveTask,
     sessionId: string | undefined,
     resumeNote: string | undefined,
+    told?: string,
   ): Promise<TaskResult> {
     const { journal } = this.setup;
     const agent = journal.state.agents.find((a) => a.id === run.task.agent)!;
@@ -296,7 +308,9 @@ export class OrchestrationRun {
         maosDir: this.setup.maosDir,
         sessionId: session,
         resumeNote: note,
-        extraTask: this.setup.extraTask,
+        extraTask: [this.setup.extraTask, told].filter(Boolean).join("\n\n") ||
+          undefined,
+        permissions: effectivePermissions(this.setup.config, agent),
         stop: run.stop.signal,
         kill: run.kill.signal,
         emit: (event) => this.onDriverEvent(run, event),

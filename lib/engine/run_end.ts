@@ -10,6 +10,7 @@ import type { MaosEvent, NewEvent } from "../../store/schema.ts";
 import type { AutoSaver } from "./auto_save.ts";
 import type { RunOutcome, RunReporter } from "./run_options.ts";
 import { finalStatus } from "./scheduler.ts";
+import { describeCall } from "../approvals/rules.ts";
 
 export interface RunEndContext {
   journal: Journal;
@@ -42,6 +43,21 @@ export async function endRun(ctx: RunEndContext): Promise<RunOutcome> {
     );
     return "paused";
   }
+  const waiting = (journal.state.approvals ?? []).filter((a) =>
+    a.status === "pending" &&
+    journal.state.tasks.some((t) => t.id === a.task && t.status !== "completed")
+  );
+  if (waiting.length > 0) {
+    // Nothing else can run: pause until a person answers (exit 130).
+    ctx.record({
+      type: "orchestration.paused",
+      reason: "waiting for approval",
+    });
+    await ctx.saver.save();
+    const id8 = journal.id.slice(0, 8);
+    for (const line of waitingLines(waiting, id8)) reporter.line(line);
+    return "paused";
+  }
   const status = finalStatus(journal.state);
   if (status === "completed") {
     ctx.record({ type: "orchestration.completed" });
@@ -56,4 +72,27 @@ export async function endRun(ctx: RunEndContext): Promise<RunOutcome> {
   await ctx.saver.save();
   if (ctx.saveError) throw ctx.saveError;
   return status;
+}
+
+/** What a pause for approvals prints: each request, how to answer, how to go on. */
+function waitingLines(
+  waiting: {
+    n: number;
+    agent: string;
+    tool: string;
+    input: Record<string, unknown>;
+  }[],
+  id8: string,
+): string[] {
+  return [
+    `✋ Orchestration paused: ${
+      waiting.length === 1 ? "an agent waits" : "agents wait"
+    } for approval.`,
+    ...waiting.map((a) =>
+      `   #${a.n} [${a.agent}] ${
+        describeCall(a)
+      } — maos approval grant ${id8} ${a.n}  (or: maos approval deny ${id8} ${a.n} --reason "…")`
+    ),
+    `⏸️ Then resume with: maos orchestration resume ${id8}`,
+  ];
 }

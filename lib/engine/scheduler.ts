@@ -1,4 +1,5 @@
 import type { OrchestrationState, TaskState } from "../../store/schema.ts";
+import { pendingFor } from "../approvals/approvals_fold.ts";
 
 export interface Schedule {
   /** Tasks that may start now, in plan order, within the parallelism limit. */
@@ -25,6 +26,8 @@ export function schedule(
   const busy = new Set(busyAgents);
   for (const task of state.tasks) {
     if (!UNFINISHED.has(task.status)) continue;
+    // Waits for a person's answer to one of its requests (lib/approvals/).
+    if (pendingFor(state.approvals, task.id).length > 0) continue;
     const failed = task.dependsOn.find((dep) =>
       byId.get(dep)?.status === "failed"
     );

@@ -19,6 +19,7 @@ import { withoutMaosLines } from "../drivers/maos_lines.ts";
 import { writeAutoCheckpoint } from "../recovery/auto_checkpoint.ts";
 import type { FilesSaver } from "../workspace/files_save.ts";
 import { resumeNoteFrom } from "./agent_output.ts";
+import { pendingFor } from "../approvals/approvals_fold.ts";
 import type { AutoSaver } from "./auto_save.ts";
 import type { RunReporter } from "./run_options.ts";
 
@@ -32,6 +33,8 @@ export interface TaskEndContext {
   pausing(): boolean;
   /** Agents whose tasks are still running (their files are saved at a checkpoint). */
   runningAgents(): string[];
+  /** Take in what agents left in inbox.jsonl (an approval request, its note). */
+  ingestInbox?(): void;
 }
 
 export async function endTask(
@@ -53,6 +56,23 @@ export async function endTask(
     });
     ctx.record({ type: "agent.status", agent: task.agent, status: "paused" });
     await ctx.files?.taskEnded(task, "paused");
+    return;
+  }
+  ctx.ingestInbox?.();
+  const waiting = pendingFor(ctx.journal.state.approvals, task.id);
+  if (waiting.length > 0) {
+    // Its turn ended without a person's answer: it waits, the others go on.
+    ctx.record({
+      type: "task.status",
+      task: task.id,
+      status: "paused",
+      summary: `waiting for approval ${
+        waiting.map((a) => `#${a.n}`).join(", ")
+      }`,
+    });
+    ctx.record({ type: "agent.status", agent: task.agent, status: "paused" });
+    await ctx.files?.taskEnded(task, "paused");
+    void ctx.saver.save();
     return;
   }
   // Committed before the task counts as done: a dependant merges it.

@@ -3,7 +3,11 @@ import type {
   OrchestrationState,
   TaskState,
 } from "../../store/schema.ts";
-import type { InboxMessage, TaskRun } from "../drivers/driver.ts";
+import type {
+  AgentPermissions,
+  InboxMessage,
+  TaskRun,
+} from "../drivers/driver.ts";
 import { agentPath } from "../drivers/maos_self.ts";
 
 export interface TurnInputs {
@@ -20,6 +24,7 @@ export interface TurnInputs {
   kill: AbortSignal;
   emit: TaskRun["emit"];
   onProcess: TaskRun["onProcess"];
+  permissions?: AgentPermissions;
 }
 
 /**
@@ -62,6 +67,7 @@ export function buildTaskRun(turn: TurnInputs): TaskRun {
       : {}),
     resumeNote: turn.resumeNote,
     extraTask: turn.extraTask,
+    ...(turn.permissions ? { permissions: turn.permissions } : {}),
     stop: turn.stop,
     kill: turn.kill,
     emit: turn.emit,

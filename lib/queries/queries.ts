@@ -28,6 +28,8 @@ import type {
 } from "../../store/schema.ts";
 import { foldEvent } from "./state_fold.ts";
 import { messageView } from "./messages.ts";
+import { approvalsNow } from "./approvals_now.ts";
+import { type ApprovalView, approvalView } from "../approvals/list.ts";
 
 /** What a person sees: the stored status, with `interrupted` derived from the lock. */
 export type DerivedStatus =
@@ -89,6 +91,8 @@ export interface AgentView {
   changedFiles?: string[];
   unmergedFiles?: string[];
   uncommittedFiles?: string[];
+  /** Tool calls its CLI refused (`permission.denied`), when any. */
+  refused?: number;
 }
 
 export interface TaskView {
@@ -98,6 +102,11 @@ export interface TaskView {
   status: WorkStatus;
   progress: number;
   dependsOn: string[];
+  /** Tool calls refused during the task, when any: how many, and the first few. */
+  refused?: number;
+  refusals?: { tool: string; input: string }[];
+  /** Numbers of its requests no one has answered yet: it waits for them. */
+  waitingFor?: number[];
 }
 
 /** `maos orchestration status --json` (DESIGN.md §5). */
@@ -118,6 +127,8 @@ export interface OrchestrationStatus {
   recentMessages: MessageView[];
   /** How the agents keep their files (older orchestrations: shared). */
   isolation?: { mode: Isolation; base: string | null };
+  /** The agents' permission requests (`maos approval list` has the same rows). */
+  approvals?: ApprovalView[];
 }
 
 /**
@@ -276,6 +287,8 @@ export function orchestrationStatus(
   }
   const state = loaded.state;
   const status = derivedStatus(state, inspectLock(paths.lock(id)));
+  // Answers still in inbox.jsonl (given while paused) count already.
+  const approvals = approvalsNow(paths, state);
   const shown = (work: WorkStatus): WorkStatus =>
     status === "interrupted" && work === "running" ? "interrupted" : work;
   const now = (options.now ?? new Date()).getTime();
@@ -311,16 +324,27 @@ export function orchestrationStatus(
       cost: a.cost,
       inputTokens: a.inputTokens,
       outputTokens: a.outputTokens,
+      ...(a.refused ? { refused: a.refused } : {}),
     })),
-    tasks: state.tasks.map((t) => ({
-      id: t.id,
-      agent: t.agent,
-      title: t.title,
-      status: shown(t.status),
-      progress: t.progress,
-      dependsOn: t.dependsOn,
-    })),
+    tasks: state.tasks.map((t) => {
+      const waitingFor = approvals.filter((a) =>
+        a.task === t.id && a.status === "pending"
+      ).map((a) => a.n);
+      return {
+        id: t.id,
+        agent: t.agent,
+        title: t.title,
+        status: shown(t.status),
+        progress: t.progress,
+        dependsOn: t.dependsOn,
+        ...(t.refused
+          ? { refused: t.refused, refusals: t.refusals ?? [] }
+          : {}),
+        ...(waitingFor.length ? { waitingFor } : {}),
+      };
+    }),
     recentMessages: recent.flatMap(messageView),
     isolation: state.isolation ?? { mode: "shared", base: null },
+    approvals: approvals.map(approvalView),
   };
 }

@@ -1,4 +1,5 @@
 import type { Fold } from "../../store/journal.ts";
+import { applyApprovalEvent } from "../approvals/approvals_fold.ts";
 import type {
   AgentState,
   MaosEvent,
@@ -33,6 +34,7 @@ export const foldEvent: Fold = (state, event) => {
         cost: 0,
         inputTokens: 0,
         outputTokens: 0,
+        ...(agent.permissions ? { permissions: agent.permissions } : {}),
       })),
       tasks: event.plan.tasks.map(newTask),
       messages: 0,
@@ -106,7 +108,7 @@ function applyEvent(
     case "task.added":
       return { ...state, tasks: [...state.tasks, newTask(event.task)] };
     case "task.status":
-      return withTask(state, event.task, (t) => ({
+      return withTask(told(state, event), event.task, (t) => ({
         ...t,
         status: event.status,
         progress: event.status === "completed" ? 100 : t.progress,
@@ -172,6 +174,43 @@ function applyEvent(
       }));
     case "checkpoint.created":
       return state;
+    case "permission.denied":
+      return withAgent(
+        withTask(state, event.task, (t) => ({
+          ...t,
+          refused: (t.refused ?? 0) + 1,
+          // The first few are kept to show; the count says how many in all.
+          refusals: [...(t.refusals ?? []), {
+            tool: event.tool,
+            input: describeInput(event.input),
+          }].slice(0, 10),
+        })),
+        event.agent,
+        (a) => ({ ...a, refused: (a.refused ?? 0) + 1 }),
+      );
+    case "approval.requested":
+    case "approval.note":
+      return withInbox(
+        {
+          ...state,
+          approvals: applyApprovalEvent(state.approvals ?? [], event),
+        },
+        event.inboxEnd,
+      );
+    case "approval.decided": {
+      const approvals = applyApprovalEvent(state.approvals ?? [], event);
+      const decided = approvals.find((a) => a.n === event.n);
+      let next = withInbox({ ...state, approvals }, event.inboxEnd);
+      const rule = event.rule;
+      if (decided && event.decision === "granted" && event.always && rule) {
+        // `--always`: the agent's rule for the rest of the orchestration.
+        next = withAgent(next, decided.agent, (a) => ({
+          ...a,
+          alwaysAllow: [...new Set([...(a.alwaysAllow ?? []), rule])],
+        }));
+      }
+      return next;
+    }
     case "checkpoint.restored":
       // Rewind to the checkpoint's state, but the log (and seq) keeps going.
       return {
@@ -179,6 +218,49 @@ function applyEvent(
         inboxOffset: Math.max(state.inboxOffset, event.state.inboxOffset),
       };
   }
+}
+
+/** A message-like event from the inbox moves the ingest offset. */
+function withInbox(
+  state: OrchestrationState,
+  inboxEnd: number | undefined,
+): OrchestrationState {
+  return inboxEnd === undefined
+    ? state
+    : { ...state, inboxOffset: Math.max(state.inboxOffset, inboxEnd) };
+}
+
+/**
+ * A task that starts again is told the decisions on its requests (see
+ * lib/approvals/told.ts): from then on they are marked told.
+ */
+function told(
+  state: OrchestrationState,
+  event: Extract<MaosEvent, { type: "task.status" }>,
+): OrchestrationState {
+  if (event.status !== "running" || !state.approvals) return state;
+  if (
+    !state.approvals.some((a) =>
+      a.task === event.task && a.status !== "pending" && !a.told
+    )
+  ) return state;
+  return {
+    ...state,
+    approvals: state.approvals.map((a) =>
+      a.task === event.task && a.status !== "pending" && !a.told
+        ? { ...a, told: true }
+        : a
+    ),
+  };
+}
+
+/** A refused call's input on one line (its command, path or JSON). */
+function describeInput(input: Record<string, unknown>): string {
+  const main = ["command", "file_path", "url", "cmd"].map((k) => input[k])
+    .find((v) => typeof v === "string");
+  const text = (typeof main === "string" ? main : JSON.stringify(input))
+    .replace(/\s+/g, " ").trim();
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
 
 function withAgent(

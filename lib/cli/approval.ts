@@ -1,0 +1,119 @@
+/**
+ * `maos approval list|grant|deny`: the agents' permission requests and a
+ * person's answers. Works from any terminal while the run goes on (the
+ * waiting agent continues within 2 s), and while paused or from another
+ * clone (the answer is kept in inbox.jsonl; `resume` applies it). The logic
+ * is in lib/approvals/; this file parses and renders.
+ *
+ * @module
+ */
+import { Command } from "@commander-js/extra-typings";
+import { decideApproval } from "../approvals/decide.ts";
+import { approvalView, listApprovals } from "../approvals/list.ts";
+import { describeCall } from "../approvals/rules.ts";
+import { chooseOrchestration } from "../queries/choose.ts";
+import { inspectLock } from "../../store/lock.ts";
+import { colors } from "../ui/mod.ts";
+import { examples, intArg, shortId } from "./_util.ts";
+import { contextOf, printJson, storePaths } from "./context.ts";
+import { renderApprovals } from "./approval_render.ts";
+
+/** `maos approval …`. */
+export function approvalCommand() {
+  const cmd = new Command("approval").description(
+    "the agents' permission requests: list them, grant or deny one",
+  );
+  examples(cmd, [
+    "maos approval list",
+    "maos approval grant a1b2 1",
+    'maos approval deny a1b2 2 --reason "no network in tests"',
+  ]);
+  cmd.addCommand(listCommand());
+  cmd.addCommand(decideCommand("grant"));
+  cmd.addCommand(decideCommand("deny"));
+  return cmd;
+}
+
+function listCommand() {
+  const cmd = new Command("list")
+    .description(
+      "requests with status pending, granted or denied (default: the newest orchestration)",
+    )
+    .argument("[id]", "orchestration id or unique prefix (4+ characters)")
+    .option("--pending", "only the requests no one has answered")
+    .action((idArg, flags, command) => {
+      const ctx = contextOf(command);
+      const paths = storePaths(ctx);
+      const id = chooseOrchestration(paths, idArg);
+      const rows = listApprovals(paths, id).filter((r) =>
+        !flags.pending || r.status === "pending"
+      );
+      if (ctx.json) return printJson(ctx, rows);
+      const c = colors();
+      if (rows.length === 0) {
+        ctx.out(
+          flags.pending
+            ? `No pending requests in orchestration ${shortId(id)}.`
+            : `No permission requests in orchestration ${shortId(id)}.`,
+        );
+        return;
+      }
+      ctx.out(renderApprovals(rows, id, c));
+    });
+  return examples(cmd, [
+    "maos approval list",
+    "maos approval list a1b2 --pending",
+    "maos approval list a1b2 --json | jq '.[] | select(.status == \"pending\")'",
+  ]);
+}
+
+function decideCommand(verb: "grant" | "deny") {
+  const cmd = new Command(verb)
+    .description(
+      verb === "grant"
+        ? "allow the call an agent asked for (once; --always: from now on)"
+        : "refuse the call an agent asked for; it is told why",
+    )
+    .argument("<id>", "orchestration id or unique prefix (4+ characters)")
+    .argument("<n>", "the request's number (maos approval list)", intArg(1));
+  if (verb === "grant") {
+    cmd.option(
+      "--always",
+      "also add the call's rule (e.g. Bash(node test.js)) to that agent's permissions for the rest of the orchestration",
+    );
+  } else {
+    cmd.option("--reason <text>", "told to the agent");
+  }
+  cmd.action((idArg, n, flags, command) => {
+    const ctx = contextOf(command);
+    const paths = storePaths(ctx);
+    const id = chooseOrchestration(paths, idArg);
+    const opts = flags as { always?: boolean; reason?: string };
+    const decided = decideApproval(paths, id, n, {
+      decision: verb === "grant" ? "granted" : "denied",
+      always: opts.always,
+      reason: opts.reason,
+    });
+    if (ctx.json) return printJson(ctx, approvalView(decided));
+    const live = inspectLock(paths.lock(id)).state === "live";
+    const what = `#${n} [${decided.agent}] ${describeCall(decided)}`;
+    ctx.out(
+      verb === "grant"
+        ? `👍 Granted ${what}${
+          opts.always ? ` (always: ${approvalView(decided).rule})` : ""
+        }`
+        : `🚫 Denied ${what}${opts.reason ? ` — ${opts.reason}` : ""}`,
+    );
+    ctx.note(
+      live
+        ? "The running orchestration picks it up now; the agent goes on."
+        : `Applied when it resumes: maos orchestration resume ${shortId(id)}`,
+    );
+  });
+  return examples(
+    cmd,
+    verb === "grant"
+      ? ["maos approval grant a1b2 1", "maos approval grant a1b2 1 --always"]
+      : ['maos approval deny a1b2 1 --reason "use the mock server instead"'],
+  );
+}
