@@ -19,7 +19,16 @@ import {
   waitForOrchestration,
   waitUntil,
 } from "./_engine_helpers.ts";
-import { bash, conversation, lastUserText, say } from "../../standin/mod.ts";
+import {
+  bash,
+  conversation,
+  lastUserText,
+  ModelStandin,
+  say,
+  systemText,
+  type Turn,
+} from "../../standin/mod.ts";
+import { cliSandbox } from "../agents/_real_cli.ts";
 import {
   type ClaudeProject,
   sessionOf,
@@ -329,4 +338,81 @@ Deno.test("real claude: --always holds across a resume: the next task's same cal
     assertEquals(done.status, "completed");
     assertEquals(done.approvals?.[0].rule, "Bash(node test.js)");
   });
+});
+
+Deno.test("real claude: one agent waits for approval while another keeps working; a grant during the run lets it go on", async () => {
+  // Each agent gets its own script: the two run at once.
+  const queues: Record<string, Turn[]> = {
+    "tester-001": [
+      bash("node test.js"),
+      say("Waiting for approval."),
+      bash("node test.js"),
+      say("1 passing."),
+    ],
+    "builder-001": [bash("sh build.sh"), say("Built.")],
+  };
+  await using model = await ModelStandin.start([], (request) => {
+    const who = Object.keys(queues).find((id) =>
+      systemText(request.body).includes(`You are ${id}`)
+    );
+    return who ? queues[who].shift() ?? say("done") : undefined;
+  });
+  await using box = await cliSandbox(model);
+  const dir = box.project;
+  projectWithTest(dir, undefined, 1, 1);
+  // The builder's command waits for go.txt, so it is still working while the tester waits.
+  fs.writeFileSync(
+    path.join(dir, "build.sh"),
+    "i=0; while [ ! -f go.txt ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; echo built > built.txt\n",
+  );
+  const plan = path.join(dir, "plan2.json");
+  fs.writeFileSync(
+    plan,
+    JSON.stringify({
+      agents: [
+        { id: "tester-001", role: "tester", driver: "claude" },
+        {
+          id: "builder-001",
+          role: "developer",
+          driver: "claude",
+          permissions: { allow: ["Bash(sh build.sh)"] },
+        },
+      ],
+      tasks: [
+        { id: "test", agent: "tester-001", title: "Run the tests" },
+        { id: "build", agent: "builder-001", title: "Build" },
+      ],
+    }),
+  );
+  const maos = new MaosProcess(["orchestrate", "Test it", "--plan", plan], {
+    cwd: dir,
+    env: box.env,
+  });
+  const id = await waitForOrchestration(dir, maos);
+  const taskIs = (task: string, status: string) =>
+    readEvents(dir, id).some((e) =>
+      e.type === "task.status" && e.task === task && e.status === status
+    );
+  await waitUntil(
+    () => taskIs("test", "paused"),
+    () => `the tester waits\n${maos.output()}`,
+    60_000,
+  );
+  assertIncludes(maos.stdout, "✋ waiting for approval #1");
+  assert(!taskIs("build", "completed"), "the builder is still at work");
+  await maosOk(["approval", "grant", id, "1"], { cwd: dir, env: box.env });
+  await waitUntil(
+    () => taskIs("test", "completed"),
+    () => `the tester goes on\n${maos.output()}`,
+    60_000,
+  );
+  assertEquals(ran(dir), 1);
+  assert(!taskIs("build", "completed"), "the builder was at work all along");
+  fs.writeFileSync(path.join(dir, "go.txt"), "");
+  const exit = await maos.exit(60_000);
+  assertEquals(exit.code, 0, maos.output());
+  assert(fs.existsSync(path.join(dir, "built.txt")));
+  const done = await statusOf(dir, id, box.env);
+  assertEquals(done.status, "completed");
+  assertEquals(done.approvals?.map((a) => a.status), ["granted"]);
 });
