@@ -194,3 +194,29 @@ Deno.test("a long tool input is shortened to one line", () => {
       line.endsWith("…"),
   );
 });
+
+Deno.test("the result line's permission_denials become one denied event per refused call", () => {
+  const events: DriverEvent[] = [];
+  const stream = new ClaudeStream((e) => events.push(e));
+  stream.onLine(JSON.stringify({
+    type: "result",
+    subtype: "success",
+    is_error: false,
+    result: "could not run the tests",
+    session_id: "s1",
+    permission_denials: [
+      {
+        tool_name: "Bash",
+        tool_use_id: "toolu_1",
+        tool_input: { command: "node test.js", description: "run" },
+      },
+      { tool_name: 7 },
+    ],
+  }));
+  assertEquals(events.filter((e) => e.type === "denied"), [{
+    type: "denied",
+    tool: "Bash",
+    input: { command: "node test.js", description: "run" },
+    toolUseId: "toolu_1",
+  }]);
+});

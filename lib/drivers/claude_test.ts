@@ -235,3 +235,31 @@ Deno.test("claude gets maos mcp as an MCP server for this agent, and only its to
       "mcp__maos__report_progress,Bash(maos message send:*)",
   );
 });
+
+Deno.test("an agent's permissions map onto claude: its rules after maos's tools, its denials, its mode, and the permission-prompt tool", () => {
+  const { run } = makeRun({
+    permissions: {
+      allow: ["Bash(node test.js)", "Edit"],
+      deny: ["WebFetch"],
+      mode: "default",
+    },
+  });
+  const args = claudeArgs(run, { permissionMode: "acceptEdits" }, "Do it");
+  const value = (flag: string) => args[args.indexOf(flag) + 1];
+  assertEquals(
+    value("--allowedTools"),
+    "mcp__maos__send_message,mcp__maos__read_messages," +
+      "mcp__maos__report_progress,Bash(maos message send:*)," +
+      "Bash(node test.js),Edit",
+  );
+  assertEquals(value("--disallowedTools"), "WebFetch");
+  assertEquals(value("--permission-mode"), "default");
+  assertEquals(
+    value("--permission-prompt-tool"),
+    "mcp__maos__permission_prompt",
+  );
+  // Without an agent mode, the driver's setting (maos.json) stays.
+  const plain = claudeArgs(makeRun().run, { permissionMode: "plan" }, "x");
+  assertEquals(plain[plain.indexOf("--permission-mode") + 1], "plan");
+  assertEquals(plain.includes("--disallowedTools"), false);
+});

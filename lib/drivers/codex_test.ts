@@ -33,6 +33,14 @@ Deno.test("the argv: exec --json, no git check, the sandbox, options, then resum
   assertEquals(resumed.slice(-5), ["-c", "x=1", "resume", "th-1", "-"]);
 });
 
+Deno.test("an agent's permissions.sandbox wins over the driver's sandbox", () => {
+  const { run } = makeRun({
+    permissions: { allow: [], deny: [], sandbox: "read-only" },
+  });
+  const args = codexArgs(run, { sandbox: "danger-full-access" }, "x");
+  assertEquals(args.slice(3, 5), ["-s", "read-only"]);
+});
+
 Deno.test("prices are per million tokens, cached input at its own price when given", () => {
   const pricing = { inputPerMTok: 2, outputPerMTok: 10 };
   assertEquals(priced(pricing, 1_000_000, 0, 100_000), 3);

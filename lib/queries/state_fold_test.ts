@@ -338,3 +338,76 @@ Deno.test("a session's running counters are kept with the agent until its sessio
   nodeAssert.ok(!("sessionTotals" in changed.agents[1]));
   assertEquals(changed.agents[1].inputTokens, 1000);
 });
+
+Deno.test("approvals fold: numbered requests, decisions, --always rules for the agent, answers told when the task starts again", () => {
+  const input = { command: "node test.js" };
+  const requested: NewEvent = {
+    type: "approval.requested",
+    n: 1,
+    requestId: "r1",
+    agent: "dev-001",
+    task: "t2",
+    tool: "Bash",
+    input,
+    callKey: "k1",
+    inboxEnd: 40,
+  };
+  const pending = fold(requested);
+  assertEquals(pending.inboxOffset, 40);
+  assertEquals(pending.approvals?.map((a) => [a.n, a.status, a.decidedAt]), [
+    [1, "pending", null],
+  ]);
+  const granted = fold(requested, {
+    type: "approval.note",
+    n: 1,
+    note: "expired",
+  }, {
+    type: "approval.decided",
+    n: 1,
+    decision: "granted",
+    always: true,
+    rule: "Bash(node test.js)",
+    by: "ann@box",
+    decidedAt: "2026-01-01T00:10:00.000Z",
+    inboxEnd: 90,
+  });
+  const [a] = granted.approvals!;
+  assertEquals(
+    [a.status, a.expired, a.always, a.by, a.decidedAt, a.told],
+    ["granted", true, true, "ann@box", "2026-01-01T00:10:00.000Z", undefined],
+  );
+  assertEquals(granted.agents[1].alwaysAllow, ["Bash(node test.js)"]);
+  assertEquals(granted.inboxOffset, 90);
+  // A second decision on the same request changes nothing.
+  const twice = fold(requested, {
+    type: "approval.decided",
+    n: 1,
+    decision: "denied",
+  }, { type: "approval.decided", n: 1, decision: "granted" });
+  assertEquals(twice.approvals![0].status, "denied");
+  // The task's next start marks the answer told.
+  const told = fold(requested, {
+    type: "approval.decided",
+    n: 1,
+    decision: "denied",
+  }, { type: "task.status", task: "t2", status: "running" });
+  assertEquals(told.approvals![0].told, true);
+});
+
+Deno.test("permission.denied counts per task and agent and keeps the first refusals to show", () => {
+  const denied: NewEvent = {
+    type: "permission.denied",
+    agent: "dev-001",
+    task: "t2",
+    tool: "Bash",
+    input: { command: "node   test.js", description: "run" },
+  };
+  const state = fold(denied, denied);
+  assertEquals(state.tasks[1].refused, 2);
+  assertEquals(state.tasks[1].refusals, [
+    { tool: "Bash", input: "node test.js" },
+    { tool: "Bash", input: "node test.js" },
+  ]);
+  assertEquals(state.agents[1].refused, 2);
+  assertEquals(state.tasks[0].refused, undefined);
+});

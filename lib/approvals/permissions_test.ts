@@ -1,0 +1,95 @@
+import { assert, assertEquals } from "../drivers/_test_assert.ts";
+import { MaosError } from "../../store/errors.ts";
+import { ConfigSchema, type Plan } from "../../store/schema.ts";
+import {
+  checkConfigPermissions,
+  checkPlanPermissions,
+  effectivePermissions,
+} from "./permissions.ts";
+
+/** The MaosError `fn` throws; fails when it throws nothing else. */
+function thrown(fn: () => void): MaosError {
+  try {
+    fn();
+  } catch (err) {
+    assert(err instanceof MaosError, String(err));
+    return err;
+  }
+  throw new Error("expected an error");
+}
+
+const config = ConfigSchema.parse({
+  formatVersion: 1,
+  permissions: { allow: ["Read"], mode: "acceptEdits" },
+  drivers: {
+    claude: {
+      permissions: { allow: ["Bash(npm test:*)"], deny: ["WebFetch"] },
+    },
+    codex: { permissions: { sandbox: "read-only" } },
+  },
+});
+
+Deno.test("permissions layer: maos.json for all, then the driver's, then the plan's, then --always grants", () => {
+  assertEquals(
+    effectivePermissions(config, {
+      driver: "claude",
+      permissions: { allow: ["Bash(node test.js)", "Read"], mode: "default" },
+      alwaysAllow: ["Bash(make)"],
+    }),
+    {
+      allow: ["Read", "Bash(npm test:*)", "Bash(node test.js)", "Bash(make)"],
+      deny: ["WebFetch"],
+      mode: "default",
+    },
+  );
+  assertEquals(effectivePermissions(config, { driver: "codex" }), {
+    allow: ["Read"],
+    deny: [],
+    mode: "acceptEdits",
+    sandbox: "read-only",
+  });
+  assertEquals(
+    effectivePermissions(config, {
+      driver: "codex",
+      permissions: { sandbox: "workspace-write" },
+    }).sandbox,
+    "workspace-write",
+  );
+});
+
+Deno.test("a bad rule in a plan is a usage error naming the agent and the rule", () => {
+  const plan: Plan = {
+    agents: [
+      { id: "dev-001", role: "developer", instructions: "" },
+      {
+        id: "tester-001",
+        role: "tester",
+        instructions: "",
+        permissions: { allow: ["Bash(node test.js)"], deny: ["bash(rm:*)"] },
+      },
+    ],
+    tasks: [],
+  };
+  const err = thrown(() => checkPlanPermissions(plan, "plan.json"));
+  assertEquals(err.code, 2);
+  assertEquals(
+    err.message,
+    "invalid plan plan.json: agent 'tester-001': permissions.deny rule 'bash(rm:*)' is not valid: tool names start with a capital letter: 'Bash'",
+  );
+});
+
+Deno.test("a bad rule in maos.json names where it is", () => {
+  checkConfigPermissions(config);
+  const bad = ConfigSchema.parse({
+    formatVersion: 1,
+    drivers: { claude: { permissions: { allow: ["Edit("] } } },
+  });
+  const err = thrown(() => checkConfigPermissions(bad));
+  assertEquals(
+    err.message.startsWith(
+      "maos.json drivers.claude: permissions.allow rule 'Edit(' is not valid",
+    ),
+    true,
+    err.message,
+  );
+});
