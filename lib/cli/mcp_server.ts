@@ -21,7 +21,11 @@ import {
   reportAgentProgress,
   sendAgentMessage,
 } from "../engine/agent_channel.ts";
-import { MCP_SERVER_NAME, MCP_TOOLS } from "../drivers/maos_mcp.ts";
+import {
+  MCP_SERVER_NAME,
+  MCP_TOOLS,
+  PERMISSION_PROMPT_ENV,
+} from "../drivers/maos_mcp.ts";
 import type { StoreLocation } from "../engine/run_options.ts";
 import { VERSION } from "../version.ts";
 import { registerPermissionPrompt } from "./mcp_permission_tool.ts";
@@ -145,7 +149,9 @@ export function buildMcpServer(location: StoreLocation): McpServer {
       return `Progress of ${done.task}: ${done.percent}%.`;
     }),
   );
-  registerPermissionPrompt(server, agent);
+  if (location.env[PERMISSION_PROMPT_ENV] === "1") {
+    registerPermissionPrompt(server, agent);
+  }
   return server;
 }
 

@@ -14,7 +14,9 @@ import {
   claudeAllowedTools,
   claudeMcpConfig,
   claudePermissionPromptTool,
+  type McpServerSpec,
   mcpServerSpec,
+  PERMISSION_PROMPT_ENV,
 } from "./maos_mcp.ts";
 import { buildPrompt, roleInstructions } from "./prompt.ts";
 import { lastLine } from "./process_outcome.ts";
@@ -211,7 +213,7 @@ export function claudeArgs(
   // `maos message send` for Bash) always allowed, then the agent's own rules.
   args.push(
     "--mcp-config",
-    claudeMcpConfig(mcpServerSpec(run.env)),
+    claudeMcpConfig(withPermissionPrompt(mcpServerSpec(run.env))),
     "--allowedTools",
     [...claudeAllowedTools(), ...(permissions?.allow ?? [])].join(","),
   );
@@ -223,4 +225,9 @@ export function claudeArgs(
   if (options.model) args.push("--model", options.model);
   args.push(...(options.extraArgs ?? []));
   return args;
+}
+
+/** The server Claude Code starts also offers the permission-prompt tool. */
+function withPermissionPrompt(spec: McpServerSpec): McpServerSpec {
+  return { ...spec, env: { ...spec.env, [PERMISSION_PROMPT_ENV]: "1" } };
 }

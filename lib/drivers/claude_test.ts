@@ -226,7 +226,7 @@ Deno.test("claude gets maos mcp as an MCP server for this agent, and only its to
     type: "stdio",
     command: self[0],
     args: [...self.slice(1), "mcp"],
-    env: run.env,
+    env: { ...run.env, MAOS_PERMISSION_PROMPT: "1" },
     alwaysLoad: true,
   });
   assertEquals(

@@ -21,9 +21,14 @@ export const MCP_TOOLS = {
 
 /**
  * The permission-prompt tool (lib/cli/mcp_permission_tool.ts): Claude Code
- * calls it, the model need not; it is not among the tools allowed above.
+ * calls it and hides it from the model (measured on 2.1.197). Other CLIs
+ * would offer it to the model as a tool, so `maos mcp` registers it only
+ * when the env below says its client is Claude Code.
  */
 export const PERMISSION_PROMPT_TOOL = "permission_prompt";
+
+/** Set in the env of the `maos mcp` that Claude Code starts. */
+export const PERMISSION_PROMPT_ENV = "MAOS_PERMISSION_PROMPT";
 
 /** Its name for Claude Code's `--permission-prompt-tool`. */
 export function claudePermissionPromptTool(): string {
