@@ -9,6 +9,7 @@ import type {
   ApprovalState,
   InboxApprovalLine,
   MaosEvent,
+  NewEvent,
 } from "../../store/schema.ts";
 
 type ApprovalEvent = Extract<
@@ -132,4 +133,27 @@ export function pendingFor(
   return (approvals ?? []).filter((a) =>
     a.task === taskId && a.status === "pending"
   );
+}
+
+/**
+ * A request denied after its agent stopped waiting was not in the CLI's
+ * refusals as such (it was still open then): its denial is the refusal,
+ * logged as `permission.denied` so the task never ends as a plain ✅.
+ */
+export function refusalOfDecision(
+  before: readonly ApprovalState[],
+  event: MaosEvent,
+): NewEvent[] {
+  if (event.type !== "approval.decided" || event.decision !== "denied") {
+    return [];
+  }
+  const request = before.find((a) => a.n === event.n);
+  if (!request || request.status !== "pending" || !request.expired) return [];
+  return [{
+    type: "permission.denied",
+    agent: request.agent,
+    task: request.task,
+    tool: request.tool,
+    input: request.input,
+  }];
 }

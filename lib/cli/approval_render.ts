@@ -80,9 +80,7 @@ export function approvalEventLine(
       );
     }
     case "permission.denied":
-      return `🚫 ${who(event.agent)} was refused ${
-        describeCall(event)
-      } (not allowed by its permissions)`;
+      return `🚫 ${who(event.agent)} refused: ${describeCall(event, " ")}`;
     default:
       return null;
   }

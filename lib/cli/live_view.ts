@@ -234,7 +234,7 @@ export class LiveView implements RunReporter {
       case "paused": {
         const waiting = waitingNote(state, event.task);
         return waiting
-          ? `${who} ${waiting}: ${title}`
+          ? `✋ ${who} ${waiting.replace(/^✋ /, "")}: ${title}`
           : `${statusIcon("paused")} ${who} paused: ${title}`;
       }
       default:

@@ -1,7 +1,7 @@
 import { readInbox } from "../../store/inbox.ts";
 import type { Journal } from "../../store/journal.ts";
 import { isMessageLine, type MaosEvent } from "../../store/schema.ts";
-import { eventOfLine } from "../approvals/approvals_fold.ts";
+import { eventOfLine, refusalOfDecision } from "../approvals/approvals_fold.ts";
 import type { InboxMessage, MessageKind } from "../drivers/driver.ts";
 
 /** How many recent messages the bus keeps in memory (and reloads on resume). */
@@ -96,8 +96,12 @@ export class MessageBus {
         const body = eventOfLine(line, this.journal.state.approvals ?? []);
         // A decision on no known request (`maos approval` checks first) is left.
         if (!body) continue;
+        const before = this.journal.state.approvals ?? [];
         const event = this.journal.append({ ...body, inboxEnd: entry.end });
         this.onPersisted(event);
+        for (const follow of refusalOfDecision(before, event)) {
+          this.onPersisted(this.journal.append(follow));
+        }
         continue;
       }
       const { from, to, kind, content } = line;
