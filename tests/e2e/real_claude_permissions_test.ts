@@ -30,87 +30,17 @@ import {
 } from "../../standin/mod.ts";
 import { cliSandbox } from "../agents/_real_cli.ts";
 import {
-  type ClaudeProject,
   sessionOf,
   statusOf,
   withClaudeProject,
 } from "../agents/_maos_claude.ts";
-import type { MaosEvent, Permissions } from "../../store/schema.ts";
-
-/** test.js appends a line to ran.txt each time it runs: the proof that it ran. */
-function projectWithTest(
-  dir: string,
-  permissions?: Permissions,
-  tasks = 1,
-  waitSeconds?: number,
-): string {
-  fs.writeFileSync(
-    path.join(dir, "test.js"),
-    'require("fs").appendFileSync("ran.txt", "ok\\n"); console.log("1 passing");\n',
-  );
-  if (waitSeconds !== undefined) {
-    fs.mkdirSync(path.join(dir, ".maos"), { recursive: true });
-    fs.writeFileSync(
-      path.join(dir, ".maos", "maos.json"),
-      JSON.stringify({ formatVersion: 1, approvals: { waitSeconds } }),
-    );
-  }
-  const file = path.join(dir, "plan.json");
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      agents: [{
-        id: "tester-001",
-        role: "tester",
-        driver: "claude",
-        ...(permissions ? { permissions } : {}),
-      }],
-      tasks: Array.from({ length: tasks }, (_, i) => ({
-        id: `test-${i + 1}`,
-        agent: "tester-001",
-        title: `Run the tests (${i + 1})`,
-        ...(i > 0 ? { dependsOn: [`test-${i}`] } : {}),
-      })),
-    }),
-  );
-  return file;
-}
-
-const ran = (dir: string) => {
-  try {
-    return fs.readFileSync(path.join(dir, "ran.txt"), "utf8").split("\n")
-      .filter(Boolean).length;
-  } catch {
-    return 0;
-  }
-};
-
-const ofType = <T extends MaosEvent["type"]>(events: MaosEvent[], type: T) =>
-  events.filter((e): e is Extract<MaosEvent, { type: T }> => e.type === type);
-
-/** Start `orchestrate` in the background; its process and orchestration id. */
-async function start(
-  { box, dir }: ClaudeProject,
-  plan: string,
-): Promise<{ maos: MaosProcess; id: string }> {
-  const maos = new MaosProcess(["orchestrate", "Test it", "--plan", plan], {
-    cwd: dir,
-    env: box.env,
-  });
-  return { maos, id: await waitForOrchestration(dir, maos) };
-}
-
-async function waitForRequest(
-  dir: string,
-  id: string,
-  maos: MaosProcess,
-): Promise<void> {
-  await waitUntil(
-    () => ofType(readEvents(dir, id), "approval.requested").length > 0,
-    () => `an approval request\n${maos.output()}`,
-    60_000,
-  );
-}
+import {
+  ofType,
+  projectWithTest,
+  ran,
+  start,
+  waitForRequest,
+} from "./_approvals.ts";
 
 Deno.test("real claude: a tester allowed Bash(node test.js) runs it, unasked", async () => {
   await withClaudeProject([], async ({ model, box, dir }) => {
