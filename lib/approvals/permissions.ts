@@ -104,3 +104,35 @@ export function checkConfigPermissions(config: Config): void {
     checkRules(`maos.json drivers.${name}`, driverDefaults(config, name));
   }
 }
+
+/**
+ * What a plan asks of an agent that its CLI cannot do, one line each, to
+ * say before the run: Codex under `codex exec` has no tool rules and no
+ * permission modes (its sandbox is the boundary); Claude Code no sandbox.
+ */
+export function unhonouredPermissions(
+  agents: Pick<AgentState, "id" | "driver" | "permissions">[],
+): string[] {
+  const lines: string[] = [];
+  for (const agent of agents) {
+    const p = agent.permissions;
+    if (!p) continue;
+    if (agent.driver === "codex") {
+      const fields = (["allow", "deny", "mode"] as const).filter((k) =>
+        Array.isArray(p[k]) ? (p[k] as string[]).length > 0 : p[k] !== undefined
+      );
+      if (fields.length) {
+        lines.push(
+          `${agent.id}: Codex does not honour permissions.${
+            fields.join("/")
+          } (codex exec cannot ask); only permissions.sandbox applies`,
+        );
+      }
+    } else if (agent.driver === "claude" && p.sandbox) {
+      lines.push(
+        `${agent.id}: permissions.sandbox is a Codex setting; Claude Code follows allow, deny and mode`,
+      );
+    }
+  }
+  return lines;
+}

@@ -5,6 +5,7 @@ import {
   checkConfigPermissions,
   checkPlanPermissions,
   effectivePermissions,
+  unhonouredPermissions,
 } from "./permissions.ts";
 
 /** The MaosError `fn` throws; fails when it throws nothing else. */
@@ -91,5 +92,28 @@ Deno.test("a bad rule in maos.json names where it is", () => {
     ),
     true,
     err.message,
+  );
+});
+
+Deno.test("what a CLI cannot honour is said before the run", () => {
+  assertEquals(
+    unhonouredPermissions([
+      {
+        id: "c-001",
+        driver: "codex",
+        permissions: { allow: ["Edit"], sandbox: "read-only" },
+      },
+      {
+        id: "c-002",
+        driver: "codex",
+        permissions: { sandbox: "read-only", allow: [] },
+      },
+      { id: "a-001", driver: "claude", permissions: { sandbox: "read-only" } },
+      { id: "a-002", driver: "claude", permissions: { allow: ["Edit"] } },
+    ]),
+    [
+      "c-001: Codex does not honour permissions.allow (codex exec cannot ask); only permissions.sandbox applies",
+      "a-001: permissions.sandbox is a Codex setting; Claude Code follows allow, deny and mode",
+    ],
   );
 });

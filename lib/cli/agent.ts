@@ -5,6 +5,7 @@ import { colors, statusLabel } from "../ui/mod.ts";
 import { examples, shortId } from "./_util.ts";
 import { contextOf, printJson, storePaths } from "./context.ts";
 import { oneLine, renderAgentTable } from "./render.ts";
+import { refusedLines } from "./approval_render.ts";
 
 /** `maos agent list [ID]`. */
 export function agentCommand() {
@@ -37,6 +38,8 @@ export function agentCommand() {
           ? renderAgentTable(status.agents)
           : "No agents in this orchestration.",
       );
+      const refused = refusedLines(status.agents);
+      if (refused.length) ctx.out(c.yellow(refused.join("\n")));
     });
   cmd.addCommand(
     examples(list, [

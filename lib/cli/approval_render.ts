@@ -134,11 +134,16 @@ export function approvalSection(s: OrchestrationStatus, c: Colors): string[] {
   }
   if (refused.length) {
     out.push("", c.bold("Refused tool calls"));
-    for (const a of refused) {
-      out.push(
-        `  ${a.id}: ${plural(a.refused ?? 0, "call")} refused by its CLI`,
-      );
-    }
+    out.push(...refusedLines(refused).map((l) => `  ${l}`));
   }
   return out;
+}
+
+/** `tester-001: 1 tool call refused`, one line per agent that had any. */
+export function refusedLines(
+  agents: { id: string; refused?: number }[],
+): string[] {
+  return agents.filter((a) => a.refused).map((a) =>
+    `${a.id}: ${plural(a.refused ?? 0, "tool call")} refused`
+  );
 }

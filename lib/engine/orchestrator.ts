@@ -1,4 +1,7 @@
-import { checkConfigPermissions } from "../approvals/permissions.ts";
+import {
+  checkConfigPermissions,
+  unhonouredPermissions,
+} from "../approvals/permissions.ts";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { findOrCreateMaosDir, loadConfig } from "../../store/config.ts";
@@ -256,6 +259,9 @@ async function runToEnd(
   extraTask?: string,
   announceContinuing = false,
 ): Promise<RunOutcome> {
+  for (const line of unhonouredPermissions(journal.state.agents)) {
+    reporter.warn(line);
+  }
   const workspace = await Workspace.open(path.dirname(root), journal.state);
   const run = new OrchestrationRun({
     journal,

@@ -121,3 +121,37 @@ Deno.test("real claude: a decision made in another clone, committed and pulled, 
     );
   });
 });
+
+Deno.test("real claude: Ctrl-C while an agent waits pauses; a resume with no answer yet pauses again at once without a model call; then grant and resume finish", async () => {
+  await withClaudeProject([], async (project) => {
+    const { model, box, dir } = project;
+    const plan = projectWithTest(dir, undefined, 1, 600);
+    model.script(bash("node test.js"));
+    const { maos, id } = await start(project, plan);
+    await waitForRequest(dir, id, maos);
+    maos.kill("SIGINT");
+    assertEquals((await maos.exit(30_000)).code, 130, maos.output());
+    const paused = await statusOf(dir, id, box.env);
+    assertEquals(paused.status, "paused");
+    assertEquals(paused.tasks[0].waitingFor, [1]);
+
+    const turns = model.turns().length;
+    const early = await maosOk(["orchestration", "resume", id], {
+      cwd: dir,
+      env: box.env,
+      code: 130,
+    });
+    assertIncludes(early.stdout, `maos approval grant ${id.slice(0, 8)} 1`);
+    assertEquals(model.turns().length, turns, "no model call while it waits");
+
+    await maosOk(["approval", "grant", id, "1"], { cwd: dir, env: box.env });
+    model.script(bash("node test.js"), say("1 passing."));
+    const resumed = await maosOk(["orchestration", "resume", id], {
+      cwd: dir,
+      env: box.env,
+    });
+    assertEquals(ran(dir), 1, resumed.stdout + resumed.stderr);
+    assertEquals(ofType(readEvents(dir, id), "approval.requested").length, 1);
+    assertEquals((await statusOf(dir, id, box.env)).status, "completed");
+  });
+});

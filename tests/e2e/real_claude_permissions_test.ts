@@ -100,6 +100,11 @@ Deno.test("real claude: a call denied by the plan's rules shows as refused, neve
       env: box.env,
     });
     assertEquals(agents.json<{ refused?: number }[]>()[0].refused, 1);
+    const table = await maosOk(["agent", "list", id], {
+      cwd: dir,
+      env: box.env,
+    });
+    assertIncludes(table.stdout, "tester-001: 1 tool call refused");
   });
 });
 
