@@ -7,6 +7,7 @@
  * @module
  */
 import { readInbox } from "../../store/inbox.ts";
+import { readSnapshot } from "../../store/journal.ts";
 import { LOG_START, type LogPosition, scanLog } from "../../store/log_read.ts";
 import type { MaosPaths } from "../../store/paths.ts";
 import {
@@ -14,6 +15,7 @@ import {
   type InboxApprovalLine,
   isMessageLine,
   type MaosEvent,
+  type SnapshotFile,
 } from "../../store/schema.ts";
 import { applyApprovalEvent, withPendingLines } from "./approvals_fold.ts";
 
@@ -23,7 +25,20 @@ export class ApprovalReader {
   /** Inbox bytes the log says were ingested. */
   private ingested = 0;
 
-  constructor(private readonly paths: MaosPaths, private readonly id: string) {}
+  constructor(private readonly paths: MaosPaths, private readonly id: string) {
+    // Start from state.json, so the first read costs the log's tail, not
+    // its whole history. Replaying on top of it (a stale hint makes scanLog
+    // read from the start) is harmless: each event applies once.
+    let snapshot: SnapshotFile | null = null;
+    try {
+      snapshot = readSnapshot(paths, id);
+    } catch { /* damaged: read the whole log */ }
+    if (snapshot) {
+      this.cursor = { seq: snapshot.state.lastSeq, offset: snapshot.logOffset };
+      this.logged = [...(snapshot.state.approvals ?? [])];
+      this.ingested = snapshot.state.inboxOffset;
+    }
+  }
 
   /** Every request with its status now. */
   read(): ApprovalState[] {
