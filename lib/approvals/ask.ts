@@ -98,7 +98,11 @@ export async function askApproval(
         }. Do not try it again; go on without it, or say why you need it.`,
       };
     }
-    if (Date.now() >= deadline || signal?.aborted) break;
+    if (signal?.aborted) {
+      // The CLI went away (paused, stopped): the request stays open as it is.
+      return { behavior: "deny", message: "maos stopped this turn" };
+    }
+    if (Date.now() >= deadline) break;
     await sleep(Math.min(DECISION_POLL_MS, Math.max(1, deadline - Date.now())));
   }
   const n = request?.n;

@@ -153,3 +153,17 @@ Deno.test("deciding an unknown or already answered request is a usage error", as
     assert(twice.message.startsWith("approval request #1 was already denied"));
   });
 });
+
+Deno.test("a wait stops when the CLI goes away; the request stays open, not expired", async () => {
+  await withOrchestration(async (who) => {
+    const gone = new AbortController();
+    const answer = askApproval(who, CALL, 60_000, gone.signal);
+    while (listApprovals(who.paths, ID).length === 0) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    gone.abort();
+    assertEquals((await answer).behavior, "deny");
+    const [row] = listApprovals(who.paths, ID);
+    assertEquals([row.status, row.expired], ["pending", undefined]);
+  });
+});

@@ -18,6 +18,7 @@ import type { AgentIdentity } from "../engine/agent_channel.ts";
 export function registerPermissionPrompt(
   server: McpServer,
   agent: () => AgentIdentity,
+  closing?: AbortSignal,
 ): void {
   server.registerTool(
     PERMISSION_PROMPT_TOOL,
@@ -46,6 +47,7 @@ export function registerPermissionPrompt(
           who,
           { tool: tool_name, input },
           config.approvals.waitSeconds * 1000,
+          closing,
         );
       } catch (err) {
         // Nothing to ask through: refuse, saying why (never allow by accident).

@@ -58,7 +58,11 @@ function messageLine(m: ChannelMessage): string {
 }
 
 /** The server with its three tools, for the agent that MAOS_* env names. */
-export function buildMcpServer(location: StoreLocation): McpServer {
+export function buildMcpServer(
+  location: StoreLocation,
+  /** Aborted when the client goes away: a waiting permission prompt stops. */
+  closing?: AbortSignal,
+): McpServer {
   // Who the agent is is read once; without it every tool says why.
   let who: AgentIdentity | undefined;
   let whoError: unknown;
@@ -150,19 +154,26 @@ export function buildMcpServer(location: StoreLocation): McpServer {
     }),
   );
   if (location.env[PERMISSION_PROMPT_ENV] === "1") {
-    registerPermissionPrompt(server, agent);
+    registerPermissionPrompt(server, agent, closing);
   }
   return server;
 }
 
 /** Serve on stdin/stdout until the client closes stdin. */
 export async function serveMcp(location: StoreLocation): Promise<void> {
-  const server = buildMcpServer(location);
+  const closing = new AbortController();
+  const server = buildMcpServer(location, closing.signal);
   const closed = new Promise<void>((resolve) => {
-    server.server.onclose = () => resolve();
+    server.server.onclose = () => {
+      closing.abort();
+      resolve();
+    };
   });
   // Claude Code ends a server by closing its stdin: exit then.
-  process.stdin.on("end", () => void server.close());
+  process.stdin.on("end", () => {
+    closing.abort();
+    void server.close();
+  });
   await server.connect(new StdioServerTransport());
   await closed;
 }

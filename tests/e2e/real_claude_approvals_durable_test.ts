@@ -131,6 +131,8 @@ Deno.test("real claude: Ctrl-C while an agent waits pauses; a resume with no ans
     await waitForRequest(dir, id, maos);
     maos.kill("SIGINT");
     assertEquals((await maos.exit(30_000)).code, 130, maos.output());
+    // Nothing of the agent keeps waiting (its maos mcp neither).
+    await waitUntil(() => liveAgentsOf(id).length === 0, "agents gone", 10_000);
     const paused = await statusOf(dir, id, box.env);
     assertEquals(paused.status, "paused");
     assertEquals(paused.tasks[0].waitingFor, [1]);

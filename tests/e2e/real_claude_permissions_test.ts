@@ -196,7 +196,7 @@ Deno.test("real claude: an unanswered request pauses (exit 130); a grant while p
     const id8 = id.slice(0, 8);
     assertIncludes(maos.stdout, `maos approval grant ${id8} 1`);
     assertIncludes(maos.stdout, `maos orchestration resume ${id8}`);
-    assertIncludes(maos.stdout, "✋ waiting for approval #1");
+    assertIncludes(maos.stdout, "✋ [tester-001] waiting for approval #1");
     assertEquals(ran(dir), 0);
     const paused = await statusOf(dir, id, box.env);
     assertEquals(paused.status, "paused");
@@ -333,7 +333,7 @@ Deno.test("real claude: one agent waits for approval while another keeps working
     () => `the tester waits\n${maos.output()}`,
     60_000,
   );
-  assertIncludes(maos.stdout, "✋ waiting for approval #1");
+  assertIncludes(maos.stdout, "✋ [tester-001] waiting for approval #1");
   assert(!taskIs("build", "completed"), "the builder is still at work");
   await maosOk(["approval", "grant", id, "1"], { cwd: dir, env: box.env });
   await waitUntil(
