@@ -28,6 +28,7 @@ const LIST_KEYS = [
 ];
 const STATUS_KEYS = [
   "agents",
+  "approvals",
   "cost",
   "createdAt",
   "durationMs",
