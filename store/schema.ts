@@ -236,8 +236,8 @@ export const ToolInputSchema = z.record(z.string(), z.unknown());
 export const ApprovalStatusSchema = z.enum(["pending", "granted", "denied"]);
 export type ApprovalStatus = z.infer<typeof ApprovalStatusSchema>;
 
-/** One permission request of an agent and what became of it (`approval.*` events). */
-export const ApprovalStateSchema = z.object({
+/** What a request says: its number, who asks, in which task, for which call. */
+const approvalRequestFields = {
   n: z.number().int().positive(),
   requestId: z.string(),
   agent: name,
@@ -246,6 +246,24 @@ export const ApprovalStateSchema = z.object({
   input: ToolInputSchema,
   /** Identifies the call (tool + whole input) so a grant applies to that call only. */
   callKey: z.string(),
+};
+
+const { n: _n, agent: _agent, ...requestLineFields } = approvalRequestFields;
+
+/** What a person's answer says (in the inbox line and in the event). */
+const approvalDecisionFields = {
+  n: z.number().int().positive(),
+  decision: z.enum(["granted", "denied"]),
+  always: z.boolean().optional(),
+  /** With `always`: the rule added to the agent's permissions. */
+  rule: z.string().optional(),
+  reason: z.string().optional(),
+  by: z.string().optional(),
+};
+
+/** One permission request of an agent and what became of it (`approval.*` events). */
+export const ApprovalStateSchema = z.object({
+  ...approvalRequestFields,
   status: ApprovalStatusSchema,
   requestedAt: isoTime,
   decidedAt: isoTime.nullable(),
@@ -457,25 +475,13 @@ export const EventSchema = z.discriminatedUnion("type", [
   z.object({
     ...eventBase,
     type: z.literal("approval.requested"),
-    n: z.number().int().positive(),
-    requestId: z.string(),
-    agent: name,
-    task: z.string(),
-    tool: z.string(),
-    input: ToolInputSchema,
-    callKey: z.string(),
+    ...approvalRequestFields,
     inboxEnd: z.number().int().min(0).optional(),
   }),
   z.object({
     ...eventBase,
     type: z.literal("approval.decided"),
-    n: z.number().int().positive(),
-    decision: z.enum(["granted", "denied"]),
-    always: z.boolean().optional(),
-    /** With `always`: the rule added to the agent's permissions. */
-    rule: z.string().optional(),
-    reason: z.string().optional(),
-    by: z.string().optional(),
+    ...approvalDecisionFields,
     /** When the person decided (the event's `at` is when maos ingested it). */
     decidedAt: isoTime.optional(),
     inboxEnd: z.number().int().min(0).optional(),
@@ -535,22 +541,13 @@ export const InboxApprovalLineSchema = z.discriminatedUnion("kind", [
     at: isoTime,
     kind: z.literal("approval.request"),
     from: z.string(),
-    requestId: z.string(),
-    task: z.string(),
-    tool: z.string(),
-    input: ToolInputSchema,
-    callKey: z.string(),
+    // The number is given when the orchestrator ingests it; `from` is the agent.
+    ...requestLineFields,
   }),
   z.object({
     at: isoTime,
     kind: z.literal("approval.decision"),
-    n: z.number().int().positive(),
-    decision: z.enum(["granted", "denied"]),
-    always: z.boolean().optional(),
-    /** With `always`: the rule added to the agent's permissions. */
-    rule: z.string().optional(),
-    reason: z.string().optional(),
-    by: z.string().optional(),
+    ...approvalDecisionFields,
   }),
   z.object({
     at: isoTime,
