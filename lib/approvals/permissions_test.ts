@@ -1,5 +1,4 @@
-import { assert, assertEquals } from "../drivers/_test_assert.ts";
-import { MaosError } from "../../store/errors.ts";
+import { assertEquals, thrown } from "../drivers/_test_assert.ts";
 import { ConfigSchema, type Plan } from "../../store/schema.ts";
 import {
   checkConfigPermissions,
@@ -7,17 +6,6 @@ import {
   effectivePermissions,
   unhonouredPermissions,
 } from "./permissions.ts";
-
-/** The MaosError `fn` throws; fails when it throws nothing else. */
-function thrown(fn: () => void): MaosError {
-  try {
-    fn();
-  } catch (err) {
-    assert(err instanceof MaosError, String(err));
-    return err;
-  }
-  throw new Error("expected an error");
-}
 
 const config = ConfigSchema.parse({
   formatVersion: 1,

@@ -3,6 +3,7 @@
  * on these machines (TOOLCHAIN.md), so node:assert does the work.
  */
 import nodeAssert from "node:assert/strict";
+import { MaosError } from "../../store/errors.ts";
 
 /** Fails unless `cond` is truthy. */
 export function assert(cond: unknown, msg?: string): asserts cond {
@@ -32,4 +33,15 @@ export async function assertRejects(
     return err;
   }
   throw new nodeAssert.AssertionError({ message: "expected a rejection" });
+}
+
+/** The MaosError `fn` throws; fails when it throws nothing or something else. */
+export function thrown(fn: () => unknown): MaosError {
+  try {
+    fn();
+  } catch (err) {
+    assert(err instanceof MaosError, String(err));
+    return err;
+  }
+  throw new Error("expected a MaosError");
 }

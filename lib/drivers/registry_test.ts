@@ -1,5 +1,5 @@
-import { assert, assertEquals } from "./_test_assert.ts";
-import { ExitCode, MaosError } from "../../store/errors.ts";
+import { assert, assertEquals, thrown } from "./_test_assert.ts";
+import { ExitCode } from "../../store/errors.ts";
 import { ClaudeDriver } from "./claude.ts";
 import { CodexDriver } from "./codex.ts";
 import { ExecDriver } from "./exec.ts";
@@ -14,17 +14,6 @@ import { FIXTURES, makeRun } from "./_test_helpers.ts";
 const execConfig = {
   drivers: { exec: { command: ["fake-agent", "{prompt}"] } },
 };
-
-/** The MaosError `fn` throws; fails when it throws nothing or something else. */
-function thrown(fn: () => unknown): MaosError {
-  try {
-    fn();
-  } catch (err) {
-    assert(err instanceof MaosError, String(err));
-    return err;
-  }
-  throw new Error("expected a MaosError");
-}
 
 Deno.test("each known name gives its driver, and only sim is simulated", () => {
   const drivers = DRIVER_NAMES.map((n) =>

@@ -12,6 +12,7 @@ import {
   waitUntil,
 } from "./_engine_helpers.ts";
 import type { ClaudeProject } from "../agents/_maos_claude.ts";
+import { bash } from "../../standin/mod.ts";
 import type { MaosEvent, Permissions } from "../../store/schema.ts";
 
 /** test.js appends a line to ran.txt each time it runs: the proof that it ran. */
@@ -90,4 +91,19 @@ export async function waitForRequest(
     () => `an approval request\n${maos.output()}`,
     60_000,
   );
+}
+
+/**
+ * A one-task tester that asks for `node test.js` and waits up to
+ * `waitSeconds`; returns once maos logged the request, with the session.
+ */
+export async function startWaiting(
+  project: ClaudeProject,
+  waitSeconds: number,
+): Promise<{ maos: MaosProcess; id: string }> {
+  const plan = projectWithTest(project.dir, undefined, 1, waitSeconds);
+  project.model.script(bash("node test.js"));
+  const started = await start(project, plan);
+  await waitForRequest(project.dir, started.id, started.maos);
+  return started;
 }

@@ -27,16 +27,13 @@ import {
   projectWithTest,
   ran,
   start,
-  waitForRequest,
+  startWaiting,
 } from "./_approvals.ts";
 
 Deno.test("real claude: kill -9 of maos while an agent waits for approval; a grant then and a resume run the call once, in the same session", async () => {
   await withClaudeProject([], async (project) => {
     const { model, box, dir } = project;
-    const plan = projectWithTest(dir, undefined, 1, 600);
-    model.script(bash("node test.js"));
-    const { maos, id } = await start(project, plan);
-    await waitForRequest(dir, id, maos);
+    const { maos, id } = await startWaiting(project, 600);
     const session = sessionOf(model.turns()[0]);
     maos.kill("SIGKILL");
     await maos.exit();
@@ -125,10 +122,7 @@ Deno.test("real claude: a decision made in another clone, committed and pulled, 
 Deno.test("real claude: Ctrl-C while an agent waits pauses; a resume with no answer yet pauses again at once without a model call; then grant and resume finish", async () => {
   await withClaudeProject([], async (project) => {
     const { model, box, dir } = project;
-    const plan = projectWithTest(dir, undefined, 1, 600);
-    model.script(bash("node test.js"));
-    const { maos, id } = await start(project, plan);
-    await waitForRequest(dir, id, maos);
+    const { maos, id } = await startWaiting(project, 600);
     maos.kill("SIGINT");
     assertEquals((await maos.exit(30_000)).code, 130, maos.output());
     // Nothing of the agent keeps waiting (its maos mcp neither).
