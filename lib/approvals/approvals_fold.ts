@@ -108,7 +108,10 @@ export function eventOfLine(
       };
     }
     case "approval.decision":
-      if (!approvals.some((a) => a.n === line.n)) return null;
+      // The first answer stands (two people may answer at once).
+      if (!approvals.some((a) => a.n === line.n && a.status === "pending")) {
+        return null;
+      }
       return {
         type: "approval.decided",
         n: line.n,

@@ -6,7 +6,7 @@
  */
 import { assert, assertEquals } from "../drivers/_test_assert.ts";
 import { Journal } from "../../store/journal.ts";
-import { readInbox } from "../../store/inbox.ts";
+import { appendInbox, readInbox } from "../../store/inbox.ts";
 import {
   createdEvent,
   removeTemp,
@@ -165,5 +165,22 @@ Deno.test("a wait stops when the CLI goes away; the request stays open, not expi
     assertEquals((await answer).behavior, "deny");
     const [row] = listApprovals(who.paths, ID);
     assertEquals([row.status, row.expired], ["pending", undefined]);
+  });
+});
+
+Deno.test("two answers to one request: the first stands, the second is left out", async () => {
+  await withOrchestration(async (who) => {
+    await askApproval(who, CALL, 10);
+    // Two terminals read it pending at the same moment and both answer.
+    decideApproval(who.paths, ID, 1, { decision: "denied", by: "ann" });
+    appendInbox(who.paths, ID, {
+      at: new Date().toISOString(),
+      kind: "approval.decision",
+      n: 1,
+      decision: "granted",
+      by: "bob",
+    });
+    const [row] = listApprovals(who.paths, ID);
+    assertEquals([row.status, row.by], ["denied", "ann"]);
   });
 });

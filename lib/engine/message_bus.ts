@@ -77,8 +77,10 @@ export class MessageBus {
       this.journal.id,
       this.journal.state.inboxOffset,
     );
+    let taken = 0;
     for (const entry of entries) {
       const line = entry.message;
+      taken++;
       if (line.kind === "progress") {
         // Recorded even when unchanged: its inboxEnd moves the ingest offset.
         const event = this.journal.append({
@@ -94,8 +96,12 @@ export class MessageBus {
       if (!isMessageLine(line)) {
         // An approval request, decision or note (lib/approvals/): numbered here.
         const body = eventOfLine(line, this.journal.state.approvals ?? []);
-        // A decision on no known request (`maos approval` checks first) is left.
-        if (!body) continue;
+        // A decision on no known or an already answered request (two people
+        // at once) is left: the first answer stands.
+        if (!body) {
+          taken--;
+          continue;
+        }
         const before = this.journal.state.approvals ?? [];
         const event = this.journal.append({ ...body, inboxEnd: entry.end });
         this.onPersisted(event);
@@ -107,7 +113,7 @@ export class MessageBus {
       const { from, to, kind, content } = line;
       this.publish({ from, to, kind, content }, entry.end);
     }
-    return entries.length;
+    return taken;
   }
 }
 

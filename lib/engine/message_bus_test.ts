@@ -208,3 +208,70 @@ Deno.test("deliveredThrough counts completed turns; cut or failed turns and rest
     [],
   );
 });
+
+Deno.test("approval lines are numbered as they are ingested; the first answer stands; a late denial is a refusal", async () => {
+  await withJournal((journal, paths) => {
+    const at = new Date().toISOString();
+    const request = (requestId: string, command: string) => ({
+      at,
+      kind: "approval.request" as const,
+      from: "a-001",
+      requestId,
+      task: "ta",
+      tool: "Bash",
+      input: { command },
+      callKey: requestId,
+    });
+    appendInbox(paths, ID, request("r1", "node test.js"));
+    appendInbox(paths, ID, request("r2", "npx eslint ."));
+    appendInbox(paths, ID, {
+      at,
+      kind: "approval.note",
+      from: "a-001",
+      n: 2,
+      note: "expired",
+    });
+    for (const [decision, by] of [["granted", "ann"], ["denied", "bob"]]) {
+      appendInbox(paths, ID, {
+        at,
+        kind: "approval.decision",
+        n: 1,
+        decision: decision as "granted" | "denied",
+        by,
+      });
+    }
+    appendInbox(paths, ID, {
+      at,
+      kind: "approval.decision",
+      n: 2,
+      decision: "denied",
+      reason: "no network",
+    });
+    const seen: MaosEvent[] = [];
+    const bus = new MessageBus(journal, (e) => seen.push(e));
+    assertEquals(bus.ingestInbox(), 5, "the second answer to #1 is left out");
+    assertEquals(
+      seen.map((e) =>
+        e.type === "approval.requested"
+          ? `asked #${e.n} ${e.input.command}`
+          : e.type === "approval.decided"
+          ? `#${e.n} ${e.decision}`
+          : e.type
+      ),
+      [
+        "asked #1 node test.js",
+        "asked #2 npx eslint .",
+        "approval.note",
+        "#1 granted",
+        "#2 denied",
+        "permission.denied",
+      ],
+    );
+    assertEquals(journal.state.approvals?.map((a) => [a.n, a.status, a.by]), [
+      [1, "granted", "ann"],
+      [2, "denied", undefined],
+    ]);
+    assertEquals(journal.state.tasks[0].refused, 1);
+    assertEquals(bus.ingestInbox(), 0);
+  });
+});
