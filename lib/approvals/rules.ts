@@ -1,11 +1,6 @@
 /**
- * The approvals room: what an agent may do without asking (tool rules in
- * Claude Code's syntax, per agent), the requests an agent makes when it needs
- * more, and a person's answers (`maos approval …`). Requests and answers go
- * through inbox.jsonl, so they work from any terminal, while paused, and
- * from another clone; the orchestrator logs them as `approval.*` events.
- *
- * This file: the syntax of one rule, and how a tool call is named.
+ * The syntax of one permission rule, and how a tool call is named and
+ * identified (the approvals room: see mod.ts).
  *
  * @module
  */
