@@ -283,3 +283,56 @@ Deno.test("the live view on a terminal keeps a progress line at the bottom and c
   live.finish("paused");
   assert.ok(out.join("").endsWith("\r\x1b[2K"));
 });
+
+Deno.test("a task whose calls were refused never ends as a plain ✅; a waiting task says what it waits for", () => {
+  const { live, out } = view();
+  const base = state();
+  const refused = state({
+    tasks: [{
+      ...base.tasks[0],
+      status: "completed",
+      refused: 1,
+      refusals: [{ tool: "Bash", input: "node test.js" }],
+    }],
+  });
+  live.event({
+    seq: 4,
+    at,
+    type: "task.status",
+    task: "build",
+    status: "completed",
+    summary: "done",
+  }, refused);
+  assert.match(
+    out(),
+    /✅ \[developer-001\] completed: Build it · 1 tool call refused: Bash node test\.js \(1\/1\) — done/,
+  );
+  const waiting = state({
+    tasks: [{ ...base.tasks[0], status: "paused" }],
+    approvals: [{
+      n: 3,
+      requestId: "r",
+      agent: "developer-001",
+      task: "build",
+      tool: "Bash",
+      input: { command: "make" },
+      callKey: "k",
+      status: "pending",
+      requestedAt: at,
+      decidedAt: null,
+      expired: true,
+    }],
+  });
+  live.event({
+    seq: 5,
+    at,
+    type: "task.status",
+    task: "build",
+    status: "paused",
+    summary: "waiting for approval #3",
+  }, waiting);
+  assert.match(
+    out(),
+    /✋ \[developer-001\] waiting for approval #3: Build it/,
+  );
+});
