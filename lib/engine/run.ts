@@ -26,7 +26,6 @@ import { InboxPoll } from "./inbox_poll.ts";
 import { endTask, settleAgent, type TaskEndContext } from "./task_end.ts";
 import { endRun } from "./run_end.ts";
 import { decisionsNote } from "../approvals/told.ts";
-import { effectivePermissions } from "../approvals/permissions.ts";
 
 export interface RunSetup {
   journal: Journal;
@@ -53,6 +52,8 @@ interface ActiveTask {
   pids: number[];
   lastLines: string[];
   done: Promise<void>;
+  /** What a person decided on its requests, told at the start of this turn. */
+  told?: string;
 }
 
 /**
@@ -263,6 +264,7 @@ export class OrchestrationRun {
       pids: [],
       lastLines: [],
       done: Promise.resolve(),
+      told,
     };
     this.active.set(task.id, run);
     run.done = this.runOnDriver(
@@ -270,7 +272,6 @@ export class OrchestrationRun {
       run,
       agent.sessionId ?? undefined,
       resumeNote,
-      told,
     )
       .catch((err): TaskResult => ({
         status: "failed",
@@ -289,7 +290,6 @@ export class OrchestrationRun {
     run: ActiveTask,
     sessionId: string | undefined,
     resumeNote: string | undefined,
-    told?: string,
   ): Promise<TaskResult> {
     const { journal } = this.setup;
     const agent = journal.state.agents.find((a) => a.id === run.task.agent)!;
@@ -308,9 +308,9 @@ export class OrchestrationRun {
         maosDir: this.setup.maosDir,
         sessionId: session,
         resumeNote: note,
-        extraTask: [this.setup.extraTask, told].filter(Boolean).join("\n\n") ||
-          undefined,
-        permissions: effectivePermissions(this.setup.config, agent),
+        extraTask: this.setup.extraTask,
+        told: run.told,
+        config: this.setup.config,
         stop: run.stop.signal,
         kill: run.kill.signal,
         emit: (event) => this.onDriverEvent(run, event),

@@ -1,13 +1,11 @@
 import type {
   AgentState,
+  Config,
   OrchestrationState,
   TaskState,
 } from "../../store/schema.ts";
-import type {
-  AgentPermissions,
-  InboxMessage,
-  TaskRun,
-} from "../drivers/driver.ts";
+import type { InboxMessage, TaskRun } from "../drivers/driver.ts";
+import { effectivePermissions } from "../approvals/permissions.ts";
 import { agentPath } from "../drivers/maos_self.ts";
 
 export interface TurnInputs {
@@ -24,7 +22,10 @@ export interface TurnInputs {
   kill: AbortSignal;
   emit: TaskRun["emit"];
   onProcess: TaskRun["onProcess"];
-  permissions?: AgentPermissions;
+  /** Decisions on the task's requests the agent has not heard yet (approvals/told.ts). */
+  told?: string;
+  /** For the agent's permissions (maos.json defaults under the plan's). */
+  config: Config;
 }
 
 /**
@@ -66,8 +67,10 @@ export function buildTaskRun(turn: TurnInputs): TaskRun {
       ? { sessionTotals: agent.sessionTotals }
       : {}),
     resumeNote: turn.resumeNote,
-    extraTask: turn.extraTask,
-    ...(turn.permissions ? { permissions: turn.permissions } : {}),
+    // Told like an extra task: what a person decided, and what to do now.
+    extraTask: [turn.extraTask, turn.told].filter(Boolean).join("\n\n") ||
+      undefined,
+    permissions: effectivePermissions(turn.config, agent),
     stop: turn.stop,
     kill: turn.kill,
     emit: turn.emit,
