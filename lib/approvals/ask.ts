@@ -67,6 +67,11 @@ export async function askApproval(
     return allow();
   }
   if (known.some((a) => a.status === "granted" && a.always)) return allow();
+  // Denied already in this task: the same answer, without asking again.
+  const denied = known.find((a) =>
+    a.status === "denied" && a.task === who.taskId
+  );
+  if (denied) return deniedAnswer(denied);
   // Asked before and still unanswered (the turn ended, or maos paused): wait on that request.
   let request = known.find((a) => a.status === "pending");
   let requestId = request?.requestId;
@@ -90,14 +95,7 @@ export async function askApproval(
       note(who, request.n, "used");
       return allow();
     }
-    if (request && request.status === "denied") {
-      return {
-        behavior: "deny",
-        message: `A person denied this (maos approval #${request.n})${
-          request.reason ? `: ${request.reason}` : ""
-        }. Do not try it again; go on without it, or say why you need it.`,
-      };
-    }
+    if (request && request.status === "denied") return deniedAnswer(request);
     if (signal?.aborted) {
       // The CLI went away (paused, stopped): the request stays open as it is.
       return { behavior: "deny", message: "maos stopped this turn" };
@@ -115,6 +113,15 @@ export async function askApproval(
         n === undefined ? "" : ` #${n}`
       } (${what}). Stop here and end your turn now: do not try another way. ` +
       "maos resumes you in this session once a person decides, and tells you the answer.",
+  };
+}
+
+function deniedAnswer(request: ApprovalState): PromptAnswer {
+  return {
+    behavior: "deny",
+    message: `A person denied this (maos approval #${request.n})${
+      request.reason ? `: ${request.reason}` : ""
+    }. Do not try it again; go on without it, or say why you need it.`,
   };
 }
 

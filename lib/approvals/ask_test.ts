@@ -124,6 +124,12 @@ Deno.test("--always: every later same call is allowed without asking; denied one
     const answer = await asked;
     assert(answer.behavior === "deny");
     assert(answer.message.includes("keep the build"), answer.message);
+    // The same call again in that task: the same answer, nobody is asked.
+    const again = await askApproval(who, other, 20_000);
+    assert(
+      again.behavior === "deny" && again.message.includes("keep the build"),
+    );
+    assertEquals(listApprovals(who.paths, ID).length, 2);
   });
 });
 
