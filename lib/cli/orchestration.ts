@@ -28,6 +28,7 @@ import {
 } from "./context.ts";
 import { finishRun, liveView } from "./orchestrate.ts";
 import { addOrchestrationExtraCommands } from "./orchestration_extra.ts";
+import { reportCommand } from "./report.ts";
 import { renderOrchestrationList, renderStatus } from "./render.ts";
 
 // Clear the screen and home the cursor (only on a terminal).
@@ -48,6 +49,7 @@ export function orchestrationCommand() {
   addOrchestrationExtraCommands(cmd);
   cmd.addCommand(mergeCommand());
   cmd.addCommand(removeCommand());
+  cmd.addCommand(reportCommand());
   return cmd;
 }
 
