@@ -154,7 +154,7 @@ function renderAll() {
 
 /** maos ui: ask for what was logged since the page's last event; messages come as a delta. */
 function poll() {
-  fetch(LIVE.dataUrl + "&since=" + D.lastSeq, { cache: "no-store" })
+  fetch(LIVE.dataUrl + "&since=" + D.lastSeq + "&status=" + D.header.status, { cache: "no-store" })
     .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
     .then(function (res) {
       byId("live-state").textContent = "";
@@ -196,4 +196,10 @@ window.maosReport = {
 renderAll();
 window.maosReport.ready = true;
 if (LIVE) setTimeout(poll, LIVE.intervalMs);
+// A running turn grows with the clock, not only with events.
+setInterval(function () {
+  if (D.header.status !== "running") return;
+  if (S.follow) { var full = fullRange(); S.t0 = full[0]; S.t1 = full[1]; }
+  draw();
+}, 1000);
 `;
