@@ -75,11 +75,19 @@ function draw() {
   ctx.save();
   ctx.beginPath(); ctx.rect(GUTTER, 0, w - GUTTER, h); ctx.clip();
   var end = fullRange()[1];
+  var pausedAt = null;
   D.marks.forEach(function (m) {
+    if (m.kind === "pause") pausedAt = m.at;
+    if ((m.kind === "resume" || m.kind === "restore") && pausedAt != null) {
+      // While paused nothing runs: a light band up to the resume.
+      ctx.fillStyle = "rgba(240,140,0,0.08)";
+      ctx.fillRect(xOf(pausedAt), AXIS, Math.max(1, xOf(m.at) - xOf(pausedAt)), h - AXIS);
+      pausedAt = null;
+    }
     if (m.kind !== "crash") return;
     var x0 = xOf(m.at), x1 = xOf(m.until == null ? end : m.until);
-    ctx.fillStyle = "rgba(224,49,49,0.13)";
-    ctx.fillRect(x0, AXIS, Math.max(2, x1 - x0), h - AXIS);
+    ctx.fillStyle = "rgba(224,49,49,0.15)";
+    ctx.fillRect(x0, AXIS, Math.max(3, x1 - x0), h - AXIS);
   });
   D.turns.forEach(function (turn) {
     var li = laneIndex[turn.agent];
