@@ -30,7 +30,8 @@ function plan(dir: string): string {
         id: "look",
         agent: "scout-001",
         title: "Look around",
-        run: `echo '::maos::discovery:: ${HOSTILE.replaceAll("'", "'\\''")}'\n` +
+        run:
+          `echo '::maos::discovery:: ${HOSTILE.replaceAll("'", "'\\''")}'\n` +
           "printf 'a\\nb\\nc\\n' > notes.md\nsleep 0.3",
       },
       {
