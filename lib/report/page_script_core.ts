@@ -116,7 +116,7 @@ function renderHeader() {
     tasks.appendChild(tr);
   });
   var details = el("details");
-  details.appendChild(el("summary", null, D.tasks.length + " tasks"));
+  details.appendChild(el("summary", null, D.tasks.length + (D.tasks.length === 1 ? " task" : " tasks")));
   details.appendChild(tasks);
   root.appendChild(details);
   document.title = "maos " + h.id.slice(0, 8) + " — " + h.request.slice(0, 80);
@@ -136,7 +136,10 @@ function renderCost() {
   legend.textContent = "";
   var W = svg.clientWidth || 900, H = 220, L = 64, R = 12, T = 12, B = 26;
   svg.setAttribute("viewBox", "0 0 " + W + " " + H);
+  svg.style.height = D.cost.length ? "220px" : "60px";
   if (!D.cost.length) {
+    H = 60;
+    svg.setAttribute("viewBox", "0 0 " + W + " " + H);
     var none = svgEl("text", { x: W / 2, y: H / 2, "text-anchor": "middle", fill: "#656d76" });
     none.textContent = "No cost recorded (shell and simulated agents cost nothing)";
     svg.appendChild(none);
