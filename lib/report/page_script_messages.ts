@@ -47,6 +47,7 @@ function applyFilter() {
     out.push(k);
     shown[k] = 1;
   }
+  window.maosReport.lastMatchMs = performance.now() - started;
   S.filtered = out;
   S.shown = shown;
   S.filterActive = Boolean(agent || kind || q);
@@ -143,6 +144,7 @@ fKind.addEventListener("change", applyFilter);
 
 function renderAll() {
   indexLanes();
+  list.style.height = Math.min(380, Math.max(80, D.messages.length * ROW + 4)) + "px";
   renderHeader();
   fillAgentFilter();
   sizeCanvas();

@@ -12,7 +12,9 @@ var cv = byId("timeline"), ctx = cv.getContext("2d"), tip = byId("tip"), laneBox
 var GUTTER = 150, AXIS = 24, LANE = 30, RIGHT = 10;
 var STEPS = [10, 50, 100, 250, 500, 1e3, 2e3, 5e3, 1e4, 15e3, 3e4, 6e4, 12e4, 3e5, 6e5, 9e5, 18e5, 36e5, 72e5, 216e5, 432e5, 864e5];
 
-function plotWidth() { return Math.max(10, cv.clientWidth - GUTTER - RIGHT); }
+// Read once per draw: clientWidth forces a layout, too slow for every mark.
+var canvasWidth = 0;
+function plotWidth() { return Math.max(10, canvasWidth - GUTTER - RIGHT); }
 function xOf(t) { return GUTTER + (t - S.t0) / (S.t1 - S.t0) * plotWidth(); }
 function tOf(x) { return S.t0 + (x - GUTTER) / plotWidth() * (S.t1 - S.t0); }
 function laneY(i) { return AXIS + i * LANE + LANE / 2; }
@@ -38,7 +40,8 @@ function indexOfSeq(seq) {
 function sizeCanvas() {
   var dpr = window.devicePixelRatio || 1, h = heightPx();
   cv.style.height = h + "px";
-  cv.width = Math.round(cv.clientWidth * dpr);
+  canvasWidth = cv.clientWidth;
+  cv.width = Math.round(canvasWidth * dpr);
   cv.height = Math.round(h * dpr);
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   laneBox.textContent = "";
@@ -55,7 +58,9 @@ function sizeCanvas() {
 }
 
 function draw() {
-  var w = cv.clientWidth, h = heightPx();
+  var drawStarted = performance.now();
+  canvasWidth = cv.clientWidth;
+  var w = canvasWidth, h = heightPx();
   ctx.clearRect(0, 0, w, h);
   ctx.font = "11px system-ui, sans-serif";
   for (var i = 0; i < D.lanes.length; i++) {
@@ -122,40 +127,52 @@ function draw() {
   var lo = firstAtOrAfter(S.t0 - margin), hi = firstAtOrAfter(S.t1 + margin);
   var lines = hi - lo <= 1500;
   var taken = lines ? null : D.lanes.map(function () { return new Uint8Array(Math.ceil(w) + 2); });
+  // One path per colour and shade, filled once: thousands of fill calls are slow.
+  var shapes = {}, links = {};
+  function pathOf(map, key) { return map[key] || (map[key] = new Path2D()); }
   for (var k = lo; k < hi; k++) {
     var m = D.messages[k], from = laneIndex[m[2]];
     if (from === undefined) continue;
     var x = xOf(m[1]);
+    var dim = S.filterActive && !S.shown[k];
     if (!lines) {
       var px = Math.max(0, Math.round(x));
-      if (taken[from][px]) continue;
-      taken[from][px] = 1;
+      // A shown message wins its pixel over a dimmed one.
+      if (taken[from][px] === 2 || (taken[from][px] === 1 && dim)) continue;
+      taken[from][px] = dim ? 1 : 2;
     }
-    var dim = S.filterActive && !S.shown[k];
-    ctx.globalAlpha = dim ? 0.15 : 1;
-    var y = laneY(from), color = KIND_COLOR[m[4]] || "#495057";
+    var y = laneY(from), key = m[4] + (dim ? "|dim" : "");
     if (lines) {
-      ctx.strokeStyle = color;
-      ctx.globalAlpha = dim ? 0.06 : 0.35;
-      ctx.beginPath();
-      if (m[3] == null) { ctx.moveTo(x, AXIS); ctx.lineTo(x, h); }
-      else if (laneIndex[m[3]] !== undefined) { ctx.moveTo(x, y); ctx.lineTo(x + 6, laneY(laneIndex[m[3]])); }
-      ctx.stroke();
-      ctx.globalAlpha = dim ? 0.15 : 1;
+      var link = pathOf(links, key);
+      if (m[3] == null) { link.moveTo(x, AXIS); link.lineTo(x, h); }
+      else if (laneIndex[m[3]] !== undefined) { link.moveTo(x, y); link.lineTo(x + 6, laneY(laneIndex[m[3]])); }
     }
-    ctx.fillStyle = color;
-    ctx.beginPath(); ctx.moveTo(x, y - 5); ctx.lineTo(x + 4, y); ctx.lineTo(x, y + 5); ctx.lineTo(x - 4, y); ctx.fill();
+    var shape = pathOf(shapes, key);
+    shape.moveTo(x, y - 5); shape.lineTo(x + 4, y); shape.lineTo(x, y + 5); shape.lineTo(x - 4, y); shape.closePath();
   }
+  Object.keys(links).forEach(function (key) {
+    var dimmed = key.indexOf("|dim") > 0;
+    ctx.strokeStyle = KIND_COLOR[key.split("|")[0]] || "#495057";
+    ctx.globalAlpha = dimmed ? 0.06 : 0.35;
+    ctx.stroke(links[key]);
+  });
+  Object.keys(shapes).forEach(function (key) {
+    var dimmed = key.indexOf("|dim") > 0;
+    ctx.fillStyle = KIND_COLOR[key.split("|")[0]] || "#495057";
+    ctx.globalAlpha = dimmed ? 0.15 : 1;
+    ctx.fill(shapes[key]);
+  });
   ctx.globalAlpha = 1;
   if (S.sel != null && D.messages[S.sel]) {
     var sm = D.messages[S.sel], sl = laneIndex[sm[2]];
     if (sl !== undefined) {
       var sx = xOf(sm[1]), sy = laneY(sl);
-      ctx.strokeStyle = "#f59f00"; ctx.lineWidth = 2.5;
+      ctx.strokeStyle = "#e64980"; ctx.lineWidth = 2.5; ctx.setLineDash([4, 3]);
       ctx.beginPath();
       if (sm[3] == null) { ctx.moveTo(sx, AXIS); ctx.lineTo(sx, h); }
       else if (laneIndex[sm[3]] !== undefined) { ctx.moveTo(sx, sy); ctx.lineTo(sx + 6, laneY(laneIndex[sm[3]])); }
       ctx.stroke();
+      ctx.setLineDash([]);
       ctx.beginPath(); ctx.arc(sx, sy, 8, 0, Math.PI * 2); ctx.stroke();
       ctx.lineWidth = 1;
     }
@@ -163,6 +180,7 @@ function draw() {
   ctx.restore();
   ctx.strokeStyle = "#d0d7de";
   ctx.beginPath(); ctx.moveTo(GUTTER, 0); ctx.lineTo(GUTTER, h); ctx.stroke();
+  if (window.maosReport) window.maosReport.lastDrawMs = performance.now() - drawStarted;
 }
 
 /** What is under a point of the canvas: a message, else a mark, else a turn. */
