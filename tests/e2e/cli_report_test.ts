@@ -1,0 +1,100 @@
+/**
+ * `maos orchestration report` and `maos ui` as a user runs them (source or
+ * the compiled binary): the file and its JSON, stdout, bad input, a port in
+ * use. What the page does in a browser is tests/browser/.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  assert,
+  assertEquals,
+  assertIncludes,
+  maosOk,
+  runMaos,
+  withProject,
+  writePlan,
+} from "./_engine_helpers.ts";
+
+const HOSTILE = "</script><script>alert(1)</script> & <!-- done";
+
+async function oneRun(dir: string): Promise<string> {
+  const plan = writePlan(dir, {
+    agents: [{ id: "solo-001", role: "solo" }],
+    tasks: [{
+      id: "hello",
+      agent: "solo-001",
+      title: "Say hello",
+      run: `echo '::maos::discovery:: ${HOSTILE}'`,
+    }],
+  });
+  await maosOk(["orchestrate", "Say <hello>", "--plan", plan], { cwd: dir });
+  const list = (await maosOk(["--json", "orchestration", "list"], { cwd: dir }))
+    .json<{ id: string }[]>();
+  return list[0].id;
+}
+
+Deno.test("report writes one self-contained file (its --json says where), or the page on stdout with --out -", async () => {
+  await withProject(async (dir) => {
+    const id = await oneRun(dir);
+    const made = (await maosOk(["--json", "orchestration", "report"], {
+      cwd: dir,
+    })).json<{ id: string; file: string; bytes: number; messages: number }>();
+    assertEquals(made.id, id);
+    assertEquals(
+      made.file,
+      path.join(fs.realpathSync(dir), `maos-report-${id.slice(0, 8)}.html`),
+    );
+    const html = fs.readFileSync(made.file, "utf8");
+    assertEquals(made.bytes, new TextEncoder().encode(html).length);
+    assertEquals(made.messages, 1);
+    assertIncludes(html, `content="default-src 'none';`);
+    // Nothing to fetch: no element names an outside resource.
+    assert(!/(src|href)\s*=\s*["']?(https?:)?\/\//i.test(html), "no URL");
+    // The agent's text cannot close the data's script element: the page has
+    // exactly its own two (the data and the script).
+    assertEquals(html.split("</script>").length - 1, 2);
+    assertIncludes(
+      html,
+      "<title>maos " + id.slice(0, 8) + " — Say &#60;hello&#62;</title>",
+    );
+
+    const piped = await maosOk(
+      ["orchestration", "report", id.slice(0, 4), "--out", "-"],
+      { cwd: dir },
+    );
+    assert(
+      piped.stdout.startsWith("<!doctype html>"),
+      piped.stdout.slice(0, 40),
+    );
+    assertIncludes(piped.stdout, '"request":"Say \\u003chello\\u003e"');
+  });
+});
+
+Deno.test("report refuses an unknown id and a missing folder with exit 2 and a hint; ui refuses a port in use", async () => {
+  await withProject(async (dir) => {
+    await oneRun(dir);
+    const unknown = await runMaos(["orchestration", "report", "abcdef"], {
+      cwd: dir,
+    });
+    assertEquals(unknown.code, 2, unknown.stderr);
+    const missing = await runMaos(
+      ["orchestration", "report", "--out", "no/such/dir/r.html"],
+      { cwd: dir },
+    );
+    assertEquals(missing.code, 2, missing.stderr);
+    assertIncludes(missing.stderr, "does not exist");
+    assertIncludes(missing.stderr, "hint:");
+    assert(!fs.existsSync(path.join(dir, "no")), "nothing was created");
+
+    const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    try {
+      const port = (taken.addr as Deno.NetAddr).port;
+      const busy = await runMaos(["ui", "--port", String(port)], { cwd: dir });
+      assertEquals(busy.code, 1, busy.stderr);
+      assertIncludes(busy.stderr, `port ${port} on 127.0.0.1 is in use`);
+      assertIncludes(busy.stderr, "--port 0");
+    } finally {
+      taken.close();
+    }
+  });
+});
