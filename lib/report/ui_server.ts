@@ -209,6 +209,43 @@ function send(
   res.end(content.body);
 }
 
+/** The index refreshes its rows every 2 s; text goes in as text. */
+const INDEX_SCRIPT = String.raw`(function () {
+  "use strict";
+  var token = new URLSearchParams(location.search).get("token") || "";
+  var body = document.getElementById("rows");
+  function row(o) {
+    var tr = document.createElement("tr"), td = document.createElement("td"), a = document.createElement("a");
+    a.href = "/o/" + o.id + "?token=" + encodeURIComponent(token);
+    a.textContent = o.id.slice(0, 8);
+    td.appendChild(a);
+    tr.appendChild(td);
+    [o.request, null, String(o.agents), String(o.messages), "$" + o.cost.toFixed(4), o.createdAt].forEach(function (v, i) {
+      var c = document.createElement("td");
+      if (i === 1) {
+        var b = document.createElement("span");
+        b.className = "badge st-" + o.status;
+        b.textContent = o.status;
+        c.appendChild(b);
+      } else c.textContent = v;
+      tr.appendChild(c);
+    });
+    return tr;
+  }
+  function poll() {
+    fetch("/api/orchestrations?token=" + encodeURIComponent(token), { cache: "no-store" })
+      .then(function (r) { return r.json(); })
+      .then(function (list) {
+        if (!list.length) return;
+        body.textContent = "";
+        list.forEach(function (o) { body.appendChild(row(o)); });
+      })
+      .catch(function () {})
+      .finally(function () { setTimeout(poll, 2000); });
+  }
+  setTimeout(poll, 2000);
+})();`;
+
 function indexHtml(paths: MaosPaths, q: string): string {
   const rows = listOrchestrations(paths).map((o) =>
     `<tr><td><a href="/o/${o.id}${q}">${o.id.slice(0, 8)}</a></td><td>${
@@ -224,9 +261,11 @@ function indexHtml(paths: MaosPaths, q: string): string {
 <body><main><h1>Orchestrations</h1>
 <p class="muted">${
     paths.root.length ? escapeHtml(paths.root) : ""
-  } · live, read-only · reload for new orchestrations</p>
-<table><tr><th>ID</th><th>Request</th><th>Status</th><th>Agents</th><th>Messages</th><th>Cost</th><th>Created</th></tr>
-${rows || '<tr><td colspan="7" class="muted">no orchestrations yet</td></tr>'}
-</table></main></body></html>
+  } · live, read-only · new orchestrations appear by themselves</p>
+<table><thead><tr><th>ID</th><th>Request</th><th>Status</th><th>Agents</th><th>Messages</th><th>Cost</th><th>Created</th></tr></thead>
+<tbody id="rows">${
+    rows || '<tr><td colspan="7" class="muted">no orchestrations yet</td></tr>'
+  }</tbody>
+</table></main><script>${INDEX_SCRIPT}</script></body></html>
 `;
 }

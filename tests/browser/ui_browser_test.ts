@@ -1,7 +1,8 @@
 /**
  * `maos ui` as a real child process, asked by raw HTTP and by real
  * Chromium: the token, Host and Origin are checked (403), it is read-only,
- * an event appended to the log shows on the open page within 2 s, and
+ * an event appended to the log shows on the open page within 2 s, a new
+ * orchestration on the open index, and
  * Ctrl-C stops it cleanly.
  */
 import * as path from "node:path";
@@ -107,6 +108,11 @@ Deno.test("maos ui: 403 without the token or with a foreign Host or Origin, and 
           (u) => u.startsWith(`http://${host}/`) && u.includes(token),
         );
         await page.goto(url);
+        // A new orchestration shows up on the open index by itself.
+        await maosOk(["orchestrate", "Say goodbye", "--plan", plan], {
+          cwd: dir,
+        });
+        await page.waitForSelector("text=Say goodbye", { timeout: 10_000 });
         await page.click("text=Say hello >> xpath=../td[1]/a");
         await page.waitForFunction(() =>
           (globalThis as unknown as { maosReport?: { ready: boolean } })
