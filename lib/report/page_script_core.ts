@@ -13,7 +13,7 @@ var liveEl = document.getElementById("maos-live");
 var LIVE = liveEl ? JSON.parse(liveEl.textContent) : null;
 var KIND_COLOR = { discovery: "#2b8a3e", request: "#d9480f", broadcast: "#1971c2", info: "#5c7cfa", error: "#e03131" };
 var OUTCOME_COLOR = { running: "#74c0fc", completed: "#69db7c", failed: "#ff8787", paused: "#ffd43b", interrupted: "#b197fc" };
-var MARK_COLOR = { start: "#495057", pause: "#f08c00", crash: "#e03131", resume: "#1c7ed6", restore: "#7048e8", fork: "#ae3ec9", checkpoint: "#adb5bd", end: "#212529", approval: "#e8590c", budget: "#c2255c" };
+var MARK_COLOR = { start: "#495057", pause: "#f08c00", crash: "#e03131", resume: "#1c7ed6", restore: "#7048e8", fork: "#ae3ec9", checkpoint: "#adb5bd", end: "#212529", approval: "#e8590c", denied: "#c92a2a", budget: "#c2255c" };
 var PALETTE = ["#1c7ed6", "#e8590c", "#2f9e44", "#ae3ec9", "#f08c00", "#0c8599", "#c2255c", "#5f3dc4", "#66a80f", "#868e96"];
 var S = { sel: null, filtered: [], shown: null, filterActive: false, lower: null, t0: 0, t1: 1, follow: true };
 var laneIndex = {};
@@ -100,6 +100,8 @@ function renderHeader() {
     fig("Budget", Object.keys(h.budget).filter(function (k) { return k !== "event"; })
       .map(function (k) { return k + " " + JSON.stringify(h.budget[k]); }).join(" · ") || h.budget.event);
   }
+  var refused = D.marks.filter(function (m) { return m.kind === "denied"; }).length;
+  if (refused) fig("Refused tool calls", String(refused));
   if (h.approvals.length) {
     var open = h.approvals.filter(function (a) { return !a.decision; }).length;
     fig("Approvals", h.approvals.length + " asked · " + open + " open");

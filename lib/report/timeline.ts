@@ -9,8 +9,17 @@
  *
  * @module
  */
-import type { MaosEvent, OrchestrationState } from "../../store/schema.ts";
+import {
+  EventSchema,
+  type MaosEvent,
+  type OrchestrationState,
+} from "../../store/schema.ts";
 import { foldEvent } from "../queries/state_fold.ts";
+
+/** Event types the state fold knows; others only reach the report's own readers. */
+const FOLDED = new Set<string>(
+  EventSchema.options.map((o) => o.shape.type.value),
+);
 
 /** How a turn (one run of a task by its agent) ended, or that it has not. */
 export type TurnOutcome =
@@ -41,6 +50,7 @@ export type MarkKind =
   | "checkpoint"
   | "end"
   | "approval"
+  | "denied"
   | "budget";
 
 export interface Mark {
@@ -203,7 +213,7 @@ export class TimelineFold {
         break;
     }
     const before = this.#state;
-    this.#state = foldEvent(this.#state, event);
+    if (FOLDED.has(event.type)) this.#state = foldEvent(this.#state, event);
     if (event.type === "task.status") this.#taskStatus(before, event, at);
     if (event.type === "message") this.#sender(event.from);
     if (event.type === "cost") this.#costPoint(event.agent, at);
@@ -326,6 +336,21 @@ export class TimelineFold {
         at,
         agent: asked?.agent,
         label: `approval #${n} ${String(loose.decision ?? "decided")}`,
+      });
+    } else if (type === "approval.note") {
+      const asked = this.#approvals.get(Number(loose.n));
+      this.#marks.push({
+        kind: "approval",
+        at,
+        agent: asked?.agent,
+        label: `approval #${Number(loose.n)} ${String(loose.note ?? "")}`,
+      });
+    } else if (type === "permission.denied") {
+      this.#marks.push({
+        kind: "denied",
+        at,
+        agent: String(loose.agent ?? ""),
+        label: `refused: ${String(loose.tool ?? "a tool call")}`,
       });
     } else if (type.startsWith("budget")) {
       const { seq: _seq, at: _at, type: _type, ...fields } = loose;

@@ -119,3 +119,39 @@ Deno.test("a fork's log begins with a restore at seq 2; a later restore is a res
   ));
   assertEquals(data.marks.map((m) => m.kind), ["fork", "resume", "restore"]);
 });
+
+Deno.test("approvals, refusals and budgets (events of other rooms) are read loosely, by type name", () => {
+  const f = new TimelineFold();
+  for (const e of log(created, { type: "orchestration.started" })) f.add(e);
+  const loose = (seq: number, fields: Record<string, unknown>) =>
+    ({
+      seq,
+      at: new Date(t(seq)).toISOString(),
+      ...fields,
+    }) as unknown as MaosEvent;
+  f.add(
+    loose(3, {
+      type: "approval.requested",
+      n: 1,
+      agent: "a-001",
+      tool: "Bash",
+    }),
+  );
+  f.add(loose(4, { type: "approval.decided", n: 1, decision: "granted" }));
+  f.add(loose(5, { type: "permission.denied", agent: "b-001", tool: "Edit" }));
+  f.add(loose(6, { type: "budget.reached", usd: 1, spentUsd: 1.2 }));
+  const data = f.data();
+  assertEquals(data.approvals, [
+    { n: 1, agent: "a-001", tool: "Bash", at: t(3), decision: "granted" },
+  ]);
+  assertEquals(
+    data.marks.slice(1).map((m) => [m.kind, m.agent, m.label]),
+    [
+      ["approval", "a-001", "approval #1 asked: Bash"],
+      ["approval", "a-001", "approval #1 granted"],
+      ["denied", "b-001", "refused: Edit"],
+      ["budget", undefined, "budget.reached"],
+    ],
+  );
+  assertEquals(data.budget, { usd: 1, spentUsd: 1.2, event: "budget.reached" });
+});
