@@ -212,7 +212,7 @@ function describe(hit) {
   }
   if (hit.mark) return hit.mark.label + "\n" + fmtDate(hit.mark.at) + (hit.mark.until ? " → " + fmtDate(hit.mark.until) : "");
   var t = hit.turn;
-  return t.agent + ": " + t.title + " (" + t.outcome + ")\n" + fmtClock(t.start) + " → " + (t.end == null ? "now" : fmtClock(t.end)) + " · " + fmtDur(turnEnd(t) - t.start);
+  return t.agent + ": " + t.title + " (" + t.outcome + ")\n" + fmtClock(t.start) + " → " + (t.end == null ? "now" : fmtClock(t.end)) + " · " + fmtDur(turnEnd(t) - t.start) + (t.summary ? "\n" + t.summary.slice(0, 300) : "");
 }
 
 function localPoint(e) {

@@ -37,6 +37,8 @@ export interface Turn {
   start: number;
   end: number | null;
   outcome: TurnOutcome;
+  /** What the agent said it did, once the turn ended with one. */
+  summary?: string;
 }
 
 /** Events drawn across every lane (or, with `agent`, on one). */
@@ -272,6 +274,7 @@ export class TimelineFold {
       return;
     }
     if (!open) return;
+    if (event.summary) open.summary = event.summary;
     this.#close(
       open,
       at,
