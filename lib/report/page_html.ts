@@ -102,7 +102,7 @@ ${nav}
 <span class="muted">wheel: zoom · drag: pan · click a mark: details</span>
 </div>
 <div class="legend">${legend}</div>
-<div id="timeline-wrap"><canvas id="timeline"></canvas><div id="lanes"></div><div id="tip"></div></div>
+<div id="timeline-wrap"><canvas id="timeline" role="img" aria-label="timeline: one lane per agent, turns, marks and messages"></canvas><div id="lanes"></div><div id="tip"></div></div>
 <h2>Cost over time</h2>
 <svg id="cost" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="cost over time"></svg>
 <div id="cost-legend" class="legend"></div>

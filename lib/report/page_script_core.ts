@@ -19,6 +19,8 @@ var S = { sel: null, filtered: [], shown: null, filterActive: false, lower: null
 var laneIndex = {};
 
 function byId(id) { return document.getElementById(id); }
+/** "Now" for what still runs: the clock on the live page, the moment of writing in a file. */
+function nowMs() { return LIVE ? Date.now() : D.generatedAt; }
 function el(tag, cls, text) {
   var e = document.createElement(tag);
   if (cls) e.className = cls;
@@ -65,7 +67,7 @@ function fullRange() {
   if (D.marks.length) see(D.marks[0].at);
   if (D.messages.length) { see(D.messages[0][1]); see(D.messages[D.messages.length - 1][1]); }
   if (lo == null) lo = D.generatedAt;
-  if (D.header.status === "running") see(Math.max(Date.now(), D.generatedAt));
+  if (D.header.status === "running") see(nowMs());
   if (hi == null || hi <= lo) hi = lo + 1000;
   var padding = (hi - lo) * 0.02;
   return [lo - padding, hi + padding];

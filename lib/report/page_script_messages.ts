@@ -200,7 +200,7 @@ window.maosReport.ready = true;
 if (LIVE) setTimeout(poll, LIVE.intervalMs);
 // A running turn grows with the clock, not only with events.
 setInterval(function () {
-  if (D.header.status !== "running") return;
+  if (!LIVE || D.header.status !== "running") return;
   if (S.follow) { var full = fullRange(); S.t0 = full[0]; S.t1 = full[1]; }
   draw();
 }, 1000);

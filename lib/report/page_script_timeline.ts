@@ -19,7 +19,7 @@ function xOf(t) { return GUTTER + (t - S.t0) / (S.t1 - S.t0) * plotWidth(); }
 function tOf(x) { return S.t0 + (x - GUTTER) / plotWidth() * (S.t1 - S.t0); }
 function laneY(i) { return AXIS + i * LANE + LANE / 2; }
 function heightPx() { return AXIS + Math.max(1, D.lanes.length) * LANE + 6; }
-function turnEnd(turn) { return turn.end == null ? Math.max(D.header.lastAt || turn.start, Date.now()) : turn.end; }
+function turnEnd(turn) { return turn.end == null ? Math.max(D.header.lastAt || turn.start, nowMs()) : turn.end; }
 
 /** First message index with time >= t (messages are in log order, so by time). */
 function firstAtOrAfter(t) {
