@@ -38,9 +38,11 @@ function plan(dir: string): string {
         id: "build",
         agent: "builder-001",
         title: "Build slowly",
-        run: "i=0\nwhile [ $i -lt 16 ]; do\n" +
-          '  i=$((i+1)); echo "step $i"; echo "::maos::progress:: $((i*6))"\n' +
-          "  echo line $i >> build.txt; sleep 0.25\ndone\n" +
+        // 20 steps of 0.2 s: the test pauses it at step 2 and kills it at
+        // step 3 of the next run, far from its end even on a busy machine.
+        run: "i=0\nwhile [ $i -lt 20 ]; do\n" +
+          '  i=$((i+1)); echo "step $i"; echo "::maos::progress:: $((i*5))"\n' +
+          "  echo line $i >> build.txt; sleep 0.2\ndone\n" +
           "echo '::maos::info to=checker-001:: built it, 16 lines'",
       },
       {
@@ -79,7 +81,7 @@ export async function pausedCrashedResumedRun(dir: string): Promise<string> {
   );
   const id = await waitForOrchestration(dir, first);
   await waitUntil(
-    () => buildProgressSinceLastStart(dir, id) >= 12,
+    () => buildProgressSinceLastStart(dir, id) >= 10,
     () => `build under way\n${first.output()}`,
   );
   first.kill("SIGINT");
@@ -89,7 +91,7 @@ export async function pausedCrashedResumedRun(dir: string): Promise<string> {
   await waitUntil(
     () =>
       readEvents(dir, id).some((e) => e.type === "orchestration.resumed") &&
-      buildProgressSinceLastStart(dir, id) >= 18,
+      buildProgressSinceLastStart(dir, id) >= 15,
     () => `build under way again\n${second.output()}`,
   );
   second.kill("SIGKILL");
