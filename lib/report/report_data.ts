@@ -126,7 +126,19 @@ export class ReportSource {
       });
     }
     if (timeline.filesVersion !== this.#filesFor) {
-      this.#files = await agentChanges(this.paths.projectRoot, state);
+      try {
+        this.#files = await agentChanges(this.paths.projectRoot, state);
+      } catch (err) {
+        // Without git (or with a broken clone) the rest of the page still holds.
+        const note = `files not read: ${
+          err instanceof Error ? err.message : String(err)
+        }`;
+        this.#files = state.agents.map((a) => ({
+          agent: a.id,
+          files: [],
+          note,
+        }));
+      }
       this.#filesFor = timeline.filesVersion;
     }
     const agents = new Set(state.agents.map((a) => a.id));
