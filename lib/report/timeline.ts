@@ -15,6 +15,7 @@ import {
   type OrchestrationState,
 } from "../../store/schema.ts";
 import { foldEvent } from "../queries/state_fold.ts";
+import { readForeignEvent } from "./foreign_events.ts";
 
 /** Event types the state fold knows; others only reach the report's own readers. */
 const FOLDED = new Set<string>(
@@ -138,7 +139,8 @@ export class TimelineFold {
     this.#firstAt ??= at;
     this.#lastSeq = event.seq;
     this.#lastAt = at;
-    this.#other(event, at);
+    const budget = readForeignEvent(event, at, this.#approvals, this.#marks);
+    if (budget) this.#budget = { ...this.#budget, ...budget };
     switch (event.type) {
       case "orchestration.started":
         this.#startedAt ??= at;
@@ -310,55 +312,5 @@ export class TimelineFold {
       totalUsd: state.cost,
       totalTokens: state.inputTokens + state.outputTokens,
     });
-  }
-
-  /**
-   * Events other branches add (approvals, budgets): read loosely by type
-   * name, so this fold needs no change when their schemas land.
-   */
-  #other(event: MaosEvent, at: number): void {
-    const loose = event as unknown as Record<string, unknown>;
-    const type = String(loose.type);
-    if (type === "approval.requested") {
-      const n = Number(loose.n);
-      const agent = String(loose.agent ?? "");
-      const tool = String(loose.tool ?? "");
-      this.#approvals.set(n, { n, agent, tool, at, decision: null });
-      this.#marks.push({
-        kind: "approval",
-        at,
-        agent,
-        label: `approval #${n} asked: ${tool}`,
-      });
-    } else if (type === "approval.decided") {
-      const n = Number(loose.n);
-      const asked = this.#approvals.get(n);
-      if (asked) asked.decision = String(loose.decision ?? "");
-      this.#marks.push({
-        kind: "approval",
-        at,
-        agent: asked?.agent,
-        label: `approval #${n} ${String(loose.decision ?? "decided")}`,
-      });
-    } else if (type === "approval.note") {
-      const asked = this.#approvals.get(Number(loose.n));
-      this.#marks.push({
-        kind: "approval",
-        at,
-        agent: asked?.agent,
-        label: `approval #${Number(loose.n)} ${String(loose.note ?? "")}`,
-      });
-    } else if (type === "permission.denied") {
-      this.#marks.push({
-        kind: "denied",
-        at,
-        agent: String(loose.agent ?? ""),
-        label: `refused: ${String(loose.tool ?? "a tool call")}`,
-      });
-    } else if (type.startsWith("budget")) {
-      const { seq: _seq, at: _at, type: _type, ...fields } = loose;
-      this.#budget = { ...this.#budget, ...fields, event: type };
-      this.#marks.push({ kind: "budget", at, label: type });
-    }
   }
 }
