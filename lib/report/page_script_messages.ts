@@ -107,12 +107,13 @@ function select(k, from) {
   detail.appendChild(el("div", null, m[2] + " → " + (m[3] || "every agent")));
   detail.appendChild(el("div", "muted", fmtDate(m[1])));
   detail.appendChild(el("pre", null, m[5]));
-  if (from === "list") {
+  if (from === "list" || from === "keys") {
     if (m[1] < S.t0 || m[1] > S.t1) {
       var span = S.t1 - S.t0;
       S.t0 = m[1] - span / 2; S.t1 = m[1] + span / 2; S.follow = false;
     }
-  } else {
+  }
+  if (from !== "list") {
     var i = positionInFiltered(k);
     if (i >= 0) {
       var y = i * ROW;
@@ -130,6 +131,15 @@ function showInfo(text) {
 }
 
 list.addEventListener("scroll", renderRows);
+list.setAttribute("tabindex", "0");
+list.addEventListener("keydown", function (e) {
+  if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+  if (!S.filtered.length) return;
+  e.preventDefault();
+  var i = S.sel == null ? -1 : positionInFiltered(S.sel);
+  i = e.key === "ArrowDown" ? Math.min(S.filtered.length - 1, i + 1) : Math.max(0, i - 1);
+  select(S.filtered[i], "keys");
+});
 list.addEventListener("click", function (e) {
   var row = e.target.closest ? e.target.closest(".row[data-k]") : null;
   if (row) select(Number(row.getAttribute("data-k")), "list");

@@ -101,6 +101,15 @@ Deno.test("the report of a paused, crashed and resumed run opens offline in Chro
         String(info[0]),
       );
 
+      // The arrow keys walk the list from there.
+      const next = data.messages[data.messages.indexOf(info) + 1];
+      await page.focus("#msg-list");
+      await page.keyboard.press("ArrowDown");
+      assertEquals(
+        await page.getAttribute("#msg-detail", "data-seq"),
+        String(next[0]),
+      );
+
       // Filter by kind, by agent, and search.
       const rows = () =>
         page.$$eval(
