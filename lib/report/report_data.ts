@@ -141,13 +141,16 @@ export class ReportSource {
       }
       this.#filesFor = timeline.filesVersion;
     }
+    // What was running when the process died is interrupted, as status says.
+    const cut = (s: string) =>
+      status === "interrupted" && s === "running" ? "interrupted" : s;
     const agents = new Set(state.agents.map((a) => a.id));
     const lanes: LaneView[] = [
       ...state.agents.map((a) => ({
         id: a.id,
         role: a.role,
         driver: a.driver,
-        status: a.status,
+        status: cut(a.status),
         cost: a.cost,
         tokens: a.inputTokens + a.outputTokens,
         agent: true,
@@ -192,7 +195,7 @@ export class ReportSource {
         id: t.id,
         agent: t.agent,
         title: t.title,
-        status: t.status,
+        status: cut(t.status),
       })),
       turns,
       marks,

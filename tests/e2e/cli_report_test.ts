@@ -10,7 +10,11 @@ import {
   assertEquals,
   assertIncludes,
   maosOk,
+  MaosProcess,
   runMaos,
+  taskProgress,
+  waitForOrchestration,
+  waitUntil,
   withProject,
   writePlan,
 } from "./_engine_helpers.ts";
@@ -96,5 +100,48 @@ Deno.test("report refuses an unknown id and a missing folder with exit 2 and a h
     } finally {
       taken.close();
     }
+  });
+});
+
+Deno.test("the report of a run killed with SIGKILL and not resumed shows it interrupted, the gap open to its end", async () => {
+  await withProject(async (dir) => {
+    const plan = writePlan(dir, {
+      agents: [{ id: "slow-001", role: "slow" }],
+      tasks: [{
+        id: "wait",
+        agent: "slow-001",
+        title: "Wait a while",
+        run: "echo '::maos::progress:: 10'\nsleep 30",
+      }],
+    });
+    const maos = new MaosProcess(["orchestrate", "Wait", "--plan", plan], {
+      cwd: dir,
+    });
+    const id = await waitForOrchestration(dir, maos);
+    await waitUntil(
+      () => taskProgress(dir, id, "wait") >= 10,
+      () => maos.output(),
+    );
+    maos.kill("SIGKILL");
+    await maos.exit();
+    const page = (await maosOk(
+      ["orchestration", "report", id, "--out", "-"],
+      { cwd: dir },
+    )).stdout;
+    const json =
+      page.split('<script type="application/json" id="maos-data">')[1]
+        .split("</script>")[0];
+    const data = JSON.parse(json) as {
+      header: { status: string };
+      tasks: { status: string }[];
+      turns: { outcome: string; end: number | null }[];
+      marks: { kind: string; until?: number | null }[];
+    };
+    assertEquals(data.header.status, "interrupted");
+    assertEquals(data.tasks.map((t) => t.status), ["interrupted"]);
+    assertEquals(data.turns.map((t) => t.outcome), ["interrupted"]);
+    assert(data.turns[0].end !== null, "the cut turn has an end");
+    const crash = data.marks.filter((m) => m.kind === "crash");
+    assertEquals(crash.map((m) => m.until), [null]);
   });
 });
