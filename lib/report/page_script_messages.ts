@@ -164,6 +164,7 @@ function renderAll() {
   applyFilter();
 }
 
+var renderMs = 0;
 /** maos ui: ask for what was logged since the page's last event; messages come as a delta. */
 function poll() {
   fetch(LIVE.dataUrl + "&since=" + D.lastSeq + "&status=" + D.header.status, { cache: "no-store" })
@@ -181,10 +182,13 @@ function poll() {
       var selSeq = S.sel == null ? null : D.messages[S.sel] && D.messages[S.sel][0];
       D = next;
       S.sel = selSeq == null ? null : (indexOfSeq(selSeq) >= 0 ? indexOfSeq(selSeq) : null);
+      var started = performance.now();
       renderAll();
+      renderMs = performance.now() - started;
     })
     .catch(function (err) { byId("live-state").textContent = "connection lost (" + err.message + "), retrying…"; })
-    .finally(function () { setTimeout(poll, LIVE.intervalMs); });
+    // A huge run takes long to draw: ask less often, so the page stays usable.
+    .finally(function () { setTimeout(poll, Math.max(LIVE.intervalMs, renderMs * 4)); });
 }
 
 window.maosReport = {
