@@ -191,6 +191,8 @@ function poll() {
     .finally(function () { setTimeout(poll, Math.max(LIVE.intervalMs, renderMs * 4)); });
 }
 
+// A small read-only handle for the browser tests and the benchmark: whether
+// the page is ready, what it holds, and how long its last filter and draw took.
 window.maosReport = {
   ready: false,
   lastFilterMs: null,
