@@ -145,3 +145,34 @@ Deno.test("the report of a run killed with SIGKILL and not resumed shows it inte
     assertEquals(crash.map((m) => m.until), [null]);
   });
 });
+
+Deno.test("a restore is a restore mark in its orchestration's report, and a fork's report begins with a fork mark", async () => {
+  await withProject(async (dir) => {
+    const id = await oneRun(dir);
+    const checkpoints = (await maosOk(
+      ["--json", "recover", "list", "--orchestration", id],
+      { cwd: dir },
+    )).json<{ id: string }[]>();
+    const checkpoint = checkpoints[0].id;
+    await maosOk(["recover", "restore", checkpoint, "--fork"], { cwd: dir });
+    await maosOk(["recover", "restore", checkpoint], { cwd: dir });
+    const marks = async (of: string) => {
+      const page = (await maosOk(
+        ["orchestration", "report", of, "--out", "-"],
+        { cwd: dir },
+      )).stdout;
+      const json = page.split('id="maos-data">')[1].split("</script>")[0];
+      return (JSON.parse(json) as { marks: { kind: string }[] }).marks.map((
+        m,
+      ) => m.kind);
+    };
+    const ids = (await maosOk(["--json", "orchestration", "list"], {
+      cwd: dir,
+    })).json<{ id: string }[]>().map((o) => o.id);
+    const fork = ids.find((o) => o !== id)!;
+    const original = await marks(id);
+    assert(original.includes("restore"), original.join(","));
+    assert(!original.includes("fork"), original.join(","));
+    assertEquals((await marks(fork))[0], "fork");
+  });
+});
