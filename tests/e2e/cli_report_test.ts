@@ -18,6 +18,8 @@ import {
   withProject,
   writePlan,
 } from "./_engine_helpers.ts";
+import { gitInit } from "./_git_project.ts";
+import { REPO } from "./run_maos.ts";
 
 const HOSTILE = "</script><script>alert(1)</script> & <!-- done";
 
@@ -174,5 +176,51 @@ Deno.test("a restore is a restore mark in its orchestration's report, and a fork
     assert(original.includes("restore"), original.join(","));
     assert(!original.includes("fork"), original.join(","));
     assertEquals((await marks(fork))[0], "fork");
+  });
+});
+
+Deno.test("the demo's report has its three agents, four tasks, the messages between them and the analyst's audit-report.md", async () => {
+  await withProject(async (dir) => {
+    fs.cpSync(path.join(REPO, "examples"), path.join(dir, "examples"), {
+      recursive: true,
+    });
+    await gitInit(dir);
+    await maosOk([
+      "orchestrate",
+      "Audit this repository",
+      "--plan",
+      "examples/audit.yaml",
+    ], { cwd: dir });
+    const page = (await maosOk(["orchestration", "report", "--out", "-"], {
+      cwd: dir,
+    })).stdout;
+    const data = JSON.parse(
+      page.split('id="maos-data">')[1].split("</script>")[0],
+    ) as {
+      lanes: { id: string }[];
+      tasks: { status: string }[];
+      messages: [number, number, string, string | null, string, string][];
+      files: { agent: string; files: { path: string }[] }[];
+    };
+    assertEquals(data.lanes.map((l) => l.id), [
+      "analyst-001",
+      "linter-001",
+      "tester-001",
+    ]);
+    assertEquals(data.tasks.map((t) => t.status), Array(4).fill("completed"));
+    // Who told whom what (the two discoveries may come in either order).
+    const told = (list: unknown[][]) =>
+      list.map((m) => JSON.stringify(m)).sort();
+    assertEquals(
+      told(data.messages.map((m) => [m[2], m[3], m[4]])),
+      told([
+        ["analyst-001", null, "discovery"],
+        ["linter-001", null, "discovery"],
+        ["tester-001", "analyst-001", "info"],
+        ["analyst-001", null, "broadcast"],
+      ]),
+    );
+    const analyst = data.files.find((f) => f.agent === "analyst-001")!;
+    assertEquals(analyst.files.map((f) => f.path), ["audit-report.md"]);
   });
 });
