@@ -21,6 +21,15 @@ import {
 import { gitInit } from "./_git_project.ts";
 import { REPO } from "./run_maos.ts";
 
+/** The data a report page carries, as the page's own script reads it. */
+async function reportOf<T>(dir: string, id?: string): Promise<T> {
+  const page = (await maosOk(
+    ["orchestration", "report", ...(id ? [id] : []), "--out", "-"],
+    { cwd: dir },
+  )).stdout;
+  return JSON.parse(page.split('id="maos-data">')[1].split("</script>")[0]);
+}
+
 const HOSTILE = "</script><script>alert(1)</script> & <!-- done";
 
 async function oneRun(dir: string): Promise<string> {
@@ -126,19 +135,12 @@ Deno.test("the report of a run killed with SIGKILL and not resumed shows it inte
     );
     maos.kill("SIGKILL");
     await maos.exit();
-    const page = (await maosOk(
-      ["orchestration", "report", id, "--out", "-"],
-      { cwd: dir },
-    )).stdout;
-    const json =
-      page.split('<script type="application/json" id="maos-data">')[1]
-        .split("</script>")[0];
-    const data = JSON.parse(json) as {
+    const data = await reportOf<{
       header: { status: string };
       tasks: { status: string }[];
       turns: { outcome: string; end: number | null }[];
       marks: { kind: string; until?: number | null }[];
-    };
+    }>(dir, id);
     assertEquals(data.header.status, "interrupted");
     assertEquals(data.tasks.map((t) => t.status), ["interrupted"]);
     assertEquals(data.turns.map((t) => t.outcome), ["interrupted"]);
@@ -158,16 +160,10 @@ Deno.test("a restore is a restore mark in its orchestration's report, and a fork
     const checkpoint = checkpoints[0].id;
     await maosOk(["recover", "restore", checkpoint, "--fork"], { cwd: dir });
     await maosOk(["recover", "restore", checkpoint], { cwd: dir });
-    const marks = async (of: string) => {
-      const page = (await maosOk(
-        ["orchestration", "report", of, "--out", "-"],
-        { cwd: dir },
-      )).stdout;
-      const json = page.split('id="maos-data">')[1].split("</script>")[0];
-      return (JSON.parse(json) as { marks: { kind: string }[] }).marks.map((
-        m,
-      ) => m.kind);
-    };
+    const marks = async (of: string) =>
+      (await reportOf<{ marks: { kind: string }[] }>(dir, of)).marks.map((m) =>
+        m.kind
+      );
     const ids = (await maosOk(["--json", "orchestration", "list"], {
       cwd: dir,
     })).json<{ id: string }[]>().map((o) => o.id);
@@ -191,17 +187,12 @@ Deno.test("the demo's report has its three agents, four tasks, the messages betw
       "--plan",
       "examples/audit.yaml",
     ], { cwd: dir });
-    const page = (await maosOk(["orchestration", "report", "--out", "-"], {
-      cwd: dir,
-    })).stdout;
-    const data = JSON.parse(
-      page.split('id="maos-data">')[1].split("</script>")[0],
-    ) as {
+    const data = await reportOf<{
       lanes: { id: string }[];
       tasks: { status: string }[];
       messages: [number, number, string, string | null, string, string][];
       files: { agent: string; files: { path: string }[] }[];
-    };
+    }>(dir);
     assertEquals(data.lanes.map((l) => l.id), [
       "analyst-001",
       "linter-001",
