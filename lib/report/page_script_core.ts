@@ -120,7 +120,7 @@ function renderHeader() {
     tasks.appendChild(tr);
   });
   var details = el("details");
-  if (D.tasks.length <= 20) details.open = true;
+  if (D.tasks.length <= 8) details.open = true;
   details.appendChild(el("summary", null, D.tasks.length + (D.tasks.length === 1 ? " task" : " tasks")));
   details.appendChild(tasks);
   root.appendChild(details);

@@ -200,6 +200,7 @@ window.maosReport = {
   lanes: function () { return D.lanes.map(function (l) { return l.id; }); },
   messageCount: function () { return D.messages.length; },
   visibleCount: function () { return S.filtered.length; },
+  view: function () { return [S.t0, S.t1]; },
   selected: function () { return S.sel == null ? null : D.messages[S.sel][0]; },
   /** Where message seq's mark is on screen (brought into view first), for a click. */
   markPoint: function (seq) {

@@ -127,7 +127,8 @@ function draw() {
   var lo = firstAtOrAfter(S.t0 - margin), hi = firstAtOrAfter(S.t1 + margin);
   var lines = hi - lo <= 1500;
   var taken = lines ? null : D.lanes.map(function () { return new Uint8Array(Math.ceil(w) + 2); });
-  // One path per colour and shade, filled once: thousands of fill calls are slow.
+  // One path per colour and shade, filled once: thousands of fill calls are
+  // slow (and no closePath: fill closes each diamond, closePath costs a lot).
   var shapes = {}, links = {};
   function pathOf(map, key) { return map[key] || (map[key] = new Path2D()); }
   for (var k = lo; k < hi; k++) {
@@ -148,7 +149,9 @@ function draw() {
       else if (laneIndex[m[3]] !== undefined) { link.moveTo(x, y); link.lineTo(x + 6, laneY(laneIndex[m[3]])); }
     }
     var shape = pathOf(shapes, key);
-    shape.moveTo(x, y - 5); shape.lineTo(x + 4, y); shape.lineTo(x, y + 5); shape.lineTo(x - 4, y); shape.closePath();
+    if (lines) { shape.moveTo(x, y - 5); shape.lineTo(x + 4, y); shape.lineTo(x, y + 5); shape.lineTo(x - 4, y); }
+    // Dense: a thin tick in the lane's lower half, so the turn bars stay readable.
+    else shape.rect(x, y + 3, 1, 8);
   }
   Object.keys(links).forEach(function (key) {
     var dimmed = key.indexOf("|dim") > 0;
@@ -181,6 +184,14 @@ function draw() {
   ctx.strokeStyle = "#d0d7de";
   ctx.beginPath(); ctx.moveTo(GUTTER, 0); ctx.lineTo(GUTTER, h); ctx.stroke();
   if (window.maosReport) window.maosReport.lastDrawMs = performance.now() - drawStarted;
+}
+
+// Wheel and drag send many events a frame: draw once per frame.
+var drawQueued = false;
+function requestDraw() {
+  if (drawQueued) return;
+  drawQueued = true;
+  requestAnimationFrame(function () { drawQueued = false; draw(); });
 }
 
 /** What is under a point of the canvas: a message, else a mark, else a turn. */
@@ -227,7 +238,7 @@ function zoomAt(t, factor) {
   S.t0 = t - ratio * span;
   S.t1 = S.t0 + span;
   S.follow = false;
-  draw();
+  requestDraw();
 }
 function resetView() {
   var full = fullRange();
@@ -249,7 +260,7 @@ cv.addEventListener("pointermove", function (e) {
       var dt = dx / plotWidth() * (drag.t1 - drag.t0);
       S.t0 = drag.t0 - dt; S.t1 = drag.t1 - dt; S.follow = false;
       tip.style.display = "none";
-      draw();
+      requestDraw();
     }
     return;
   }
@@ -277,7 +288,7 @@ cv.addEventListener("wheel", function (e) {
   e.preventDefault();
   if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
     var dt = (e.deltaX || e.deltaY) / plotWidth() * (S.t1 - S.t0);
-    S.t0 += dt; S.t1 += dt; S.follow = false; draw();
+    S.t0 += dt; S.t1 += dt; S.follow = false; requestDraw();
     return;
   }
   zoomAt(tOf(p.x), Math.exp(e.deltaY * 0.0015));

@@ -156,6 +156,31 @@ Deno.test("the report of a paused, crashed and resumed run opens offline in Chro
       );
       assert(!(await page.title()).includes("pwned"));
 
+      // The buttons zoom, a drag pans.
+      const view = () =>
+        page.evaluate(() =>
+          (globalThis as unknown as {
+            maosReport: { view(): [number, number] };
+          }).maosReport.view()
+        );
+      const [a0, a1] = await view();
+      await page.click("#zoom-in");
+      const [b0, b1] = await view();
+      assert(
+        Math.abs((b1 - b0) - (a1 - a0) / 2) < 1,
+        "+ halves the span in view",
+      );
+      const { x, y, width } = (await (await page.$("#timeline"))!
+        .boundingBox())!;
+      await page.mouse.move(x + width / 2, y + 10);
+      await page.mouse.down();
+      await page.mouse.move(x + width / 2 + 200, y + 10, { steps: 5 });
+      await page.mouse.up();
+      const [c0, c1] = await view();
+      assert(c0 < b0, "dragging right shows earlier times");
+      assert(Math.abs((c1 - c0) - (b1 - b0)) < 1, "a pan keeps the zoom");
+      await page.click("#zoom-reset");
+
       // Files each agent changed, from its branch.
       const files = Object.fromEntries(
         data.files.map((a) => [a.agent, a.files.map((f) => f.path)]),
