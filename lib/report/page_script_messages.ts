@@ -214,6 +214,13 @@ window.maosReport = {
 };
 renderAll();
 window.maosReport.ready = true;
+// Lower-case the messages for search in the background, a slice at a time,
+// so the first search does not pay for it and the page stays responsive.
+(function warm(from) {
+  var end = Math.min(D.messages.length, from + 5000);
+  for (var k = from; k < end; k++) lowered(k);
+  if (end < D.messages.length) setTimeout(function () { warm(end); }, 0);
+})(0);
 if (LIVE) setTimeout(poll, LIVE.intervalMs);
 // A running turn grows with the clock, not only with events.
 setInterval(function () {
