@@ -83,15 +83,17 @@ function renderHeader() {
   root.appendChild(title);
   root.appendChild(el("p", "request", h.request));
   var figs = el("div", "figures");
-  function fig(name, value) {
+  function fig(name, value, exact) {
     var f = el("div", "figure");
     f.appendChild(el("b", null, name));
     f.appendChild(el("span", null, value));
+    if (exact) f.title = exact;
     f.setAttribute("data-figure", name.toLowerCase());
     figs.appendChild(f);
   }
-  fig("Started", fmtDate(h.startedAt));
-  fig("Ended", h.endedAt == null ? (h.status === "running" ? "still running" : "— (" + h.status + ")") : fmtDate(h.endedAt));
+  var utc = function (ms) { return ms == null ? "" : new Date(ms).toISOString() + " (UTC)"; };
+  fig("Started", fmtDate(h.startedAt), utc(h.startedAt));
+  fig("Ended", h.endedAt == null ? (h.status === "running" ? "still running" : "— (" + h.status + ")") : fmtDate(h.endedAt), utc(h.endedAt));
   fig("Duration", fmtDur(h.durationMs));
   fig("Tasks", h.tasksDone + " / " + h.tasksTotal + " done");
   fig("Messages", fmtInt(h.messages));

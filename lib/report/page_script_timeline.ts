@@ -48,7 +48,9 @@ function sizeCanvas() {
   D.lanes.forEach(function (lane, i) {
     var label = el("div", "lane");
     label.setAttribute("data-agent", lane.id);
-    label.style.cssText = "position:absolute;left:6px;width:" + (GUTTER - 12) + "px;top:" + (AXIS + i * LANE) + "px;height:" + LANE + "px;line-height:" + LANE + "px;overflow:hidden;white-space:nowrap;text-overflow:ellipsis;font-size:12px;pointer-events:none";
+    label.title = lane.id + " · " + lane.role + (lane.driver ? " · " + lane.driver : "") +
+      (lane.status ? " · " + lane.status : "") + " · " + fmtUsd(lane.cost) + " · " + fmtInt(lane.tokens) + " tokens";
+    label.style.cssText = "position:absolute;left:6px;width:" + (GUTTER - 12) + "px;top:" + (AXIS + i * LANE) + "px;height:" + LANE + "px;line-height:" + LANE + "px;overflow:hidden;white-space:nowrap;text-overflow:ellipsis;font-size:12px;cursor:default";
     var name = el("b", null, lane.id);
     name.style.color = laneColor(i);
     label.appendChild(name);
