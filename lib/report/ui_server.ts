@@ -213,7 +213,7 @@ function send(
 const INDEX_SCRIPT = String.raw`(function () {
   "use strict";
   var token = new URLSearchParams(location.search).get("token") || "";
-  var body = document.getElementById("rows");
+  var body = document.getElementById("rows"), last = null;
   function row(o) {
     var tr = document.createElement("tr"), td = document.createElement("td"), a = document.createElement("a");
     a.href = "/o/" + o.id + "?token=" + encodeURIComponent(token);
@@ -234,8 +234,12 @@ const INDEX_SCRIPT = String.raw`(function () {
   }
   function poll() {
     fetch("/api/orchestrations?token=" + encodeURIComponent(token), { cache: "no-store" })
-      .then(function (r) { return r.json(); })
-      .then(function (list) {
+      .then(function (r) { return r.text(); })
+      .then(function (text) {
+        // Rebuild only on change, so a row is not replaced under the pointer.
+        if (text === last) return;
+        last = text;
+        var list = JSON.parse(text);
         if (!list.length) return;
         body.textContent = "";
         list.forEach(function (o) { body.appendChild(row(o)); });
