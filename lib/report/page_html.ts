@@ -69,6 +69,8 @@ export function reportHtml(data: ReportData, live?: LiveOptions): string {
     ["#1c7ed6", "resume"],
     ["#7048e8", "restore / fork"],
     ["#adb5bd", "checkpoint"],
+    ["#e8590c", "approval"],
+    ["#c92a2a", "refused"],
   ].map(([color, name]) =>
     `<span><i style="background:${color}"></i>${name}</span>`
   )

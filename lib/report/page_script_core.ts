@@ -73,6 +73,17 @@ function fullRange() {
   return [lo - padding, hi + padding];
 }
 
+/** "$0.40 of $1.00 · reached" from a budget event's fields (issue 15's), else them as logged. */
+function budgetText(b, h) {
+  var parts = [];
+  if (typeof b.usd === "number") parts.push(fmtUsd(typeof b.spentUsd === "number" ? b.spentUsd : h.cost) + " of " + fmtUsd(b.usd));
+  if (typeof b.tokens === "number") parts.push(fmtInt(typeof b.spentTokens === "number" ? b.spentTokens : h.inputTokens + h.outputTokens) + " of " + fmtInt(b.tokens) + " tokens");
+  if (b.reached) parts.push("reached");
+  if (parts.length) return parts.join(" · ");
+  return Object.keys(b).filter(function (k) { return k !== "event"; })
+    .map(function (k) { return k + " " + JSON.stringify(b[k]); }).join(" · ") || String(b.event);
+}
+
 function renderHeader() {
   var h = D.header;
   var root = byId("head");
@@ -100,10 +111,7 @@ function renderHeader() {
   fig("Cost", fmtUsd(h.cost));
   fig("Tokens", fmtInt(h.inputTokens) + " in · " + fmtInt(h.outputTokens) + " out");
   fig("Agents", String(D.lanes.filter(function (l) { return l.agent; }).length));
-  if (h.budget) {
-    fig("Budget", Object.keys(h.budget).filter(function (k) { return k !== "event"; })
-      .map(function (k) { return k + " " + JSON.stringify(h.budget[k]); }).join(" · ") || h.budget.event);
-  }
+  if (h.budget) fig("Budget", budgetText(h.budget, h));
   var refused = D.marks.filter(function (m) { return m.kind === "denied"; }).length;
   if (refused) fig("Refused tool calls", String(refused));
   if (h.approvals.length) {
@@ -126,6 +134,21 @@ function renderHeader() {
   details.appendChild(el("summary", null, D.tasks.length + (D.tasks.length === 1 ? " task" : " tasks")));
   details.appendChild(tasks);
   root.appendChild(details);
+  if (h.approvals.length) {
+    var asked = el("table", "approvals");
+    var top = el("tr");
+    ["#", "Agent", "Tool", "Asked", "Answer"].forEach(function (n) { top.appendChild(el("th", null, n)); });
+    asked.appendChild(top);
+    h.approvals.forEach(function (a) {
+      var tr = el("tr");
+      [String(a.n), a.agent, a.tool, fmtDate(a.at), a.decision || "waiting"].forEach(function (v) { tr.appendChild(el("td", null, v)); });
+      asked.appendChild(tr);
+    });
+    var box = el("details");
+    box.appendChild(el("summary", null, h.approvals.length + (h.approvals.length === 1 ? " approval" : " approvals")));
+    box.appendChild(asked);
+    root.appendChild(box);
+  }
   document.title = "maos " + h.id.slice(0, 8) + " — " + h.request.slice(0, 80);
 }
 
