@@ -3,7 +3,13 @@ import { usageError } from "../../store/errors.ts";
 import { appendInbox } from "../../store/inbox.ts";
 import { inspectLock } from "../../store/lock.ts";
 import type { MaosPaths } from "../../store/paths.ts";
-import { resolveRecipient } from "../engine/agent_channel.ts";
+import {
+  requireAgentOf,
+  requireWithinCap,
+  resolveRecipient,
+} from "../engine/agent_channel.ts";
+import { PERSON_SENDER } from "../engine/agent_token.ts";
+import { loadConfig } from "../../store/config.ts";
 import { MessageKindSchema } from "../../store/schema.ts";
 import { messagesAfter, scanMessages } from "../queries/messages.ts";
 import {
@@ -54,7 +60,7 @@ function sendCommand() {
       "--orchestration <id>",
       "orchestration id or prefix (default: MAOS_ORCHESTRATION_ID)",
     )
-    .action((words, flags, command) => {
+    .action(async (words, flags, command) => {
       const ctx = contextOf(command);
       const env = ctx.location.env;
       const wanted = flags.orchestration ?? env.MAOS_ORCHESTRATION_ID;
@@ -68,10 +74,21 @@ function sendCommand() {
       const id = resolveOrchestrationId(paths, wanted);
       const content = words.join(" ");
       if (content.trim() === "") throw usageError("the message is empty");
-      const from = env.MAOS_AGENT_ID || "user";
+      const from = env.MAOS_AGENT_ID || PERSON_SENDER;
+      requireWithinCap(content, (await loadConfig(paths)).messages.maxBytes);
+      if (env.MAOS_AGENT_ID) {
+        requireAgentOf({ paths, orchestrationId: id, agentId: from });
+      }
       const to = resolveRecipient(paths, id, flags.to);
       const at = new Date().toISOString();
-      appendInbox(paths, id, { at, from, to, kind: flags.type, content });
+      appendInbox(paths, id, {
+        at,
+        from,
+        to,
+        kind: flags.type,
+        content,
+        ...(env.MAOS_AGENT_TOKEN ? { token: env.MAOS_AGENT_TOKEN } : {}),
+      });
       if (ctx.json) {
         printJson(ctx, {
           orchestration: id,

@@ -81,7 +81,9 @@ export interface TaskRun {
   cwd: string;
   /**
    * Extra environment: MAOS_DIR, MAOS_ORCHESTRATION_ID, MAOS_AGENT_ID,
-   * MAOS_TASK_ID, and PATH with this maos first (see maos_self.ts).
+   * MAOS_TASK_ID, MAOS_AGENT_TOKEN (the turn's secret: pass it on to every
+   * process of the agent, and to `maos mcp` through mcpServerEnv), and PATH
+   * with this maos first (see maos_self.ts).
    */
   env: Record<string, string>;
   /** Driver session to continue (claude `--resume`), when one was recorded. */

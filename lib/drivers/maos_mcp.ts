@@ -25,6 +25,8 @@ const AGENT_ENV_KEYS = [
   "MAOS_ORCHESTRATION_ID",
   "MAOS_AGENT_ID",
   "MAOS_TASK_ID",
+  // The turn's secret: inbox lines without it are not taken as the agent's.
+  "MAOS_AGENT_TOKEN",
 ] as const;
 
 /** The MAOS_* part of a turn's env, for the MCP server's own env. */

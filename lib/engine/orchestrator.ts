@@ -203,13 +203,14 @@ export async function resume(options: ResumeOptions): Promise<RunOutcome> {
         return e.type === "message";
       },
     )
-      .map(toInboxMessage).filter((m) => m !== null);
+      .map((e) => toInboxMessage(e, id)).filter((m) => m !== null);
     const agentOf = new Map(before.tasks.map((t) => [t.id, t.agent]));
     const bus = new MessageBus(
       journal,
       (event) => reporter.event(event, journal.state),
       history,
       deliveredThrough(turns.reverse(), (task) => agentOf.get(task)),
+      config.messages.maxInlineBytes,
     );
     const ingested = bus.ingestInbox();
     reporter.line(
@@ -257,7 +258,13 @@ async function runToEnd(
   const run = new OrchestrationRun({
     journal,
     bus: bus ??
-      new MessageBus(journal, (event) => reporter.event(event, journal.state)),
+      new MessageBus(
+        journal,
+        (event) => reporter.event(event, journal.state),
+        [],
+        new Map(),
+        config.messages.maxInlineBytes,
+      ),
     config,
     reporter,
     driverFor: (name) => drivers.get(name),

@@ -14,6 +14,7 @@ import type {
 import { startWatchdog, type Watchdog } from "../drivers/watchdog.ts";
 import { AgentOutputs } from "./agent_output.ts";
 import { buildTaskRun } from "./task_run.ts";
+import { newAgentToken, tokenHash } from "./agent_token.ts";
 import { type EventSinks, recordDriverEvent } from "./driver_events.ts";
 import { AutoSaver } from "./auto_save.ts";
 import { FilesSaver } from "../workspace/files_save.ts";
@@ -51,6 +52,8 @@ interface ActiveTask {
   pids: number[];
   lastLines: string[];
   done: Promise<void>;
+  /** MAOS_AGENT_TOKEN of this turn (its hash is in the `running` event). */
+  token: string;
 }
 
 /**
@@ -241,7 +244,14 @@ export class OrchestrationRun {
     }
     this.announced.add(agent.id);
     const resumeNote = task.resumeNote ?? undefined;
-    this.record({ type: "task.status", task: task.id, status: "running" });
+    // This turn's secret: its processes prove with it that they speak for the agent.
+    const token = newAgentToken();
+    this.record({
+      type: "task.status",
+      task: task.id,
+      status: "running",
+      tokenHash: tokenHash(token),
+    });
     if (agent.status !== "running") {
       this.record({ type: "agent.status", agent: agent.id, status: "running" });
     }
@@ -253,6 +263,7 @@ export class OrchestrationRun {
       pids: [],
       lastLines: [],
       done: Promise.resolve(),
+      token,
     };
     this.active.set(task.id, run);
     run.done = this.runOnDriver(
@@ -294,6 +305,7 @@ export class OrchestrationRun {
         inbox,
         cwd: this.files?.cwdFor(agent.id) ?? this.setup.cwd,
         maosDir: this.setup.maosDir,
+        agentToken: run.token,
         sessionId: session,
         resumeNote: note,
         extraTask: this.setup.extraTask,

@@ -13,6 +13,8 @@ export interface TurnInputs {
   inbox: InboxMessage[];
   cwd: string;
   maosDir: string;
+  /** The turn's secret (agent_token.ts), MAOS_AGENT_TOKEN in the agent's env. */
+  agentToken: string;
   sessionId: string | undefined;
   resumeNote: string | undefined;
   extraTask: string | undefined;
@@ -53,6 +55,9 @@ export function buildTaskRun(turn: TurnInputs): TaskRun {
       MAOS_ORCHESTRATION_ID: state.id,
       MAOS_AGENT_ID: agent.id,
       MAOS_TASK_ID: task.id,
+      // Every driver passes `env` on, and the MCP server gets it through
+      // mcpServerEnv: the one place an agent gets its token.
+      MAOS_AGENT_TOKEN: turn.agentToken,
       // `maos` on the agent's PATH is this maos (binary or source run).
       PATH: agentPath(),
     },

@@ -1,0 +1,69 @@
+/**
+ * Who is speaking on the inbox. Each turn's processes get a secret
+ * MAOS_AGENT_TOKEN; its sha-256 goes into that turn's `task.status running`
+ * event (and the agent's `turnTokens` in the state), so any later maos (a
+ * resume too) can check a line without maos writing the secret down. An inbox line that claims an
+ * agent must carry one of that agent's tokens; lines from people (`user`)
+ * carry none. The limit, said in the README: processes of the same user can
+ * read each other's environment, so this keeps agents from speaking for
+ * each other by mistake or by a guessed id, not a hostile local user out.
+ *
+ * @module
+ */
+
+import { createHash, randomBytes } from "node:crypto";
+import type { InboxLine, OrchestrationState } from "../../store/schema.ts";
+
+/** The sender a person's `maos message send` uses. */
+export const PERSON_SENDER = "user";
+
+/** A fresh secret for one turn's processes (32 random bytes, hex). */
+export function newAgentToken(): string {
+  return randomBytes(32).toString("hex");
+}
+
+/** What the log keeps of a token. */
+export function tokenHash(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/** The turn of `agent` this token was given to, if it is one of its recent turns. */
+function turnOf(
+  state: OrchestrationState,
+  agent: string,
+  token: string | undefined,
+): string | undefined {
+  if (token === undefined) return undefined;
+  const hash = tokenHash(token);
+  return state.agents.find((a) => a.id === agent)?.turnTokens
+    ?.find((t) => t.hash === hash)?.task;
+}
+
+/**
+ * Why an inbox line must not be ingested, or null when it may: the sender
+ * is a person, or an agent of the orchestration with a token of its own
+ * recent turns; progress only with the token of that task's turn (the
+ * agent had it only while the task ran, so a report ingested just after
+ * it ended still counts).
+ */
+export function refusalOf(
+  line: InboxLine,
+  state: OrchestrationState,
+): string | null {
+  if (line.from === PERSON_SENDER && line.kind !== "progress") return null;
+  if (!state.agents.some((a) => a.id === line.from)) {
+    return `'${line.from}' is not an agent of this orchestration`;
+  }
+  const task = turnOf(state, line.from, line.token);
+  if (task === undefined) {
+    return line.token === undefined
+      ? `no agent token: not sent by a process maos started for ${line.from}`
+      : `wrong agent token for ${line.from}`;
+  }
+  if (line.kind !== "progress" || task === line.task) return null;
+  const owner = state.tasks.find((t) => t.id === line.task)?.agent;
+  if (!owner) return `no task '${line.task}'`;
+  return owner !== line.from
+    ? `task '${line.task}' belongs to ${owner}, not ${line.from}`
+    : `task '${line.task}' is not the task ${line.from} is running`;
+}
