@@ -120,7 +120,13 @@ export function messageLine(
   const to = message.to ?? "all";
   const chars = graphemes(printable(message.content, { newlines: true }));
   let content = chars.slice(0, MESSAGE_PREVIEW_CHARS).join("").trimEnd();
-  if (chars.length > MESSAGE_PREVIEW_CHARS) {
+  if (message.contentFile !== undefined) {
+    content += c.dim(
+      ` (${
+        message.contentBytes ?? "?"
+      } bytes in .maos/orchestrations/${orchestrationId}/${message.contentFile})`,
+    );
+  } else if (chars.length > MESSAGE_PREVIEW_CHARS) {
     const more = chars.length - MESSAGE_PREVIEW_CHARS;
     content += c.dim(
       `… (${plural(more, "more character")}; see: maos message list ${

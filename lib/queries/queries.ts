@@ -67,6 +67,11 @@ export interface MessageView {
   to: string | null;
   type: string;
   content: string;
+  /** A body above messages.maxInlineBytes: `content` is its start, the whole is in this file (under the orchestration). */
+  contentFile?: string;
+  contentBytes?: number;
+  /** Still in inbox.jsonl, not ingested yet (`message list` while paused). */
+  pending?: boolean;
 }
 
 export interface AgentView {

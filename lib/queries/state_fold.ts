@@ -148,7 +148,10 @@ function applyEvent(
     }
     case "inbox.refused":
       // Not a message: only the ingest offset moves past its line.
-      return { ...state, inboxOffset: Math.max(state.inboxOffset, event.inboxEnd) };
+      return {
+        ...state,
+        inboxOffset: Math.max(state.inboxOffset, event.inboxEnd),
+      };
     case "cost": {
       // One invocation's spend adds up; a legacy `totalUsd` sets (schema.ts).
       const updated = withAgent(state, event.agent, (a) => ({

@@ -72,7 +72,8 @@ Deno.test("maos mcp: an agent of a running orchestration sends, reads only what 
           agent: "worker-001",
           title: "Work until told to stop",
           dependsOn: ["first"],
-          run: 'printf "%s\\n" "$MAOS_INBOX" > runs/work.inbox\n' +
+          run: 'printf "%s" "$MAOS_AGENT_TOKEN" > runs/work.token\n' +
+            'printf "%s\\n" "$MAOS_INBOX" > runs/work.inbox\n' +
             "while [ ! -f runs/go ]; do sleep 0.1; done",
         },
       ],
@@ -102,6 +103,11 @@ Deno.test("maos mcp: an agent of a running orchestration sends, reads only what 
         MAOS_ORCHESTRATION_ID: id,
         MAOS_AGENT_ID: "worker-001",
         MAOS_TASK_ID: "work",
+        // The turn's secret, as the driver gives it to the agent's processes.
+        MAOS_AGENT_TOKEN: fs.readFileSync(
+          path.join(dir, "runs/work.token"),
+          "utf8",
+        ),
       });
       const { tools } = await client.listTools();
       assertEquals(tools.map((t: { name: string }) => t.name).sort(), [
