@@ -77,6 +77,12 @@ export interface TaskRun {
   request: string;
   /** Messages addressed to this agent (or broadcast) since its last turn. */
   inbox: InboxMessage[];
+  /**
+   * Older messages of this turn that `inbox` leaves out (oldest first): the
+   * whole inbox is these then `inbox`. The shell driver writes it to
+   * MAOS_INBOX_FILE; a prompt says how many were left out.
+   */
+  inboxEarlier?: InboxMessage[];
   /** Directory the agent works in (the project root). */
   cwd: string;
   /**

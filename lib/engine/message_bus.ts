@@ -2,6 +2,7 @@ import { Buffer } from "node:buffer";
 import { readInbox, writeAttachment } from "../../store/inbox.ts";
 import { MESSAGE_MAX_INLINE_BYTES } from "../../store/schema.ts";
 import { refusalOf } from "./agent_token.ts";
+import { LOG_START, scanLog } from "../../store/log_read.ts";
 import type { Journal } from "../../store/journal.ts";
 import type { MaosEvent } from "../../store/schema.ts";
 import type { InboxMessage, MessageKind } from "../drivers/driver.ts";
@@ -80,13 +81,34 @@ export class MessageBus {
 
   /** Messages for `agentId` it has not seen yet; marks them seen. */
   takeFor(agentId: string): InboxMessage[] {
+    return this.takeTurnInbox(agentId).inbox;
+  }
+
+  /**
+   * takeFor, plus the older unseen messages for the agent that the window
+   * no longer holds (read back from the log, oldest first), so a turn's
+   * inbox can say what it leaves out and give the whole one as a file.
+   */
+  takeTurnInbox(
+    agentId: string,
+  ): { inbox: InboxMessage[]; earlier: InboxMessage[] } {
     const since = this.delivered.get(agentId) ?? 0;
-    const mine = this.recent.filter((m) =>
-      m.seq > since && m.from !== agentId && (m.to === null || m.to === agentId)
-    );
+    const forMe = (m: { from: string; to: string | null }) =>
+      m.from !== agentId && (m.to === null || m.to === agentId);
+    const mine = this.recent.filter((m) => m.seq > since && forMe(m));
     const last = this.recent.at(-1)?.seq ?? since;
     this.delivered.set(agentId, Math.max(since, last));
-    return mine;
+    const oldest = this.recent[0]?.seq ?? 0;
+    const earlier: InboxMessage[] = [];
+    // Only a full window can have dropped messages this agent never saw.
+    if (this.recent.length >= BUS_WINDOW && oldest > since + 1) {
+      scanLog(this.journal.paths.events(this.journal.id), LOG_START, (e) => {
+        if (e.type !== "message" || e.seq <= since || e.seq >= oldest) return;
+        const m = toInboxMessage(e, this.journal.id);
+        if (m && forMe(m)) earlier.push(m);
+      });
+    }
+    return { inbox: mine, earlier };
   }
 
   /**

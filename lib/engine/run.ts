@@ -296,13 +296,14 @@ export class OrchestrationRun {
     const blocked = await this.files?.prepareTask(run.task);
     if (blocked) return { status: "failed", summary: blocked };
     // Taken once per turn: a fresh session after a lost one needs them too.
-    const inbox = this.setup.bus.takeFor(agent.id);
+    const { inbox, earlier } = this.setup.bus.takeTurnInbox(agent.id);
     const attempt = (session: string | undefined, note: string | undefined) =>
       driver.run(buildTaskRun({
         state: journal.state,
         agent,
         task: run.task,
         inbox,
+        inboxEarlier: earlier,
         cwd: this.files?.cwdFor(agent.id) ?? this.setup.cwd,
         maosDir: this.setup.maosDir,
         agentToken: run.token,

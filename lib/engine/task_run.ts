@@ -11,6 +11,8 @@ export interface TurnInputs {
   agent: AgentState;
   task: TaskState;
   inbox: InboxMessage[];
+  /** Older unseen messages the inbox leaves out (the bus window dropped them). */
+  inboxEarlier: InboxMessage[];
   cwd: string;
   maosDir: string;
   /** The turn's secret (agent_token.ts), MAOS_AGENT_TOKEN in the agent's env. */
@@ -49,6 +51,9 @@ export function buildTaskRun(turn: TurnInputs): TaskRun {
     },
     request: state.request,
     inbox: turn.inbox,
+    ...(turn.inboxEarlier.length > 0
+      ? { inboxEarlier: turn.inboxEarlier }
+      : {}),
     cwd: turn.cwd,
     env: {
       MAOS_DIR: turn.maosDir,
