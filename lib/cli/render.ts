@@ -60,7 +60,9 @@ export function renderOrchestrationList(
     rows.map((o) => [
       shortId(o.id),
       truncate(oneLine(o.request), 40),
-      statusLabel(o.status, c),
+      o.status === "damaged"
+        ? `💥 ${c.red("damaged")}`
+        : statusLabel(o.status, c),
       String(o.agents),
       String(o.messages),
       costCell(o.cost, o.inputTokens + o.outputTokens),
