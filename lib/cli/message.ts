@@ -9,6 +9,7 @@ import {
   resolveRecipient,
 } from "../engine/agent_channel.ts";
 import { PERSON_SENDER } from "../engine/agent_token.ts";
+import { pendingMessages } from "../engine/pending_messages.ts";
 import { loadConfig } from "../../store/config.ts";
 import { MessageKindSchema } from "../../store/schema.ts";
 import { messagesAfter, scanMessages } from "../queries/messages.ts";
@@ -136,9 +137,10 @@ function listCommand() {
       const id = chooseOrchestration(paths, idArg);
       const first = scanMessages(paths, id, flags.limit);
       if (!flags.follow) {
-        if (ctx.json) return printJson(ctx, first.messages);
-        if (first.messages.length === 0) ctx.out("No messages yet.");
-        for (const m of first.messages) ctx.out(messageHistoryLine(m, id));
+        const all = [...first.messages, ...pendingMessages(paths, id)];
+        if (ctx.json) return printJson(ctx, all);
+        if (all.length === 0) ctx.out("No messages yet.");
+        for (const m of all) ctx.out(messageHistoryLine(m, id));
         return;
       }
       await follow(ctx, paths, id, first);

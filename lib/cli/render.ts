@@ -115,7 +115,7 @@ function costCell(usd: number, tokens: number): string {
  * on how to read the whole message (`orchestrationId` is for that note).
  */
 export function messageLine(
-  message: MessageView,
+  message: ShownMessage,
   orchestrationId: string,
 ): string {
   const c = colors();
@@ -143,14 +143,19 @@ export function messageLine(
 
 /** A message with its seq and time, as `message list` prints it. */
 export function messageHistoryLine(
-  message: MessageView,
+  message: ShownMessage,
   orchestrationId: string,
 ): string {
   const c = colors();
-  return `${c.dim(`#${message.seq} ${clockTime(message.at)}`)} ${
+  // Not in the log yet (sent while paused): no seq, marked pending.
+  const where = message.seq === null ? "(pending)" : `#${message.seq}`;
+  return `${c.dim(`${where} ${clockTime(message.at)}`)} ${
     messageLine(message, orchestrationId)
   }`;
 }
+
+/** A logged message, or one still pending in the inbox (seq null). */
+export type ShownMessage = Omit<MessageView, "seq"> & { seq: number | null };
 
 export interface StatusSections {
   agents: boolean;

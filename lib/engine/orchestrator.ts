@@ -80,6 +80,13 @@ export async function orchestrate(
     ? new Set(filePlan.agents.map((a) => a.driver ?? driver))
     : new Set([driver]);
   for (const name of used) drivers.preflight(name);
+  if (!filePlan && driver === "shell") {
+    // The default team's tasks have no `run`: every one would fail.
+    throw usageError(
+      "the shell driver runs each task's `run` command, and without --plan no task has one",
+      'give a plan file: maos orchestrate "…" --plan plan.yaml (see examples/audit.yaml), or an AI driver: --driver claude',
+    );
+  }
   // Decided before .maos/ is made: `--isolation worktree` outside a repository writes nothing.
   const rootToBe = existing ?? path.join(options.cwd, ".maos");
   const isolation = await chooseIsolation(
