@@ -8,7 +8,7 @@ import {
   requireWithinCap,
   resolveRecipient,
 } from "../engine/agent_channel.ts";
-import { PERSON_SENDER } from "../engine/agent_token.ts";
+import { PERSON_SENDER, tokenFromEnv } from "../engine/agent_token.ts";
 import { pendingMessages } from "../engine/pending_messages.ts";
 import { loadConfig } from "../../store/config.ts";
 import { MessageKindSchema } from "../../store/schema.ts";
@@ -81,6 +81,7 @@ function sendCommand() {
         requireAgentOf({ paths, orchestrationId: id, agentId: from });
       }
       const to = resolveRecipient(paths, id, flags.to);
+      const token = tokenFromEnv(env);
       const at = new Date().toISOString();
       appendInbox(paths, id, {
         at,
@@ -88,7 +89,7 @@ function sendCommand() {
         to,
         kind: flags.type,
         content,
-        ...(env.MAOS_AGENT_TOKEN ? { token: env.MAOS_AGENT_TOKEN } : {}),
+        ...(token ? { token } : {}),
       });
       if (ctx.json) {
         printJson(ctx, {

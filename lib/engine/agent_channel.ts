@@ -25,6 +25,7 @@ import {
   type OrchestrationState,
 } from "../../store/schema.ts";
 import { foldEvent } from "../queries/state_fold.ts";
+import { tokenFromEnv } from "./agent_token.ts";
 import { resolveOrchestrationId } from "../queries/choose.ts";
 import type { StoreLocation } from "./run_options.ts";
 
@@ -59,6 +60,7 @@ export function agentIdentity(location: StoreLocation): AgentIdentity {
     );
   }
   const paths = new MaosPaths(requireMaosDir(location));
+  const token = tokenFromEnv(env);
   return {
     paths,
     orchestrationId: resolveOrchestrationId(
@@ -67,7 +69,7 @@ export function agentIdentity(location: StoreLocation): AgentIdentity {
     ),
     agentId: env.MAOS_AGENT_ID!,
     ...(env.MAOS_TASK_ID ? { taskId: env.MAOS_TASK_ID } : {}),
-    ...(env.MAOS_AGENT_TOKEN ? { token: env.MAOS_AGENT_TOKEN } : {}),
+    ...(token ? { token } : {}),
   };
 }
 

@@ -12,6 +12,9 @@
  */
 
 import { createHash, randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import type { InboxLine, OrchestrationState } from "../../store/schema.ts";
 
 /** The sender a person's `maos message send` uses. */
@@ -20,6 +23,40 @@ export const PERSON_SENDER = "user";
 /** A fresh secret for one turn's processes (32 random bytes, hex). */
 export function newAgentToken(): string {
   return randomBytes(32).toString("hex");
+}
+
+/**
+ * The token in a file only this user can read (a private temp folder), for
+ * what must name it on a command line: the MCP server configs of Claude
+ * Code and Codex are argv, which every local user can see in `ps`.
+ */
+export function writeTokenFile(token: string): {
+  file: string;
+  remove(): void;
+} {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "maos-token-"));
+  fs.chmodSync(dir, 0o700);
+  const file = path.join(dir, "token");
+  fs.writeFileSync(file, token, { mode: 0o600 });
+  return {
+    file,
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** The token this process was given: MAOS_AGENT_TOKEN, else the file MAOS_AGENT_TOKEN_FILE names. */
+export function tokenFromEnv(
+  env: Record<string, string | undefined>,
+): string | undefined {
+  if (env.MAOS_AGENT_TOKEN) return env.MAOS_AGENT_TOKEN;
+  if (!env.MAOS_AGENT_TOKEN_FILE) return undefined;
+  try {
+    return fs.readFileSync(env.MAOS_AGENT_TOKEN_FILE, "utf8").trim() ||
+      undefined;
+  } catch {
+    // Gone with its turn: lines without a token are refused, and say so.
+    return undefined;
+  }
 }
 
 /** What the log keeps of a token. */

@@ -14,7 +14,7 @@ import type {
 import { startWatchdog, type Watchdog } from "../drivers/watchdog.ts";
 import { AgentOutputs } from "./agent_output.ts";
 import { buildTaskRun } from "./task_run.ts";
-import { newAgentToken, tokenHash } from "./agent_token.ts";
+import { newAgentToken, tokenHash, writeTokenFile } from "./agent_token.ts";
 import { type EventSinks, recordDriverEvent } from "./driver_events.ts";
 import { AutoSaver } from "./auto_save.ts";
 import { FilesSaver } from "../workspace/files_save.ts";
@@ -54,6 +54,8 @@ interface ActiveTask {
   done: Promise<void>;
   /** MAOS_AGENT_TOKEN of this turn (its hash is in the `running` event). */
   token: string;
+  /** The same in a private file (MAOS_AGENT_TOKEN_FILE), removed when the turn ends. */
+  tokenFile: { file: string; remove(): void };
 }
 
 /**
@@ -264,6 +266,7 @@ export class OrchestrationRun {
       lastLines: [],
       done: Promise.resolve(),
       token,
+      tokenFile: writeTokenFile(token),
     };
     this.active.set(task.id, run);
     run.done = this.runOnDriver(
@@ -280,6 +283,7 @@ export class OrchestrationRun {
       .catch((err) => this.fail(err))
       .finally(() => {
         this.active.delete(task.id);
+        run.tokenFile.remove();
         this.wakeUp();
       });
   }
@@ -307,6 +311,7 @@ export class OrchestrationRun {
         cwd: this.files?.cwdFor(agent.id) ?? this.setup.cwd,
         maosDir: this.setup.maosDir,
         agentToken: run.token,
+        agentTokenFile: run.tokenFile.file,
         sessionId: session,
         resumeNote: note,
         extraTask: this.setup.extraTask,

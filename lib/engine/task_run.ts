@@ -17,6 +17,8 @@ export interface TurnInputs {
   maosDir: string;
   /** The turn's secret (agent_token.ts), MAOS_AGENT_TOKEN in the agent's env. */
   agentToken: string;
+  /** A private file holding it (MAOS_AGENT_TOKEN_FILE), for command lines. */
+  agentTokenFile: string;
   sessionId: string | undefined;
   resumeNote: string | undefined;
   extraTask: string | undefined;
@@ -63,6 +65,7 @@ export function buildTaskRun(turn: TurnInputs): TaskRun {
       // Every driver passes `env` on, and the MCP server gets it through
       // mcpServerEnv: the one place an agent gets its token.
       MAOS_AGENT_TOKEN: turn.agentToken,
+      MAOS_AGENT_TOKEN_FILE: turn.agentTokenFile,
       // `maos` on the agent's PATH is this maos (binary or source run).
       PATH: agentPath(),
     },
