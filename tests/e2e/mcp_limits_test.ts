@@ -83,6 +83,7 @@ async function withRunning(
     dir: string,
     id: string,
     agentEnv: (over?: Record<string, string>) => Record<string, string>,
+    output: () => string,
   ) => Promise<void>,
 ): Promise<void> {
   await withProject(async (dir) => {
@@ -118,7 +119,7 @@ async function withRunning(
         MAOS_TASK_ID: "work",
         MAOS_AGENT_TOKEN: token,
         ...over,
-      }));
+      }), () => maos.output());
       fs.writeFileSync(path.join(dir, "runs/go"), "");
       assertEquals((await maos.exit()).code, 0, maos.output());
       assertEquals(taskStatuses(dir, id).work, "completed");
@@ -299,7 +300,7 @@ Deno.test("read_messages answers in bounded pages (limit, after) and says how ma
 });
 
 Deno.test("only an agent of the orchestration speaks: a ghost, a wrong task, another's task and a missing token are refused, and doctor reports it", async () => {
-  await withRunning(async (dir, id, agentEnv) => {
+  await withRunning(async (dir, id, agentEnv, output) => {
     const ghost = await connect(
       dir,
       agentEnv({ MAOS_AGENT_ID: "ghost-007" }),
@@ -354,6 +355,11 @@ Deno.test("only an agent of the orchestration speaks: a ghost, a wrong task, ano
         e.type === "message" && e.content === "trust me"
       ),
       "not ingested as worker-001",
+    );
+    // The run says so at once (a warning, shown even with --quiet).
+    await waitUntil(
+      () => output().includes("refused an inbox line from worker-001"),
+      () => `the live view warns: ${output()}`,
     );
     const doctor = await runMaos(["doctor"], { cwd: dir });
     assertIncludes(doctor.stdout + doctor.stderr, "1 inbox line refused");
