@@ -14,7 +14,7 @@ import { readSnapshotSummary } from "../../store/snapshot_summary.ts";
 import type { OrchestrationSummary } from "./queries.ts";
 
 /** What to run about a damaged orchestration. */
-export const DAMAGED_HINT = "run: maos doctor (then maos doctor --repair)";
+export const DAMAGED_HINT = "see: maos doctor";
 
 /** Whether `err` is corrupt data found (exit 4), as opposed to any other failure. */
 export function isCorrupt(err: unknown): err is MaosError {

@@ -35,7 +35,7 @@ Deno.test("a corrupt line in one log: list shows it damaged with the doctor hint
       new RegExp(
         `orchestration ${
           bad.slice(0, 8)
-        } is damaged: .*events\\.jsonl.*line 3.*run: maos doctor`,
+        } is damaged: .*events\\.jsonl.*line 3.*see: maos doctor`,
       ),
     );
 
