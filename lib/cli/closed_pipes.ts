@@ -5,6 +5,8 @@
  * paused by Ctrl-C), with everything saved and the lock released. Writes to
  * a closed stream are dropped from then on, whether the runtime reports the
  * broken pipe as an `error` event (Node, Bun) or as a throw (Deno).
+ * Commands that only read (`message list --follow | head`, `status
+ * --watch`) have nothing to finish: they end at once, as before.
  *
  * @module
  */
@@ -21,6 +23,20 @@ function isClosedPipe(err: unknown): boolean {
 }
 
 const closed = new WeakSet<Writable>();
+
+/** Set by a foreground run: a closed pipe must not end it (see above). */
+let runGoesOn = false;
+
+/** Called when a command starts a run (orchestrate, resume). */
+export function keepRunningWhenPipesClose(): void {
+  runGoesOn = true;
+}
+
+function markClosed(stream: Writable): void {
+  closed.add(stream);
+  // Nothing to save: end as `maos … | head` always did.
+  if (!runGoesOn) process.exit(Number(process.exitCode ?? 0));
+}
 
 /** Whether maos has seen this stream's reader go away. */
 export function pipeClosed(stream: Writable): boolean {
@@ -40,7 +56,7 @@ export function dropWritesWhenClosed(stream: Writable): void {
   stream.on?.("error", (err: unknown) => {
     // Any error on an output stream would otherwise be an uncaught 'error'
     // event that ends the process mid-run; only a closed pipe is expected.
-    if (isClosedPipe(err)) closed.add(stream);
+    if (isClosedPipe(err)) markClosed(stream);
   });
   const patched = (...args: unknown[]): boolean => {
     const callback = args.find((a) => typeof a === "function") as
@@ -54,7 +70,7 @@ export function dropWritesWhenClosed(stream: Writable): void {
       return write(...args);
     } catch (err) {
       if (!isClosedPipe(err)) throw err;
-      closed.add(stream);
+      markClosed(stream);
       callback?.(null);
       return true;
     }

@@ -96,3 +96,81 @@ Deno.test("orchestrate 2>&1 >/dev/null | head -1: a closed stderr does not stop 
     await cleanup();
   }
 });
+
+Deno.test("message list --follow | head -1: a reading command still ends when its pipe closes, the run goes on", async () => {
+  const { dir, cleanup } = await tempProject();
+  const plan = path.join(dir, "talk.json");
+  fs.writeFileSync(
+    plan,
+    JSON.stringify({
+      agents: [{ id: "talker-001", role: "talker" }],
+      tasks: [{
+        id: "talk",
+        agent: "talker-001",
+        title: "Talk until told to stop",
+        run: "i=0; while [ ! -f stop ]; do echo ::maos::info:: note $i; " +
+          "i=$((i+1)); sleep 0.1; done",
+      }],
+    }),
+  );
+  const [cmd, ...pre] = maosCommand();
+  const run = new Deno.Command(cmd, {
+    args: [...pre, "orchestrate", "Talk", "--plan", plan, "--quiet"],
+    cwd: dir,
+    env: childEnv({}),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    const root = path.join(dir, ".maos", "orchestrations");
+    let id = "";
+    while (!id) {
+      await new Promise((r) => setTimeout(r, 100));
+      id = fs.existsSync(root) ? fs.readdirSync(root)[0] ?? "" : "";
+    }
+    const maos = maosCommand().map(quote).join(" ");
+    const out = await new Deno.Command("/bin/bash", {
+      args: [
+        "-o",
+        "pipefail",
+        "-c",
+        `${maos} message list ${id} --follow | head -1`,
+      ],
+      cwd: dir,
+      env: childEnv({}),
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.match(new TextDecoder().decode(out.stdout), /note \d+/);
+    const status = await runMaosExpect(0, [
+      "--json",
+      "orchestration",
+      "status",
+      id,
+    ], { cwd: dir });
+    assert.equal(
+      status.json<{ status: string }>().status,
+      "running",
+      "the follow ended while the run went on",
+    );
+  } finally {
+    // The agent works in its own worktree when the project is a repository.
+    for (const where of [dir, ...worktrees(dir)]) {
+      fs.writeFileSync(path.join(where, "stop"), "");
+    }
+    await run.status;
+    await cleanup();
+  }
+});
+
+function worktrees(dir: string): string[] {
+  const base = path.join(dir, ".maos", "worktrees");
+  if (!fs.existsSync(base)) return [];
+  return fs.readdirSync(base).flatMap((id) =>
+    fs.readdirSync(path.join(base, id)).map((a) => path.join(base, id, a))
+  );
+}
