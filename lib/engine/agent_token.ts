@@ -59,6 +59,21 @@ export function tokenFromEnv(
   }
 }
 
+/** One turn's secret: the value, its hash for the log, its private file. */
+export interface TurnToken {
+  token: string;
+  hash: string;
+  file: string;
+  /** Remove the file (when the turn has ended). */
+  remove(): void;
+}
+
+/** A fresh token for a turn, with its file written. */
+export function newTurnToken(): TurnToken {
+  const token = newAgentToken();
+  return { token, hash: tokenHash(token), ...writeTokenFile(token) };
+}
+
 /** What the log keeps of a token. */
 export function tokenHash(token: string): string {
   return createHash("sha256").update(token).digest("hex");

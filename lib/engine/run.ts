@@ -14,7 +14,7 @@ import type {
 import { startWatchdog, type Watchdog } from "../drivers/watchdog.ts";
 import { AgentOutputs } from "./agent_output.ts";
 import { buildTaskRun } from "./task_run.ts";
-import { newAgentToken, tokenHash, writeTokenFile } from "./agent_token.ts";
+import { newTurnToken, type TurnToken } from "./agent_token.ts";
 import { type EventSinks, recordDriverEvent } from "./driver_events.ts";
 import { AutoSaver } from "./auto_save.ts";
 import { FilesSaver } from "../workspace/files_save.ts";
@@ -52,10 +52,8 @@ interface ActiveTask {
   pids: number[];
   lastLines: string[];
   done: Promise<void>;
-  /** MAOS_AGENT_TOKEN of this turn (its hash is in the `running` event). */
-  token: string;
-  /** The same in a private file (MAOS_AGENT_TOKEN_FILE), removed when the turn ends. */
-  tokenFile: { file: string; remove(): void };
+  /** MAOS_AGENT_TOKEN of this turn (hash in its `running` event, file removed at its end). */
+  token: TurnToken;
 }
 
 /**
@@ -247,12 +245,13 @@ export class OrchestrationRun {
     this.announced.add(agent.id);
     const resumeNote = task.resumeNote ?? undefined;
     // This turn's secret: its processes prove with it that they speak for the agent.
-    const token = newAgentToken();
+    const token = newTurnToken();
+    const tokenHash = token.hash;
     this.record({
       type: "task.status",
       task: task.id,
       status: "running",
-      tokenHash: tokenHash(token),
+      tokenHash,
     });
     if (agent.status !== "running") {
       this.record({ type: "agent.status", agent: agent.id, status: "running" });
@@ -266,7 +265,6 @@ export class OrchestrationRun {
       lastLines: [],
       done: Promise.resolve(),
       token,
-      tokenFile: writeTokenFile(token),
     };
     this.active.set(task.id, run);
     run.done = this.runOnDriver(
@@ -283,7 +281,7 @@ export class OrchestrationRun {
       .catch((err) => this.fail(err))
       .finally(() => {
         this.active.delete(task.id);
-        run.tokenFile.remove();
+        run.token.remove();
         this.wakeUp();
       });
   }
@@ -311,7 +309,6 @@ export class OrchestrationRun {
         cwd: this.files?.cwdFor(agent.id) ?? this.setup.cwd,
         maosDir: this.setup.maosDir,
         agentToken: run.token,
-        agentTokenFile: run.tokenFile.file,
         sessionId: session,
         resumeNote: note,
         extraTask: this.setup.extraTask,

@@ -15,10 +15,8 @@ export interface TurnInputs {
   inboxEarlier: InboxMessage[];
   cwd: string;
   maosDir: string;
-  /** The turn's secret (agent_token.ts), MAOS_AGENT_TOKEN in the agent's env. */
-  agentToken: string;
-  /** A private file holding it (MAOS_AGENT_TOKEN_FILE), for command lines. */
-  agentTokenFile: string;
+  /** The turn's secret (agent_token.ts): MAOS_AGENT_TOKEN, and its file MAOS_AGENT_TOKEN_FILE. */
+  agentToken: { token: string; file: string };
   sessionId: string | undefined;
   resumeNote: string | undefined;
   extraTask: string | undefined;
@@ -64,8 +62,8 @@ export function buildTaskRun(turn: TurnInputs): TaskRun {
       MAOS_TASK_ID: task.id,
       // Every driver passes `env` on, and the MCP server gets it through
       // mcpServerEnv: the one place an agent gets its token.
-      MAOS_AGENT_TOKEN: turn.agentToken,
-      MAOS_AGENT_TOKEN_FILE: turn.agentTokenFile,
+      MAOS_AGENT_TOKEN: turn.agentToken.token,
+      MAOS_AGENT_TOKEN_FILE: turn.agentToken.file,
       // `maos` on the agent's PATH is this maos (binary or source run).
       PATH: agentPath(),
     },

@@ -12,6 +12,7 @@ import { ExitCode, MaosError } from "../../store/errors.ts";
 import type { MaosPaths } from "../../store/paths.ts";
 import { readSnapshotSummary } from "../../store/snapshot_summary.ts";
 import type { OrchestrationSummary } from "./queries.ts";
+import { listRow } from "./list_row.ts";
 
 /** What to run about a damaged orchestration. */
 export const DAMAGED_HINT = "see: maos doctor";
@@ -30,18 +31,7 @@ export function damagedRow(
   let known: Partial<OrchestrationSummary> = {};
   try {
     const state = readSnapshotSummary(paths, id)?.state;
-    if (state) {
-      known = {
-        request: state.request,
-        agents: state.agents.length,
-        messages: state.messages,
-        cost: state.cost,
-        inputTokens: state.inputTokens,
-        outputTokens: state.outputTokens,
-        createdAt: state.createdAt,
-        updatedAt: state.updatedAt,
-      };
-    }
+    if (state) known = listRow(state, "damaged");
   } catch { /* the snapshot is damaged too: the log's time stands in */ }
   let modified = new Date(0).toISOString();
   try {

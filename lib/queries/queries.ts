@@ -29,6 +29,7 @@ import type {
 import { foldEvent } from "./state_fold.ts";
 import { messageView } from "./messages.ts";
 import { damagedRow, isCorrupt } from "./damaged.ts";
+import { listRow } from "./list_row.ts";
 
 /** What a person sees: the stored status, with `interrupted` derived from the lock. */
 export type DerivedStatus =
@@ -185,18 +186,7 @@ export function listOrchestrations(
       ? derivedStatus(state, inspectLock(paths.lock(id)))
       : state.status;
     if (options.status && status !== options.status) continue;
-    rows.push({
-      id: state.id,
-      request: state.request,
-      status,
-      agents: state.agents.length,
-      messages: state.messages,
-      cost: state.cost,
-      inputTokens: state.inputTokens,
-      outputTokens: state.outputTokens,
-      createdAt: state.createdAt,
-      updatedAt: state.updatedAt,
-    });
+    rows.push(listRow(state, status));
   }
   // ISO times and hex ids sort the same by code unit as by locale, which is
   // far slower (a tenth of listing 10,000, tests/bench/).

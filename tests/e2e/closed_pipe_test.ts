@@ -32,16 +32,11 @@ function writePlan(dir: string): string {
 }
 
 /** `sh -c "maos orchestrate … REDIRECT | head -1"`: the pipeline's status and head's line. */
-async function pipeline(
+/** `bash -o pipefail -c SCRIPT` in `dir`: the pipeline's status (maos's) and stdout. */
+async function bash(
   dir: string,
-  redirect: string,
-): Promise<{ code: number; first: string }> {
-  const maos = maosCommand().map(quote).join(" ");
-  const plan = writePlan(dir);
-  const script =
-    `${maos} orchestrate 'Print a lot' --plan ${plan} ${redirect} | head -1; ` +
-    // The status of maos, not of head.
-    `exit_code=$?; exit $exit_code`;
+  script: string,
+): Promise<{ code: number; stdout: string }> {
   const out = await new Deno.Command("/bin/bash", {
     args: ["-o", "pipefail", "-c", script],
     cwd: dir,
@@ -51,10 +46,21 @@ async function pipeline(
     stdout: "piped",
     stderr: "piped",
   }).output();
-  return {
-    code: out.code,
-    first: new TextDecoder().decode(out.stdout).trim(),
-  };
+  return { code: out.code, stdout: new TextDecoder().decode(out.stdout) };
+}
+
+/** `maos orchestrate … REDIRECT | head -1`: maos's exit status and head's line. */
+async function pipeline(
+  dir: string,
+  redirect: string,
+): Promise<{ code: number; first: string }> {
+  const maos = maosCommand().map(quote).join(" ");
+  const plan = writePlan(dir);
+  const out = await bash(
+    dir,
+    `${maos} orchestrate 'Print a lot' --plan ${plan} ${redirect} | head -1`,
+  );
+  return { code: out.code, first: out.stdout.trim() };
 }
 
 async function assertFinishedCleanly(dir: string): Promise<void> {
@@ -131,21 +137,11 @@ Deno.test("message list --follow | head -1: a reading command still ends when it
       id = fs.existsSync(root) ? fs.readdirSync(root)[0] ?? "" : "";
     }
     const maos = maosCommand().map(quote).join(" ");
-    const out = await new Deno.Command("/bin/bash", {
-      args: [
-        "-o",
-        "pipefail",
-        "-c",
-        `${maos} message list ${id} --follow | head -1`,
-      ],
-      cwd: dir,
-      env: childEnv({}),
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.match(new TextDecoder().decode(out.stdout), /note \d+/);
+    const out = await bash(
+      dir,
+      `${maos} message list ${id} --follow | head -1`,
+    );
+    assert.match(out.stdout, /note \d+/);
     const status = await runMaosExpect(0, [
       "--json",
       "orchestration",

@@ -7,8 +7,6 @@
  * are −32602; only agents of the orchestration speak, and only with the
  * token of their turn.
  */
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import {
   CallToolResultSchema,
   McpError,
@@ -19,7 +17,6 @@ import {
   assert,
   assertEquals,
   assertIncludes,
-  maosArgv,
   MaosProcess,
   readEvents,
   taskStatuses,
@@ -28,46 +25,12 @@ import {
   withProject,
   writePlan,
 } from "./_engine_helpers.ts";
-import { childEnv, runMaos } from "./run_maos.ts";
+import { runMaos } from "./run_maos.ts";
+import { callTool, connectMcp } from "./_mcp_client.ts";
 
-interface Connected {
-  client: Client;
-  stderr: () => string;
-}
-
-async function connect(
-  cwd: string,
-  env: Record<string, string>,
-): Promise<Connected> {
-  const [command, ...pre] = maosArgv();
-  const transport = new StdioClientTransport({
-    command,
-    args: [...pre, "mcp"],
-    cwd,
-    env: childEnv({ env }),
-    stderr: "pipe",
-  });
-  let stderr = "";
-  transport.stderr?.on("data", (chunk: Uint8Array) => {
-    stderr += new TextDecoder().decode(chunk);
-  });
-  const client = new Client({ name: "maos-limits-test", version: "1" });
-  await client.connect(transport);
-  return { client, stderr: () => stderr };
-}
-
-async function call(
-  client: Client,
-  name: string,
-  args: Record<string, unknown> = {},
-): Promise<{ text: string; isError: boolean }> {
-  const result = await client.callTool({ name, arguments: args });
-  const content = result.content as { type: string; text: string }[];
-  return {
-    text: content.map((c) => c.text).join("\n"),
-    isError: Boolean(result.isError),
-  };
-}
+const connect = async (cwd: string, env: Record<string, string>) =>
+  await connectMcp(cwd, env);
+const call = callTool;
 
 function asMcpError(err: unknown): McpError {
   assert(err instanceof McpError, String(err));
