@@ -123,7 +123,8 @@ function sendCommand() {
 function listCommand() {
   const cmd = new Command("list")
     .description(
-      "the communication history, read from the log itself (default: the newest orchestration)",
+      "the communication history, read from the log itself, then what still " +
+        "waits in the inbox, marked (pending) (default: the newest orchestration)",
     )
     .argument("[id]", "orchestration id or unique prefix (4+ characters)")
     .option(
