@@ -139,12 +139,18 @@ Deno.test("inbox.jsonl messages are ingested once, and the offset survives a reo
     await journal.close();
 
     appendInbox(paths, ID, { at, ...send("user", null, "three") });
+    // Written while nothing ran (paused): the token of b's last turn still counts.
+    appendInbox(paths, ID, {
+      at,
+      ...send("b-001", null, "four"),
+      token: "b-secret",
+    });
     const reopened = Journal.open(paths, ID, foldEvent, "relaxed", "test");
     try {
       const again = new MessageBus(reopened, () => {});
-      assertEquals(again.ingestInbox(), 1);
-      assertEquals(contents(again.takeFor("c-001")), ["three"]);
-      assertEquals(reopened.state.messages, 3);
+      assertEquals(again.ingestInbox(), 2);
+      assertEquals(contents(again.takeFor("c-001")), ["three", "four"]);
+      assertEquals(reopened.state.messages, 4);
     } finally {
       await reopened.close();
     }
