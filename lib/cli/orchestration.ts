@@ -5,7 +5,7 @@ import { mergeCommand, removeCommand } from "./orchestration_merge.ts";
 import { usageError } from "../../store/errors.ts";
 import { resume } from "../engine/orchestrator.ts";
 import {
-  DERIVED_STATUSES,
+  LISTED_STATUSES,
   type OrchestrationStatus,
   orchestrationStatus,
 } from "../queries/queries.ts";
@@ -30,6 +30,7 @@ import { finishRun, liveView } from "./orchestrate.ts";
 import { addOrchestrationExtraCommands } from "./orchestration_extra.ts";
 import { reportCommand } from "./report.ts";
 import { renderOrchestrationList, renderStatus } from "./render.ts";
+import { reportDamaged } from "./damaged_note.ts";
 
 // Clear the screen and home the cursor (only on a terminal).
 const CLEAR_SCREEN = "\x1b[2J\x1b[H";
@@ -58,7 +59,7 @@ function listCommand() {
     .description("orchestrations in this .maos/, newest first")
     .addOption(
       new Option("--status <status>", "only orchestrations with this status")
-        .choices(DERIVED_STATUSES),
+        .choices(LISTED_STATUSES),
     )
     .option("--limit <n>", "show at most this many", intArg(1))
     .action((flags, command) => {
@@ -69,6 +70,7 @@ function listCommand() {
         limit: flags.limit,
         onWarning: ctx.warn,
       });
+      reportDamaged(ctx, rows);
       if (ctx.json) return printJson(ctx, rows);
       if (rows.length === 0) {
         ctx.out(
