@@ -102,6 +102,11 @@ export const TokenPricingSchema = z.strictObject({
 });
 export type TokenPricing = z.infer<typeof TokenPricingSchema>;
 
+/** A message body above this many bytes is kept in a file the event names. */
+export const MESSAGE_MAX_INLINE_BYTES = 64 * 1024;
+/** A message body above this many bytes is refused (it is a file, not a message). */
+export const MESSAGE_MAX_BYTES = 1024 * 1024;
+
 export const ConfigSchema = z.object({
   formatVersion,
   saveIntervalSeconds: z.number().positive().max(MAX_SAVE_INTERVAL_SECONDS)
@@ -141,6 +146,16 @@ export const ConfigSchema = z.object({
   approvals: z.object({
     waitSeconds: z.number().min(0).max(MAX_SAVE_INTERVAL_SECONDS).default(120),
   }).default({ waitSeconds: 120 }),
+  /** Agents' messages: longer than maxInlineBytes go to a file, longer than maxBytes are refused. */
+  messages: z.object({
+    maxInlineBytes: z.number().int().min(256).default(
+      MESSAGE_MAX_INLINE_BYTES,
+    ),
+    maxBytes: z.number().int().min(256).default(MESSAGE_MAX_BYTES),
+  }).default({
+    maxInlineBytes: MESSAGE_MAX_INLINE_BYTES,
+    maxBytes: MESSAGE_MAX_BYTES,
+  }),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -206,6 +221,8 @@ export const AgentStateSchema = z.object({
   alwaysAllow: z.array(z.string()).optional(),
   /** Tool calls its CLI refused (`permission.denied`). */
   refused: z.number().int().min(0).optional(),
+  /** The hashes of its recent turns' MAOS_AGENT_TOKEN, newest last (agent_token.ts). */
+  turnTokens: z.array(z.object({ hash: z.string(), task: name })).optional(),
 });
 export const TaskStateSchema = z.object({
   id: name,
@@ -388,6 +405,12 @@ export const EventSchema = z.discriminatedUnion("type", [
     status: WorkStatusSchema,
     summary: z.string().optional(),
     resumeNote: z.string().optional(),
+    /**
+     * On `running`: sha-256 of the secret MAOS_AGENT_TOKEN this turn's
+     * processes got; inbox lines that claim the agent must carry one of its
+     * tokens (agent_token.ts).
+     */
+    tokenHash: z.string().optional(),
   }),
   z.object({
     ...eventBase,
@@ -408,6 +431,26 @@ export const EventSchema = z.discriminatedUnion("type", [
     content: z.string(),
     /** Set when the message came from inbox.jsonl: the inbox offset after its line. */
     inboxEnd: z.number().int().min(0).optional(),
+    /**
+     * A body above `messages.maxInlineBytes`: kept in this file (relative to
+     * the orchestration), `content` is its start.
+     */
+    contentFile: z.string().optional(),
+    /** With contentFile: the whole body's size in bytes. */
+    contentBytes: z.number().int().min(0).optional(),
+  }),
+  /**
+   * An inbox line not ingested: it claimed an agent without that agent's
+   * token, named no agent of the orchestration, or reported progress on a
+   * task not running for it. `maos doctor` reports these.
+   */
+  z.object({
+    ...eventBase,
+    type: z.literal("inbox.refused"),
+    from: z.string(),
+    kind: z.string(),
+    reason: z.string(),
+    inboxEnd: z.number().int().min(0),
   }),
   z.object({
     ...eventBase,
@@ -513,6 +556,10 @@ export const InboxMessageLineSchema = z.object({
   content: z.string(),
   /** A body too long for one atomic line is stored in a file under the orchestration. */
   contentFile: z.string().optional(),
+  /** With contentFile: the whole body's size in bytes. */
+  contentBytes: z.number().int().min(0).optional(),
+  /** MAOS_AGENT_TOKEN of the sending agent's process (absent from people). */
+  token: z.string().optional(),
 });
 export type InboxMessageLine = z.infer<typeof InboxMessageLineSchema>;
 
@@ -527,6 +574,8 @@ export const InboxProgressLineSchema = z.object({
   task: z.string(),
   percent: z.number().min(0).max(100),
   note: z.string().optional(),
+  /** MAOS_AGENT_TOKEN of the reporting agent's process. */
+  token: z.string().optional(),
 });
 export type InboxProgressLine = z.infer<typeof InboxProgressLineSchema>;
 
@@ -543,11 +592,16 @@ export const InboxApprovalLineSchema = z.discriminatedUnion("kind", [
     from: z.string(),
     // The number is given when the orchestrator ingests it; `from` is the agent.
     ...requestLineFields,
+    /** MAOS_AGENT_TOKEN of the asking agent's process (agent_token.ts). */
+    token: z.string().optional(),
   }),
   z.object({
     at: isoTime,
     kind: z.literal("approval.decision"),
+    /** A person ("user"): agents do not answer requests. */
+    from: z.string(),
     ...approvalDecisionFields,
+    token: z.string().optional(),
   }),
   z.object({
     at: isoTime,
@@ -555,6 +609,7 @@ export const InboxApprovalLineSchema = z.discriminatedUnion("kind", [
     from: z.string(),
     n: z.number().int().positive(),
     note: z.enum(["expired", "used"]),
+    token: z.string().optional(),
   }),
 ]);
 export type InboxApprovalLine = z.infer<typeof InboxApprovalLineSchema>;

@@ -29,6 +29,8 @@ export interface Asker {
   orchestrationId: string;
   agentId: string;
   taskId?: string;
+  /** The turn's MAOS_AGENT_TOKEN: the orchestrator takes the agent's lines only with it. */
+  token?: string;
 }
 
 /** What Claude Code's permission-prompt tool answers (CLAUDE-PROTOCOL.md). */
@@ -86,6 +88,7 @@ export async function askApproval(
       tool: call.tool,
       input: shortInput(call.input),
       callKey: key,
+      ...(who.token ? { token: who.token } : {}),
     });
   }
   const deadline = Date.now() + waitMs;
@@ -132,5 +135,6 @@ function note(who: Asker, n: number, kind: "used" | "expired"): void {
     from: who.agentId,
     n,
     note: kind,
+    ...(who.token ? { token: who.token } : {}),
   });
 }

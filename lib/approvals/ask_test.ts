@@ -182,6 +182,7 @@ Deno.test("two answers to one request: the first stands, the second is left out"
     appendInbox(who.paths, ID, {
       at: new Date().toISOString(),
       kind: "approval.decision",
+      from: "user",
       n: 1,
       decision: "granted",
       by: "bob",

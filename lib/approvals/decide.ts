@@ -73,6 +73,8 @@ export function decideApproval(
   appendInbox(paths, id, {
     at,
     kind: "approval.decision",
+    // Answers are a person's (inbox lines from people carry no agent token).
+    from: "user",
     n,
     decision: decision.decision,
     ...(rule ? { always: true, rule } : {}),

@@ -13,6 +13,7 @@ import { approvalView, listApprovals } from "../approvals/list.ts";
 import { describeCall } from "../approvals/rules.ts";
 import { chooseOrchestration } from "../queries/choose.ts";
 import { inspectLock } from "../../store/lock.ts";
+import { usageError } from "../../store/errors.ts";
 import { colors } from "../ui/mod.ts";
 import { examples, intArg, shortId } from "./_util.ts";
 import { contextOf, printJson, storePaths } from "./context.ts";
@@ -86,6 +87,16 @@ function decideCommand(verb: "grant" | "deny") {
   }
   cmd.action((idArg, n, flags, command) => {
     const ctx = contextOf(command);
+    const env = ctx.location.env;
+    // An agent must not answer requests, its own least of all (Bash may run maos).
+    if (env.MAOS_AGENT_TOKEN || env.MAOS_AGENT_TOKEN_FILE) {
+      throw usageError(
+        `maos approval ${verb} is for people: this process runs for agent ${
+          env.MAOS_AGENT_ID ?? "(unknown)"
+        }`,
+        "answer from your own terminal; an agent asks through maos and waits",
+      );
+    }
     const paths = storePaths(ctx);
     const id = chooseOrchestration(paths, idArg);
     const opts = flags as { always?: boolean; reason?: string };

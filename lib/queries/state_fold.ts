@@ -107,8 +107,9 @@ function applyEvent(
       });
     case "task.added":
       return { ...state, tasks: [...state.tasks, newTask(event.task)] };
-    case "task.status":
-      return withTask(told(state, event), event.task, (t) => ({
+    case "task.status": {
+      const next = withTurnToken(told(state, event), event);
+      return withTask(next, event.task, (t) => ({
         ...t,
         status: event.status,
         progress: event.status === "completed" ? 100 : t.progress,
@@ -117,6 +118,7 @@ function applyEvent(
         resumeNote: event.resumeNote ??
           (event.status === "completed" ? null : t.resumeNote),
       }));
+    }
     case "task.progress": {
       const next = event.inboxEnd === undefined ? state : {
         ...state,
@@ -146,6 +148,12 @@ function applyEvent(
         )
         : next;
     }
+    case "inbox.refused":
+      // Not a message: only the ingest offset moves past its line.
+      return {
+        ...state,
+        inboxOffset: Math.max(state.inboxOffset, event.inboxEnd),
+      };
     case "cost": {
       // One invocation's spend adds up; a legacy `totalUsd` sets (schema.ts).
       const updated = withAgent(state, event.agent, (a) => ({
@@ -261,6 +269,24 @@ function describeInput(input: Record<string, unknown>): string {
   const text = (typeof main === "string" ? main : JSON.stringify(input))
     .replace(/\s+/g, " ").trim();
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
+
+/** How many recent turns' tokens an agent keeps (late inbox lines of older turns are refused). */
+const TURN_TOKENS_KEPT = 8;
+
+/** A turn that starts with a token: its agent keeps the hash (agent_token.ts). */
+function withTurnToken(
+  state: OrchestrationState,
+  event: Extract<MaosEvent, { type: "task.status" }>,
+): OrchestrationState {
+  if (!event.tokenHash) return state;
+  const agent = state.tasks.find((t) => t.id === event.task)?.agent;
+  if (!agent) return state;
+  const turn = { hash: event.tokenHash, task: event.task };
+  return withAgent(state, agent, (a) => ({
+    ...a,
+    turnTokens: [...(a.turnTokens ?? []).slice(1 - TURN_TOKENS_KEPT), turn],
+  }));
 }
 
 function withAgent(

@@ -103,6 +103,15 @@ Deno.test("maos approval: none yet, unknown numbers and bad numbers are one clea
       new RegExp(`no approval request #1 in orchestration ${id.slice(0, 8)}`),
     );
     await runMaosExpect(2, ["approval", "deny", id, "zero"], { cwd: dir });
+    // An agent's process (maos gave it a token) cannot answer.
+    const agent = await runMaosExpect(2, ["approval", "grant", id, "1"], {
+      cwd: dir,
+      env: { MAOS_AGENT_ID: "tester-001", MAOS_AGENT_TOKEN: "secret" },
+    });
+    assert.match(
+      agent.stderr,
+      /maos approval grant is for people: this process runs for agent tester-001/,
+    );
     const help = await runMaosExpect(0, ["approval", "grant", "--help"], {
       cwd: dir,
     });

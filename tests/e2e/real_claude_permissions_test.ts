@@ -116,12 +116,12 @@ Deno.test("real claude: a tester without the rule asks, is granted from a second
     const { maos, id } = await start(project, plan);
     await waitForRequest(dir, id, maos);
     assertEquals(ran(dir), 0, "nothing runs before the answer");
-    assertIncludes(
-      maos.stdout,
+    // The live line follows the event (its output may reach us a moment later).
+    const asks =
       `✋ [tester-001] asks to run Bash: node test.js — maos approval grant ${
         id.slice(0, 8)
-      } 1`,
-    );
+      } 1`;
+    await waitUntil(() => maos.stdout.includes(asks), () => maos.output());
     const list = await maosOk(["--json", "approval", "list", id], {
       cwd: dir,
       env: box.env,
@@ -333,7 +333,10 @@ Deno.test("real claude: one agent waits for approval while another keeps working
     () => `the tester waits\n${maos.output()}`,
     60_000,
   );
-  assertIncludes(maos.stdout, "✋ [tester-001] waiting for approval #1");
+  await waitUntil(
+    () => maos.stdout.includes("✋ [tester-001] waiting for approval #1"),
+    () => maos.output(),
+  );
   assert(!taskIs("build", "completed"), "the builder is still at work");
   await maosOk(["approval", "grant", id, "1"], { cwd: dir, env: box.env });
   await waitUntil(
