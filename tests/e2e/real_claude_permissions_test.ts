@@ -240,6 +240,8 @@ Deno.test("real claude: an unanswered request pauses (exit 130); a grant while p
     const done = await statusOf(dir, id, box.env);
     assertEquals(done.status, "completed");
     assertContiguousSeq(events);
+    // Every file still checks out: the snapshot is the fold of the log.
+    await maosOk(["doctor"], { cwd: dir, env: box.env });
   });
 });
 
