@@ -400,3 +400,28 @@ Deno.test("a message above maxInlineBytes is logged as a file the event names, a
     assert(short.type === "message" && short.contentFile === undefined);
   });
 });
+
+Deno.test("an approval request without the agent's token is refused, not numbered", async () => {
+  await withJournal((journal, paths) => {
+    appendInbox(paths, ID, {
+      at: new Date().toISOString(),
+      kind: "approval.request",
+      from: "b-001",
+      requestId: "forged",
+      task: "tb",
+      tool: "Bash",
+      input: { command: "rm -rf /" },
+      callKey: "k",
+    });
+    const seen: MaosEvent[] = [];
+    new MessageBus(journal, (e) => seen.push(e)).ingestInbox();
+    assertEquals(journal.state.approvals ?? [], []);
+    assertEquals(
+      seen.map((e) => e.type === "inbox.refused" && [e.kind, e.reason]),
+      [[
+        "approval.request",
+        "no agent token: not sent by a process maos started for b-001",
+      ]],
+    );
+  });
+});
