@@ -42,28 +42,59 @@ function listCommand() {
     )
     .argument("[id]", "orchestration id or unique prefix (4+ characters)")
     .option("--pending", "only the requests no one has answered")
+    .option(
+      "--all",
+      "the requests of every orchestration (with --pending: what waits anywhere)",
+    )
     .action((idArg, flags, command) => {
       const ctx = contextOf(command);
       const paths = storePaths(ctx);
-      const id = chooseOrchestration(paths, idArg);
-      const rows = listApprovals(paths, id).filter((r) =>
-        !flags.pending || r.status === "pending"
-      );
-      if (ctx.json) return printJson(ctx, rows);
+      if (flags.all && idArg) {
+        throw usageError("give an orchestration id or --all, not both");
+      }
+      const ids = flags.all
+        ? paths.listOrchestrationIds()
+        : [chooseOrchestration(paths, idArg)];
+      const groups = ids.map((id) => ({
+        id,
+        rows: listApprovals(paths, id).filter((r) =>
+          !flags.pending || r.status === "pending"
+        ),
+      }));
+      if (ctx.json) {
+        return printJson(
+          ctx,
+          flags.all
+            ? groups.flatMap((g) =>
+              g.rows.map((r) => ({ orchestration: g.id, ...r }))
+            )
+            : groups[0].rows,
+        );
+      }
       const c = colors();
-      if (rows.length === 0) {
+      const shown = groups.filter((g) => g.rows.length > 0);
+      if (shown.length === 0) {
+        const where = flags.all
+          ? "any orchestration"
+          : `orchestration ${shortId(ids[0])}`;
         ctx.out(
           flags.pending
-            ? `No pending requests in orchestration ${shortId(id)}.`
-            : `No permission requests in orchestration ${shortId(id)}.`,
+            ? `No pending requests in ${where}.`
+            : `No permission requests in ${where}.`,
         );
         return;
       }
-      ctx.out(renderApprovals(rows, id, c));
+      ctx.out(
+        shown.map((g) =>
+          (flags.all ? `${c.bold(`Orchestration ${shortId(g.id)}`)}\n` : "") +
+          renderApprovals(g.rows, g.id, c)
+        ).join("\n\n"),
+      );
     });
   return examples(cmd, [
     "maos approval list",
     "maos approval list a1b2 --pending",
+    "maos approval list --all --pending",
     "maos approval list a1b2 --json | jq '.[] | select(.status == \"pending\")'",
   ]);
 }

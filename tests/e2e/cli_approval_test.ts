@@ -95,6 +95,16 @@ Deno.test("maos approval: none yet, unknown numbers and bad numbers are one clea
       cwd: dir,
     });
     assert.deepEqual(json.json(), []);
+    const all = await runMaosExpect(0, [
+      "approval",
+      "list",
+      "--all",
+      "--pending",
+    ], {
+      cwd: dir,
+    });
+    assert.match(all.stdout, /No pending requests in any orchestration\./);
+    await runMaosExpect(2, ["approval", "list", id, "--all"], { cwd: dir });
     const unknown = await runMaosExpect(2, ["approval", "grant", id, "1"], {
       cwd: dir,
     });

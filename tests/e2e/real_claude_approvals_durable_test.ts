@@ -133,6 +133,17 @@ Deno.test("real claude: Ctrl-C while an agent waits pauses; a resume with no ans
     const paused = await statusOf(dir, id, box.env);
     assertEquals(paused.status, "paused");
     assertEquals(paused.tasks[0].waitingFor, [1]);
+    const waiting = await maosOk(
+      ["--json", "approval", "list", "--all", "--pending"],
+      { cwd: dir, env: box.env },
+    );
+    assertEquals(
+      waiting.json<{ orchestration: string; n: number }[]>().map((r) => [
+        r.orchestration,
+        r.n,
+      ]),
+      [[id, 1]],
+    );
 
     const turns = model.turns().length;
     const early = await maosOk(["orchestration", "resume", id], {
