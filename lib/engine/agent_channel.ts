@@ -26,6 +26,7 @@ import {
 } from "../../store/schema.ts";
 import { foldEvent } from "../queries/state_fold.ts";
 import { tokenFromEnv } from "./agent_token.ts";
+import { withFileNote } from "./message_bus.ts";
 import { resolveOrchestrationId } from "../queries/choose.ts";
 import type { StoreLocation } from "./run_options.ts";
 
@@ -275,7 +276,7 @@ export class MessageReader {
         from: e.from,
         to: e.to,
         type: e.kind,
-        content: e.content,
+        content: withFileNote(e, id),
       });
     });
     this.cursor = scan.end;
@@ -293,7 +294,7 @@ export class MessageReader {
         from: m.from,
         to: m.to,
         type: m.kind,
-        content: m.content,
+        content: withFileNote(m, id),
       });
     }
     return found;
