@@ -28,6 +28,7 @@ import {
 } from "./context.ts";
 import { finishRun, liveView } from "./orchestrate.ts";
 import { addOrchestrationExtraCommands } from "./orchestration_extra.ts";
+import { reportCommand } from "./report.ts";
 import { renderOrchestrationList, renderStatus } from "./render.ts";
 import { reportDamaged } from "./damaged_note.ts";
 
@@ -49,6 +50,7 @@ export function orchestrationCommand() {
   addOrchestrationExtraCommands(cmd);
   cmd.addCommand(mergeCommand());
   cmd.addCommand(removeCommand());
+  cmd.addCommand(reportCommand());
   return cmd;
 }
 
