@@ -85,12 +85,27 @@ function currentState(who: AgentIdentity): OrchestrationState | null {
 }
 
 /**
+ * The agents come with the plan and never change: state.json has them, no
+ * need to replay the log's tail on every message.
+ */
+function planState(
+  who: AgentIdentity,
+): Pick<OrchestrationState, "agents"> | null {
+  try {
+    return readSnapshot(who.paths, who.orchestrationId)?.state ??
+      currentState(who);
+  } catch {
+    return currentState(who);
+  }
+}
+
+/**
  * Only an agent of the orchestration speaks as one: a made-up or mistyped
  * MAOS_AGENT_ID is refused here, with the agents there are.
  */
 export function requireAgentOf(
   who: AgentIdentity,
-  state: OrchestrationState | null = currentState(who),
+  state: Pick<OrchestrationState, "agents"> | null = planState(who),
 ): void {
   if (!state || state.agents.some((a) => a.id === who.agentId)) return;
   throw usageError(
