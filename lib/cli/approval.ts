@@ -116,6 +116,7 @@ function decideCommand(verb: "grant" | "deny") {
   } else {
     cmd.option("--reason <text>", "told to the agent");
   }
+  cmd.option("--by <name>", "who decides, for the log (default: user@host)");
   cmd.action((idArg, n, flags, command) => {
     const ctx = contextOf(command);
     const env = ctx.location.env;
@@ -130,11 +131,12 @@ function decideCommand(verb: "grant" | "deny") {
     }
     const paths = storePaths(ctx);
     const id = chooseOrchestration(paths, idArg);
-    const opts = flags as { always?: boolean; reason?: string };
+    const opts = flags as { always?: boolean; reason?: string; by?: string };
     const decided = decideApproval(paths, id, n, {
       decision: verb === "grant" ? "granted" : "denied",
       always: opts.always,
       reason: opts.reason,
+      ...(opts.by?.trim() ? { by: opts.by.trim().slice(0, 100) } : {}),
     });
     if (ctx.json) return printJson(ctx, approvalView(decided));
     const live = inspectLock(paths.lock(id)).state === "live";

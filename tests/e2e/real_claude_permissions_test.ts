@@ -167,7 +167,16 @@ Deno.test("real claude: a denied request is refused with the reason, and the tas
     const { maos, id } = await start(project, plan);
     await waitForRequest(dir, id, maos);
     await maosOk(
-      ["approval", "deny", id, "1", "--reason", "use the mock server"],
+      [
+        "approval",
+        "deny",
+        id,
+        "1",
+        "--reason",
+        "use the mock server",
+        "--by",
+        "ann",
+      ],
       { cwd: dir, env: box.env },
     );
     const exit = await maos.exit(60_000);
@@ -177,10 +186,8 @@ Deno.test("real claude: a denied request is refused with the reason, and the tas
     assertIncludes(lastUserText(model.turns()[1].body), "use the mock server");
     assertIncludes(maos.stdout, "1 tool call refused: Bash node test.js");
     const events = readEvents(dir, id);
-    assertEquals(
-      ofType(events, "approval.decided")[0].reason,
-      "use the mock server",
-    );
+    const [answer] = ofType(events, "approval.decided");
+    assertEquals([answer.reason, answer.by], ["use the mock server", "ann"]);
     assertEquals(ofType(events, "permission.denied").length, 1);
   });
 });
