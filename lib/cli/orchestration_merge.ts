@@ -32,19 +32,29 @@ export function mergeCommand() {
       "the branch to merge into (default: the one checked out here)",
     )
     .option("--squash", "one commit with all the agents' work")
-    .option("--dry-run", "show what would be merged, change nothing")
+    .option("--agent <agent>", "merge only this agent's branch")
+    .option(
+      "--dry-run",
+      "show what would be merged and what would conflict, change nothing " +
+        "(exit 0: it would merge cleanly, 1: it would conflict)",
+    )
     .action(async (id, flags, command) => {
       const ctx = contextOf(command);
       const result = await mergeOrchestration(storePaths(ctx), id, {
         into: flags.into,
         squash: flags.squash,
         dryRun: flags.dryRun,
+        agent: flags.agent,
       });
       reportMerge(ctx, result);
+      if (result.branches.some((b) => b.status === "would conflict")) {
+        process.exitCode = 1;
+      }
     });
   return examples(cmd, [
     "maos orchestration merge a1b2 --dry-run",
     "maos orchestration merge a1b2",
+    "maos orchestration merge a1b2 --agent developer-001",
     "maos orchestration merge a1b2 --into release --squash",
   ]);
 }
@@ -74,6 +84,21 @@ export function reportMerge(ctx: CliContext, result: MergeBackResult): void {
     const files = b.files.slice(0, 8).join(", ") +
       (b.files.length > 8 ? `, … (${b.files.length} files)` : "");
     ctx.out(`  ${b.branch}  ${files}`);
+    if (b.conflicts) {
+      ctx.out(
+        `    ${c.red("✗")} would conflict in ${
+          b.conflicts.join(", ") || "(files git did not name)"
+        }`,
+      );
+    }
+  }
+  const leftOut = result.branches.filter((b) => b.maosLeftOut);
+  if (leftOut.length > 0) {
+    ctx.warn(
+      `${
+        leftOut.map((b) => b.agent).join(", ")
+      } changed the project's .maos/; that was left out (maos never merges .maos/)`,
+    );
   }
   for (const u of result.uncommitted) {
     ctx.warn(

@@ -20,7 +20,8 @@ import { listWorktrees, removeWorktree } from "../git/worktree.ts";
 import { resolveOrchestrationId } from "../queries/choose.ts";
 import { runningElsewhereError } from "../queries/running_elsewhere.ts";
 import { foldEvent } from "../queries/state_fold.ts";
-import { Workspace } from "./workspace.ts";
+import { withDirOf } from "../git/subtree.ts";
+import { FETCH_HINT, Workspace } from "./workspace.ts";
 import { unmergedFiles } from "./agent_files.ts";
 
 export interface MergeBackOptions {
@@ -28,6 +29,8 @@ export interface MergeBackOptions {
   into?: string;
   squash?: boolean;
   dryRun?: boolean;
+  /** Only this agent's branch. */
+  agent?: string;
 }
 
 export interface BranchMerge {
@@ -35,7 +38,11 @@ export interface BranchMerge {
   branch: string;
   /** Files the branch changes that `into` does not have yet. */
   files: string[];
-  status: "merged" | "would merge" | "already merged";
+  status: "merged" | "would merge" | "already merged" | "would conflict";
+  /** Files a dry run found in conflict (status "would conflict"). */
+  conflicts?: string[];
+  /** The branch changed the project's `.maos/`, and the merge left that out. */
+  maosLeftOut?: boolean;
 }
 
 export interface MergeBackResult {
@@ -101,11 +108,22 @@ export async function mergeState(
     branches: [],
     uncommitted: [],
   };
-  const toMerge: string[] = [];
-  for (const agent of state.agents) {
+  const agents = agentsToMerge(state, options.agent);
+  await requireWorkInClone(workspace, agents);
+  /** Branch name → the commit merged for it (with `.maos/` as `into` has it). */
+  const toMerge = new Map<string, string>();
+  for (const agent of agents) {
     const branch = workspace.branchOf(agent.id);
-    const head = await resolveCommit(projectRoot, `refs/heads/${branch}`);
-    if (!head) continue;
+    const tip = await resolveCommit(projectRoot, `refs/heads/${branch}`);
+    if (!tip) continue;
+    // DESIGN §4b: no merge changes the project's .maos/, whatever a branch did to it.
+    const head = await withDirOf(
+      workspace.repo.root,
+      tip,
+      intoHead,
+      workspace.maosDir,
+      `maos: leave ${workspace.maosDir}/ out of ${branch} (it is never merged)`,
+    );
     const files = await unmergedFiles(workspace.repo.root, intoHead, head);
     const merged = files.length === 0 ||
       await isMerged(projectRoot, head, intoHead);
@@ -118,15 +136,16 @@ export async function mergeState(
         : options.dryRun
         ? "would merge"
         : "merged",
+      ...(head !== tip ? { maosLeftOut: true } : {}),
     });
-    if (!merged) toMerge.push(branch);
+    if (!merged) toMerge.set(branch, head);
     const dirty = await workspace.uncommitted(agent.id);
     if (dirty.length > 0) {
       result.uncommitted.push({ agent: agent.id, files: dirty });
     }
   }
-  if (toMerge.length === 0) return result;
-  const tips = await withoutContained(projectRoot, toMerge);
+  if (toMerge.size === 0) return result;
+  const tips = await withoutContained(projectRoot, [...toMerge.keys()]);
 
   // Every branch merged in a scratch worktree: a conflict touches nothing of the user's.
   const scratch = path.join(
@@ -144,20 +163,25 @@ export async function mergeState(
   let merged: string;
   try {
     for (const branch of tips) {
-      const outcome = await mergeBranch(scratch, branch, {
+      const outcome = await mergeBranch(scratch, toMerge.get(branch)!, {
         message: `Merge ${branch} (maos ${id8}: ${
           firstLine(state.request, 60)
         })`,
       });
-      if (outcome.status === "conflict") {
-        throw new MaosError(
-          `merging ${branch} into ${into} conflicts in ${
-            outcome.files.join(", ") || "(files git did not name)"
-          }; nothing was changed`,
-          ExitCode.failed,
-          `merge it by hand (git merge ${branch}), or resolve it in the agent's worktree and run this again`,
-        );
+      if (outcome.status !== "conflict") continue;
+      const files = outcome.files.join(", ") || "(files git did not name)";
+      if (options.dryRun) {
+        // A dry run reports every conflict, and goes on with the others.
+        const entry = result.branches.find((b) => b.branch === branch)!;
+        entry.status = "would conflict";
+        entry.conflicts = outcome.files;
+        continue;
       }
+      throw new MaosError(
+        `merging ${branch} into ${into} conflicts in ${files}; nothing was changed`,
+        ExitCode.failed,
+        `merge it by hand (git merge ${branch}), or resolve it in the agent's worktree and run this again`,
+      );
     }
     merged = await gitText(scratch, ["rev-parse", "HEAD"]);
   } finally {
@@ -167,7 +191,7 @@ export async function mergeState(
 
   let target = merged;
   if (options.squash) {
-    const names = toMerge.join(", ");
+    const names = [...toMerge.keys()].join(", ");
     target = await gitText(projectRoot, [
       "commit-tree",
       `${merged}^{tree}`,
@@ -180,6 +204,55 @@ export async function mergeState(
   await moveBranch(projectRoot, into, intoHead, target);
   result.commit = target;
   return result;
+}
+
+/** The agents whose branches a merge takes: all, or the one `--agent` names. */
+function agentsToMerge(
+  state: OrchestrationState,
+  agent: string | undefined,
+): OrchestrationState["agents"] {
+  if (agent === undefined) return state.agents;
+  const found = state.agents.filter((a) => a.id === agent);
+  if (found.length === 0) {
+    throw usageError(
+      `orchestration ${state.id.slice(0, 8)} has no agent '${agent}'`,
+      `its agents: ${state.agents.map((a) => a.id).join(", ")}`,
+    );
+  }
+  return found;
+}
+
+/**
+ * The log names the commits of each agent's work; a clone that lacks one
+ * (an import without maos's refs) must say so, not report "nothing to
+ * merge" over work it cannot see.
+ */
+async function requireWorkInClone(
+  workspace: Workspace,
+  agents: OrchestrationState["agents"],
+): Promise<void> {
+  const repo = workspace.repo.root;
+  const missing: string[] = [];
+  if (!await resolveCommit(repo, workspace.base)) missing.push("its start");
+  for (const agent of agents) {
+    const files = agent.files;
+    if (!files) continue;
+    for (const commit of [files.commit, files.head]) {
+      if (commit && !await resolveCommit(repo, commit)) {
+        missing.push(agent.id);
+        break;
+      }
+    }
+  }
+  if (missing.length > 0) {
+    throw new MaosError(
+      `this clone lacks the commits of ${missing.join(", ")} (orchestration ${
+        workspace.id.slice(0, 8)
+      }): nothing was merged`,
+      ExitCode.failed,
+      FETCH_HINT,
+    );
+  }
 }
 
 /**

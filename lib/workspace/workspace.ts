@@ -38,6 +38,7 @@ import {
   resolveCommit,
   treeOf,
 } from "../git/repo.ts";
+import { excludeSpecs, isSparse, leaveOut } from "../git/sparse.ts";
 import {
   addWorktree,
   listWorktrees,
@@ -98,6 +99,16 @@ export class Workspace {
     return new Workspace(repo, state.id, state.isolation.base, rel, real);
   }
 
+  /** The project's `.maos/` from the repository's top: never in an agent's checkout (DESIGN §4b). */
+  get maosDir(): string {
+    return this.projectRel ? `${this.projectRel}/.maos` : ".maos";
+  }
+
+  /** Pathspecs that keep `.maos/` out of every `git add` maos makes in a worktree. */
+  get keepOut(): string[] {
+    return excludeSpecs([this.maosDir]);
+  }
+
   branchOf(agent: string): string {
     return agentBranch(this.id, agent);
   }
@@ -131,6 +142,8 @@ export class Workspace {
       });
       if (top.code === 0) {
         await removeStaleIndexes(dir);
+        // A worktree made before .maos/ was left out loses its copy now.
+        if (!await isSparse(dir)) await leaveOut(dir, [this.maosDir]);
         this.ready.add(agent.id);
         return null;
       }
@@ -176,7 +189,7 @@ export class Workspace {
       if ((await listWorktrees(this.repo.root)).some((w) => w.path === dir)) {
         await pruneWorktrees(this.repo.root); // registered, but its directory is gone
       }
-      await addWorktree(this.repo.root, dir, branch, start);
+      await addWorktree(this.repo.root, dir, branch, start, [this.maosDir]);
     });
     if (saved) {
       if (await resolveCommit(this.repo.root, saved.commit)) {
@@ -239,7 +252,7 @@ export class Workspace {
           : null,
         `maos files: ${agent} (${reason})`,
         // Only the interval save may miss a moved HEAD (it runs often).
-        { checkHead: reason !== "interval" },
+        { checkHead: reason !== "interval", exclude: this.keepOut },
       );
       this.trees.set(saved.commit, saved.tree);
       if (!saved.changed) return null;
@@ -299,6 +312,7 @@ export class Workspace {
           this.id.slice(0, 8)
         }, by ${task.agent}`,
         `maos ${task.agent}`,
+        this.keepOut,
       );
     });
   }

@@ -1,0 +1,134 @@
+/**
+ * The project's `.maos/` is never the agents' (DESIGN §4b): not in their
+ * worktrees, and never changed by a merge, whatever a branch did to it.
+ * Issue 16, item 1, on real git repositories with `.maos/` committed.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { git, gitText } from "../../lib/git/git.ts";
+import {
+  assert,
+  assertEquals,
+  assertIncludes,
+  maosOk,
+  withProject,
+  writePlan,
+} from "./_engine_helpers.ts";
+import { gitInit, showFile, worktreeOf } from "./_git_project.ts";
+
+function ids(dir: string): string[] {
+  return fs.readdirSync(path.join(dir, ".maos", "orchestrations")).sort();
+}
+
+/** Run a first orchestration and commit `.maos/`, as the README advises; returns its id. */
+async function firstRunCommitted(dir: string): Promise<string> {
+  const plan = writePlan(dir, {
+    agents: [{ id: "dev", role: "developer" }],
+    tasks: [{ id: "t", agent: "dev", title: "First", run: "echo 1 > one.txt" }],
+  });
+  await gitInit(dir);
+  await maosOk(["orchestrate", "First", "--plan", plan], { cwd: dir });
+  const [first] = ids(dir);
+  await git(dir, ["add", "-A", ".maos"]);
+  await git(dir, ["commit", "-q", "-m", "maos: first orchestration"]);
+  assert(
+    await showFile(dir, "HEAD", `.maos/orchestrations/${first}/events.jsonl`),
+  );
+  return first;
+}
+
+Deno.test("an agent's rm -rf .maos/orchestrations/<other> in its worktree, then merge: the other orchestration is still there, in HEAD and on disk", async () => {
+  await withProject(async (dir) => {
+    const first = await firstRunCommitted(dir);
+    const plan = writePlan(dir, {
+      agents: [{ id: "wrecker", role: "developer" }],
+      tasks: [{
+        id: "w",
+        agent: "wrecker",
+        title: "Wreck",
+        run:
+          `ls -A > seen.txt; rm -rf .maos/orchestrations/${first}; echo w > work.txt`,
+      }],
+    });
+    await git(dir, ["add", "-A"]);
+    await git(dir, ["commit", "-q", "-m", "plan"]);
+    await maosOk(["orchestrate", "Wreck", "--plan", plan], { cwd: dir });
+    const second = ids(dir).find((i) => i !== first)!;
+    const tree = worktreeOf(dir, second, "wrecker");
+    // The agent never had a copy of .maos/ to delete.
+    assertEquals(fs.existsSync(path.join(tree, ".maos")), false);
+    assert(
+      !fs.readFileSync(path.join(tree, "seen.txt"), "utf8").includes(".maos"),
+    );
+    assertEquals(
+      await showFile(
+        dir,
+        `maos/${second.slice(0, 8)}/wrecker`,
+        `.maos/orchestrations/${first}/events.jsonl`,
+      ) !== null,
+      true,
+    );
+
+    const merged = await maosOk(
+      ["orchestration", "merge", second.slice(0, 8)],
+      { cwd: dir },
+    );
+    assertIncludes(merged.stdout, "work.txt");
+    assert(!merged.stdout.includes(".maos/"), merged.stdout);
+    assert(
+      await showFile(dir, "HEAD", `.maos/orchestrations/${first}/events.jsonl`),
+    );
+    assert(
+      fs.existsSync(
+        path.join(dir, ".maos", "orchestrations", first, "events.jsonl"),
+      ),
+    );
+    await maosOk(["orchestration", "status", first.slice(0, 8)], { cwd: dir });
+  });
+});
+
+Deno.test("a branch that removes .maos/ files with git itself (git rm --sparse, commit): the merge leaves .maos/ as the user's branch has it and says so", async () => {
+  await withProject(async (dir) => {
+    const first = await firstRunCommitted(dir);
+    const plan = writePlan(dir, {
+      agents: [{ id: "sneaky", role: "developer" }],
+      tasks: [{
+        id: "s",
+        agent: "sneaky",
+        title: "Sneak",
+        run:
+          `git rm -r -q --sparse .maos/orchestrations/${first} && git -c user.name=a -c user.email=a@b commit -q -m sneak && echo s > s.txt`,
+      }],
+    });
+    await git(dir, ["add", "-A"]);
+    await git(dir, ["commit", "-q", "-m", "plan"]);
+    await maosOk(["orchestrate", "Sneak", "--plan", plan], { cwd: dir });
+    const second = ids(dir).find((i) => i !== first)!;
+    const branch = `maos/${second.slice(0, 8)}/sneaky`;
+    // The branch really lost it.
+    assertEquals(
+      await showFile(dir, branch, `.maos/orchestrations/${first}/events.jsonl`),
+      null,
+    );
+    const before = await gitText(dir, ["rev-parse", "HEAD:.maos"]);
+    const dry = await maosOk([
+      "orchestration",
+      "merge",
+      second.slice(0, 8),
+      "--dry-run",
+    ], { cwd: dir });
+    assert(!dry.stdout.includes(".maos/"), dry.stdout);
+    const merged = await maosOk(
+      ["orchestration", "merge", second.slice(0, 8)],
+      { cwd: dir },
+    );
+    assertIncludes(merged.stderr, "left out (maos never merges .maos/)");
+    assertEquals(await gitText(dir, ["rev-parse", "HEAD:.maos"]), before);
+    assertEquals(await showFile(dir, "HEAD", "s.txt"), "s\n");
+    assert(
+      fs.existsSync(
+        path.join(dir, ".maos", "orchestrations", first, "state.json"),
+      ),
+    );
+  });
+});
