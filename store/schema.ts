@@ -401,6 +401,14 @@ export const InboxProgressLineSchema = z.object({
 });
 export type InboxProgressLine = z.infer<typeof InboxProgressLineSchema>;
 
+/** One line of `agents/<agent-id>.jsonl`: an agent's raw output. */
+export const AgentOutputLineSchema = z.object({
+  at: z.string(),
+  task: z.string(),
+  line: z.string(),
+});
+export type AgentOutputLine = z.infer<typeof AgentOutputLineSchema>;
+
 /** One line of inbox.jsonl. */
 export const InboxLineSchema = z.union([
   InboxMessageLineSchema,

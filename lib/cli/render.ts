@@ -231,6 +231,21 @@ export function renderStatus(
           c.dim(t.agent.padEnd(agentWidth))
         }  ${oneLine(t.title)}${pct}${after}`,
       );
+      if (t.status === "failed") {
+        out.push(
+          `    ${c.red("why:")} ${
+            oneLine(t.result?.summary ?? "(no reason was recorded)")
+          }${
+            t.starts
+              ? c.dim(
+                `  (output: maos agent logs ${
+                  shortId(s.id)
+                } ${t.agent} --task ${t.id})`,
+              )
+              : ""
+          }`,
+        );
+      }
     }
   }
   if (sections.messages) {
