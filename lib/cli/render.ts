@@ -165,7 +165,9 @@ function renderAgentFiles(s: OrchestrationStatus): string[] {
     const unmerged = a.unmergedFiles ?? [];
     const dirty = a.uncommittedFiles ?? [];
     const parts = [
-      a.branchRemoved
+      a.branchRemoved && a.discarded
+        ? `discarded (its work is kept in ${a.discarded})`
+        : a.branchRemoved
         ? "branch and worktree removed (saved files stay in refs/maos)"
         : changed.length
         ? `changed ${list(changed)}`
@@ -182,6 +184,9 @@ function renderAgentFiles(s: OrchestrationStatus): string[] {
         c.dim((a.branch ?? "").padEnd(branchWidth))
       }  ${parts.join(" · ")}`,
     );
+    if (a.worktree) {
+      lines.push(c.dim(`  ${" ".repeat(width)}  worktree ${a.worktree}`));
+    }
   }
   if (s.agents.some((a) => (a.unmergedFiles ?? []).length > 0)) {
     lines.push(

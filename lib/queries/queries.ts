@@ -86,6 +86,8 @@ export interface AgentView {
   /** Its branch and worktree are gone (`recover cleanup` after a merge); the files ref stays. */
   branchRemoved?: boolean;
   worktree?: string | null;
+  /** After `orchestration discard`: the ref that keeps its work. */
+  discarded?: string | null;
   changedFiles?: string[];
   unmergedFiles?: string[];
   uncommittedFiles?: string[];

@@ -34,6 +34,7 @@ import {
   dirtyPaths,
   findRepo,
   headCommit,
+  isMerged,
   type RepoInfo,
   resolveCommit,
   treeOf,
@@ -47,7 +48,13 @@ import {
 } from "../git/worktree.ts";
 
 export { agentBranch, FETCH_HINT, filesRef, worktreesDir } from "./names.ts";
-import { agentBranch, FETCH_HINT, filesRef, worktreesDir } from "./names.ts";
+import {
+  agentBranch,
+  discardedRef,
+  FETCH_HINT,
+  filesRef,
+  worktreesDir,
+} from "./names.ts";
 
 export interface SavedFiles {
   commit: string;
@@ -166,7 +173,7 @@ export class Workspace {
     }
     const branch = this.branchOf(agent.id);
     let warning: string | null = null;
-    const saved = agent.files;
+    const saved = await this.unlessDiscarded(agent);
     let start = this.base;
     if (saved?.head && await resolveCommit(this.repo.root, saved.head)) {
       start = saved.head;
@@ -206,6 +213,17 @@ export class Workspace {
     }
     this.ready.add(agent.id);
     return warning;
+  }
+
+  /** The agent's saved files, unless `orchestration discard` rejected them after their save. */
+  private async unlessDiscarded(agent: AgentState) {
+    const kept = await resolveCommit(
+      this.repo.root,
+      discardedRef(this.id, agent.id),
+    );
+    if (!kept || !agent.files) return agent.files;
+    const after = await isMerged(this.repo.root, agent.files.commit, kept);
+    return after ? undefined : agent.files;
   }
 
   /**

@@ -1,0 +1,112 @@
+/**
+ * `maos orchestration discard ID --agent A`: one agent's work rejected.
+ * Its worktree and branch go; a ref, `refs/maos/<id>/<agent>.discarded`,
+ * keeps everything they held (the branch's commits and the worktree's
+ * files as they were, uncommitted ones too), so nothing is lost.
+ *
+ * @module
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { MaosError } from "../../store/errors.ts";
+import { loadOrchestration } from "../../store/journal.ts";
+import { inspectLock } from "../../store/lock.ts";
+import type { MaosPaths } from "../../store/paths.ts";
+import { git, gitText, maosIdentity } from "../git/git.ts";
+import { worktreeTree } from "../git/files_commit.ts";
+import { resolveCommit, treeOf, updateRef } from "../git/repo.ts";
+import { deleteBranch, removeWorktree } from "../git/worktree.ts";
+import { resolveOrchestrationId } from "../queries/choose.ts";
+import { runningElsewhereError } from "../queries/running_elsewhere.ts";
+import { foldEvent } from "../queries/state_fold.ts";
+import { discardedRef } from "./names.ts";
+import { Workspace } from "./workspace.ts";
+
+export interface DiscardResult {
+  id: string;
+  agent: string;
+  branch: string;
+  /** The ref that keeps the work, and its commit (null: there was nothing to keep). */
+  ref: string | null;
+  commit: string | null;
+  worktreeRemoved: boolean;
+  branchRemoved: boolean;
+}
+
+export async function discardAgent(
+  paths: MaosPaths,
+  idPrefix: string,
+  agent: string,
+): Promise<DiscardResult> {
+  const id = resolveOrchestrationId(paths, idPrefix);
+  if (inspectLock(paths.lock(id)).state === "live") {
+    throw runningElsewhereError(
+      paths,
+      id,
+      "its agents' work cannot be discarded now",
+      "discard it once the orchestration paused or ended",
+    );
+  }
+  const state = loadOrchestration(paths, id, foldEvent).state;
+  const found = state.agents.find((a) => a.id === agent);
+  if (!found) {
+    throw new MaosError(
+      `orchestration ${id.slice(0, 8)} has no agent '${agent}'`,
+      2,
+      `its agents: ${state.agents.map((a) => a.id).join(", ")}`,
+    );
+  }
+  const workspace = await Workspace.open(path.dirname(paths.root), state);
+  if (!workspace) {
+    throw new MaosError(
+      `orchestration ${
+        id.slice(0, 8)
+      } ran in the project directory itself (isolation: shared): there is no branch to discard`,
+      2,
+    );
+  }
+  const repo = workspace.repo.root;
+  const branch = workspace.branchOf(agent);
+  const head = await resolveCommit(repo, `refs/heads/${branch}`);
+  const dir = workspace.worktreeOf(agent);
+  const hasDir = fs.existsSync(path.join(dir, ".git"));
+  const ref = discardedRef(id, agent);
+  // Everything that held the agent's work becomes a parent of the kept commit.
+  const parents = [
+    head,
+    found.files?.commit ?? null,
+    await resolveCommit(repo, ref),
+  ].filter((c, i, all): c is string => c !== null && all.indexOf(c) === i);
+  const parentsHere: string[] = [];
+  for (const p of parents) {
+    if (await resolveCommit(repo, p)) parentsHere.push(p);
+  }
+  const tree = hasDir
+    ? await worktreeTree(dir, workspace.keepOut)
+    : parentsHere.length
+    ? await treeOf(repo, parentsHere[0])
+    : null;
+  let commit: string | null = null;
+  if (tree && parentsHere.length + (hasDir ? 1 : 0) > 0) {
+    commit = await gitText(repo, [
+      "commit-tree",
+      tree,
+      ...parentsHere.flatMap((p) => ["-p", p]),
+      "-m",
+      `maos: ${agent}'s work in ${id.slice(0, 8)}, discarded`,
+    ], { env: maosIdentity("maos") });
+    await updateRef(repo, ref, commit, `maos discard ${agent}`);
+  }
+  if (hasDir) await removeWorktree(repo, dir, true);
+  if (head) await deleteBranch(repo, branch);
+  await git(repo, ["worktree", "prune"], { allowFail: true });
+  return {
+    id,
+    agent,
+    branch,
+    ref: commit ? ref : null,
+    commit,
+    worktreeRemoved: hasDir,
+    branchRemoved: head !== null,
+  };
+}
