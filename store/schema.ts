@@ -77,6 +77,20 @@ export const TokenPricingSchema = z.strictObject({
 });
 export type TokenPricing = z.infer<typeof TokenPricingSchema>;
 
+/** A path inside the project: relative, no "..", no .git or .maos in it. */
+const projectPath = z.string().min(1).refine(
+  (p) =>
+    !p.startsWith("/") &&
+    !p.split(/[\\/]/).some((part) =>
+      part === ".." || part === ".git" || part === ".maos"
+    ),
+  "use a path inside the project (relative, no '..', not .git or .maos)",
+);
+export const WorktreesConfigSchema = z.object({
+  setup: z.array(z.string().min(1)).default([]),
+  copy: z.array(projectPath).default([]),
+}).default({ setup: [], copy: [] });
+
 export const ConfigSchema = z.object({
   formatVersion,
   saveIntervalSeconds: z.number().positive().max(MAX_SAVE_INTERVAL_SECONDS)
@@ -106,6 +120,8 @@ export const ConfigSchema = z.object({
       promptVia: z.enum(["stdin", "arg"]).default("stdin"),
     }).default({ promptVia: "stdin" }),
   }).default({ claude: {}, codex: {}, exec: { promptVia: "stdin" } }),
+  /** What each new agent worktree gets: `copy` (paths from the project), then `setup` commands. */
+  worktrees: WorktreesConfigSchema,
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -282,7 +282,16 @@ export class OrchestrationRun {
     const { journal } = this.setup;
     const agent = journal.state.agents.find((a) => a.id === run.task.agent)!;
     // Its worktree, with the work of the tasks it depends on merged in.
-    const blocked = await this.files?.prepareTask(run.task);
+    const blocked = await this.files?.prepareTask(run.task, {
+      // Saved with the task's output and shown like it (never parsed for ::maos:: lines).
+      output: (line) => {
+        this.outputs.append(agent.id, run.task.id, line);
+        this.setup.reporter.output(agent.id, line);
+      },
+      onProcess: (pid) => this.watchdog?.watch(pid),
+      onExit: (pid) => this.watchdog?.unwatch(pid),
+      signal: run.stop.signal,
+    });
     if (blocked) return { status: "failed", summary: blocked };
     // Taken once per turn: a fresh session after a lost one needs them too.
     const inbox = this.setup.bus.takeFor(agent.id);

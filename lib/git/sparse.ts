@@ -50,7 +50,24 @@ export async function isSparse(worktree: string): Promise<boolean> {
     fs.existsSync(path.join(gitDir, "info", "sparse-checkout"));
 }
 
-/** Pathspecs for `git add` that leave `dirs` out. */
-export function excludeSpecs(dirs: readonly string[]): string[] {
-  return dirs.map((d) => `:(exclude,top,literal)${d}`);
+/**
+ * Pathspecs for `git add` in `worktree` that leave `paths` (from the
+ * repository's top) out. An ignored path that is there gets none: git
+ * already leaves it out, and refuses an exclude naming an ignored file.
+ */
+export async function excludeSpecs(
+  worktree: string,
+  paths: readonly string[],
+): Promise<string[]> {
+  const present = paths.filter((p) => fs.existsSync(path.join(worktree, p)));
+  const ignored = new Set<string>();
+  if (present.length > 0) {
+    const out = await git(worktree, ["check-ignore", "--", ...present], {
+      allowFail: true,
+    });
+    for (const p of out.stdout.split("\n")) if (p) ignored.add(p);
+  }
+  return paths.filter((p) => !ignored.has(p)).map((p) =>
+    `:(exclude,top,literal)${p}`
+  );
 }

@@ -52,7 +52,9 @@ export async function agentChanges(
   const head = await resolveCommit(repo, `refs/heads/${branch}`);
   const dir = workspace.worktreeOf(agent);
   const worktree = fs.existsSync(path.join(dir, ".git")) ? dir : null;
-  const to = worktree ? await worktreeTree(worktree, workspace.keepOut) : head;
+  const to = worktree
+    ? await worktreeTree(worktree, await workspace.keepOut(agent))
+    : head;
   const result: AgentChanges = {
     agent,
     branch,

@@ -82,7 +82,7 @@ export async function discardAgent(
     if (await resolveCommit(repo, p)) parentsHere.push(p);
   }
   const tree = hasDir
-    ? await worktreeTree(dir, workspace.keepOut)
+    ? await worktreeTree(dir, await workspace.keepOut(agent))
     : parentsHere.length
     ? await treeOf(repo, parentsHere[0])
     : null;

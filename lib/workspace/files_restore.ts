@@ -58,7 +58,7 @@ export async function previewFilesRestore(
     const dir = workspace.worktreeOf(agent.id);
     if (!goal || !fs.existsSync(path.join(dir, ".git"))) continue;
     const goalTree = await requireTree(dir, goal.commit, agent.id);
-    const nowTree = await worktreeTree(dir, workspace.keepOut);
+    const nowTree = await worktreeTree(dir, await workspace.keepOut(agent.id));
     changes.push({
       agent: agent.id,
       commit: goal.commit,

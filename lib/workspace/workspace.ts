@@ -22,13 +22,7 @@ import type {
   OrchestrationState,
   TaskState,
 } from "../../store/schema.ts";
-import { git } from "../git/git.ts";
-import {
-  commitAll,
-  commitFiles,
-  removeStaleIndexes,
-  restoreFiles,
-} from "../git/files_commit.ts";
+import { commitAll, commitFiles, restoreFiles } from "../git/files_commit.ts";
 import { mergeBranch, prepareForMerge } from "../git/merge.ts";
 import {
   dirtyPaths,
@@ -39,13 +33,13 @@ import {
   resolveCommit,
   treeOf,
 } from "../git/repo.ts";
-import { excludeSpecs, isSparse, leaveOut } from "../git/sparse.ts";
+import { excludeSpecs } from "../git/sparse.ts";
+import { clearUnfinished, reuseWorktree } from "./worktree_reuse.ts";
 import {
-  addWorktree,
-  listWorktrees,
-  pruneWorktrees,
-  removeWorktree,
-} from "../git/worktree.ts";
+  readWorktreesConfig,
+  type WorktreesConfig,
+} from "./worktrees_config.ts";
+import { addWorktree, listWorktrees, pruneWorktrees } from "../git/worktree.ts";
 
 export { agentBranch, FETCH_HINT, filesRef, worktreesDir } from "./names.ts";
 import {
@@ -111,9 +105,20 @@ export class Workspace {
     return this.projectRel ? `${this.projectRel}/.maos` : ".maos";
   }
 
-  /** Pathspecs that keep `.maos/` out of every `git add` maos makes in a worktree. */
-  get keepOut(): string[] {
-    return excludeSpecs([this.maosDir]);
+  /** `worktrees` of maos.json (the copied files stay out of commits). */
+  get settings(): WorktreesConfig {
+    return this.worktreesConfig ??= readWorktreesConfig(this.projectRoot);
+  }
+  private worktreesConfig: WorktreesConfig | undefined;
+
+  /** Pathspecs that keep `.maos/` and the copied files out of every `git add` maos makes in `agent`'s worktree. */
+  keepOut(agent: string): Promise<string[]> {
+    const rel = (p: string) =>
+      path.posix.join(this.projectRel.split(path.sep).join("/"), p);
+    return excludeSpecs(this.worktreeOf(agent), [
+      this.maosDir,
+      ...this.settings.copy.map(rel),
+    ]);
   }
 
   branchOf(agent: string): string {
@@ -142,34 +147,10 @@ export class Workspace {
   private async ensureNow(agent: AgentState): Promise<string | null> {
     if (this.ready.has(agent.id)) return null;
     const dir = this.worktreeOf(agent.id);
-    await this.serial(() => this.clearUnfinished(dir));
-    if (fs.existsSync(path.join(dir, ".git"))) {
-      const top = await git(dir, ["rev-parse", "--show-toplevel"], {
-        allowFail: true,
-      });
-      if (top.code === 0) {
-        await removeStaleIndexes(dir);
-        // A worktree made before .maos/ was left out loses its copy now.
-        if (!await isSparse(dir)) await leaveOut(dir, [this.maosDir]);
-        this.ready.add(agent.id);
-        return null;
-      }
-      // Its admin files in .git/worktrees were pruned: reattach it.
-      await git(this.repo.root, ["worktree", "repair", dir], {
-        allowFail: true,
-      });
-      if (
-        (await git(dir, ["rev-parse", "--show-toplevel"], { allowFail: true }))
-          .code === 0
-      ) {
-        this.ready.add(agent.id);
-        return null;
-      }
-      throw new MaosError(
-        `the worktree of ${agent.id} (${dir}) is no longer a git worktree`,
-        1,
-        "run: maos doctor --repair",
-      );
+    await this.serial(() => clearUnfinished(this.repo.root, dir));
+    if (await reuseWorktree(this.repo.root, dir, this.maosDir, agent.id)) {
+      this.ready.add(agent.id);
+      return null;
     }
     const branch = this.branchOf(agent.id);
     let warning: string | null = null;
@@ -227,23 +208,6 @@ export class Workspace {
   }
 
   /**
-   * A crash during `git worktree add` leaves a worktree locked
-   * "initializing" (or a directory without `.git`): no agent has worked in
-   * it yet, so it is removed (a directory is moved aside) and made again.
-   */
-  private async clearUnfinished(dir: string): Promise<void> {
-    if (!fs.existsSync(dir)) return;
-    const entry = (await listWorktrees(this.repo.root)).find((w) =>
-      w.path === dir
-    );
-    if (entry?.lockReason === "initializing") {
-      await removeWorktree(this.repo.root, dir, true);
-    } else if (!fs.existsSync(path.join(dir, ".git"))) {
-      fs.renameSync(dir, `${dir}.unfinished-${Date.now()}`);
-    }
-  }
-
-  /**
    * Commit the agent's files on its files ref when they changed since the
    * last save (`last()`, read when its turn in the queue comes), and hand
    * the result to `record` before the next save of the agent can start.
@@ -270,7 +234,10 @@ export class Workspace {
           : null,
         `maos files: ${agent} (${reason})`,
         // Only the interval save may miss a moved HEAD (it runs often).
-        { checkHead: reason !== "interval", exclude: this.keepOut },
+        {
+          checkHead: reason !== "interval",
+          exclude: await this.keepOut(agent),
+        },
       );
       this.trees.set(saved.commit, saved.tree);
       if (!saved.changed) return null;
@@ -330,7 +297,7 @@ export class Workspace {
           this.id.slice(0, 8)
         }, by ${task.agent}`,
         `maos ${task.agent}`,
-        this.keepOut,
+        await this.keepOut(task.agent),
       );
     });
   }
