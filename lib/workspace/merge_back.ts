@@ -21,7 +21,8 @@ import { resolveOrchestrationId } from "../queries/choose.ts";
 import { runningElsewhereError } from "../queries/running_elsewhere.ts";
 import { foldEvent } from "../queries/state_fold.ts";
 import { withDirOf } from "../git/subtree.ts";
-import { FETCH_HINT, Workspace } from "./workspace.ts";
+import { Workspace } from "./workspace.ts";
+import { requireWorkInClone } from "./clone_check.ts";
 import { unmergedFiles } from "./agent_files.ts";
 
 export interface MergeBackOptions {
@@ -109,7 +110,7 @@ export async function mergeState(
     uncommitted: [],
   };
   const agents = agentsToMerge(state, options.agent);
-  await requireWorkInClone(workspace, agents);
+  await requireWorkInClone(workspace, agents, "nothing was merged");
   /** Branch name → the commit merged for it (with `.maos/` as `into` has it). */
   const toMerge = new Map<string, string>();
   for (const agent of agents) {
@@ -220,39 +221,6 @@ function agentsToMerge(
     );
   }
   return found;
-}
-
-/**
- * The log names the commits of each agent's work; a clone that lacks one
- * (an import without maos's refs) must say so, not report "nothing to
- * merge" over work it cannot see.
- */
-async function requireWorkInClone(
-  workspace: Workspace,
-  agents: OrchestrationState["agents"],
-): Promise<void> {
-  const repo = workspace.repo.root;
-  const missing: string[] = [];
-  if (!await resolveCommit(repo, workspace.base)) missing.push("its start");
-  for (const agent of agents) {
-    const files = agent.files;
-    if (!files) continue;
-    for (const commit of [files.commit, files.head]) {
-      if (commit && !await resolveCommit(repo, commit)) {
-        missing.push(agent.id);
-        break;
-      }
-    }
-  }
-  if (missing.length > 0) {
-    throw new MaosError(
-      `this clone lacks the commits of ${missing.join(", ")} (orchestration ${
-        workspace.id.slice(0, 8)
-      }): nothing was merged`,
-      ExitCode.failed,
-      FETCH_HINT,
-    );
-  }
 }
 
 /**

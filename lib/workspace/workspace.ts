@@ -153,7 +153,6 @@ export class Workspace {
       return null;
     }
     const branch = this.branchOf(agent.id);
-    let warning: string | null = null;
     const saved = await this.unlessDiscarded(agent);
     let start = this.base;
     if (saved?.head && await resolveCommit(this.repo.root, saved.head)) {
@@ -187,13 +186,18 @@ export class Workspace {
           await restoreFiles(dir, saved.commit);
         }
       } else {
-        warning = `${agent.id}'s saved files (commit ${
-          saved.commit.slice(0, 12)
-        }) are not in this clone; its worktree starts from its branch. Hint: ${FETCH_HINT}`;
+        // Never started over silently without them (resume checks first).
+        throw new MaosError(
+          `${agent.id}'s saved files (commit ${
+            saved.commit.slice(0, 12)
+          }) are not in this clone`,
+          1,
+          FETCH_HINT,
+        );
       }
     }
     this.ready.add(agent.id);
-    return warning;
+    return null;
   }
 
   /** The agent's saved files, unless `orchestration discard` rejected them after their save. */
