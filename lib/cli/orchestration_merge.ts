@@ -118,23 +118,42 @@ export function removeCommand() {
         "(refused while an agent has work not merged or not committed)",
     )
     .argument("<id>", "orchestration id or prefix")
-    .option("--force", "remove it even when work would be lost")
-    .option("--dry-run", "show what would be removed, change nothing")
+    .option(
+      "--force",
+      "remove it even when work is not merged or not committed " +
+        "(that work is saved first to refs/maos/<id>/<agent>.forced)",
+    )
+    .option(
+      "--dry-run",
+      "show what would be removed or kept and why, change nothing " +
+        "(exit 0: it would be removed, 1: it would be refused)",
+    )
     .action(async (id, flags, command) => {
       const ctx = contextOf(command);
       const result = await removeOrchestration(storePaths(ctx), id, {
         force: flags.force,
         dryRun: flags.dryRun,
       });
+      const refused = result.agents.filter((a) => a.action === "kept");
+      // A dry run that would be refused says why, and exits 1 like the removal would.
+      if (refused.length > 0) process.exitCode = 1;
       if (ctx.json) return printJson(ctx, result);
       const id8 = shortId(result.id);
       ctx.out(
-        result.dryRun
-          ? `Dry run: nothing was changed. Removing ${id8} would delete it and:`
-          : `${colors().green("✓")} Removed orchestration ${id8}`,
+        !result.dryRun
+          ? `${colors().green("✓")} Removed orchestration ${id8}`
+          : refused.length
+          ? `Dry run: nothing was changed. Removing ${id8} would be refused (add --force to remove it anyway):`
+          : `Dry run: nothing was changed. Removing ${id8} would delete it and:`,
       );
       for (const a of result.agents) {
-        ctx.out(`  ${a.agent}: worktree and branch ${a.branch}`);
+        ctx.out(
+          a.action === "kept"
+            ? `  ${a.agent}: keeps ${a.branch}: ${a.reason}`
+            : `  ${a.agent}: worktree and branch ${a.branch}${
+              a.savedTo ? ` (its work saved first to ${a.savedTo})` : ""
+            }`,
+        );
       }
       if (result.filesRefsKept && result.agents.length > 0) {
         ctx.note(

@@ -264,7 +264,8 @@ function cleanupCommand() {
     )
     .option(
       "--force",
-      "also remove worktrees and branches of completed orchestrations whose work is not merged",
+      "also remove worktrees and branches of completed orchestrations whose work is not merged " +
+        "(saved first to refs/maos/<id>/<agent>.forced)",
     )
     .option("--dry-run", "list what would be deleted and delete nothing")
     .action(async (flags, command) => {

@@ -223,7 +223,9 @@ export function reportCleanup(
     ctx.out(
       w.action === "kept"
         ? `  kept ${w.branch}: ${w.reason} (add --force to remove it)`
-        : `  ${w.action} worktree and branch ${w.branch}`,
+        : `  ${w.action} worktree and branch ${w.branch}${
+          w.savedTo ? ` (its work saved first to ${w.savedTo})` : ""
+        }`,
     );
   }
   const worktreesGo = worktrees.some((w) => w.action !== "kept");

@@ -12,13 +12,13 @@ import { MaosError } from "../../store/errors.ts";
 import { loadOrchestration } from "../../store/journal.ts";
 import { inspectLock } from "../../store/lock.ts";
 import type { MaosPaths } from "../../store/paths.ts";
-import { git, gitText, maosIdentity } from "../git/git.ts";
-import { worktreeTree } from "../git/files_commit.ts";
-import { resolveCommit, treeOf, updateRef } from "../git/repo.ts";
+import { git } from "../git/git.ts";
+import { resolveCommit } from "../git/repo.ts";
 import { deleteBranch, removeWorktree } from "../git/worktree.ts";
 import { resolveOrchestrationId } from "../queries/choose.ts";
 import { runningElsewhereError } from "../queries/running_elsewhere.ts";
 import { foldEvent } from "../queries/state_fold.ts";
+import { keepWork } from "./keep_work.ts";
 import { discardedRef } from "./names.ts";
 import { Workspace } from "./workspace.ts";
 
@@ -71,32 +71,12 @@ export async function discardAgent(
   const dir = workspace.worktreeOf(agent);
   const hasDir = fs.existsSync(path.join(dir, ".git"));
   const ref = discardedRef(id, agent);
-  // Everything that held the agent's work becomes a parent of the kept commit.
-  const parents = [
-    head,
-    found.files?.commit ?? null,
-    await resolveCommit(repo, ref),
-  ].filter((c, i, all): c is string => c !== null && all.indexOf(c) === i);
-  const parentsHere: string[] = [];
-  for (const p of parents) {
-    if (await resolveCommit(repo, p)) parentsHere.push(p);
-  }
-  const tree = hasDir
-    ? await worktreeTree(dir, await workspace.keepOut(agent))
-    : parentsHere.length
-    ? await treeOf(repo, parentsHere[0])
-    : null;
-  let commit: string | null = null;
-  if (tree && parentsHere.length + (hasDir ? 1 : 0) > 0) {
-    commit = await gitText(repo, [
-      "commit-tree",
-      tree,
-      ...parentsHere.flatMap((p) => ["-p", p]),
-      "-m",
-      `maos: ${agent}'s work in ${id.slice(0, 8)}, discarded`,
-    ], { env: maosIdentity("maos") });
-    await updateRef(repo, ref, commit, `maos discard ${agent}`);
-  }
+  const commit = await keepWork(
+    workspace,
+    agent,
+    ref,
+    `maos: ${agent}'s work in ${id.slice(0, 8)}, discarded`,
+  );
   if (hasDir) await removeWorktree(repo, dir, true);
   if (head) await deleteBranch(repo, branch);
   await git(repo, ["worktree", "prune"], { allowFail: true });

@@ -36,3 +36,8 @@ export const FETCH_HINT =
 export function discardedRef(orchestrationId: string, agent: string): string {
   return `refs/maos/${orchestrationId}/${agent}.discarded`;
 }
+
+/** The ref that keeps what `remove --force` or `cleanup --force` would have lost. */
+export function forcedRef(orchestrationId: string, agent: string): string {
+  return `refs/maos/${orchestrationId}/${agent}.forced`;
+}
