@@ -144,9 +144,14 @@ export function reportRestore(ctx: CliContext, result: RestoreResult): void {
     ctx.out("  no task changes its status");
   }
   if (!result.dryRun) {
-    const ids = result.orchestrations.map((o) => o.target ?? o.id);
-    for (const id of ids) {
-      ctx.note(`Resume with: maos orchestration resume ${shortId(id)}`);
+    for (const o of result.orchestrations) {
+      const id = shortId(o.target ?? o.id);
+      // A completed one has nothing to resume; it takes a new task.
+      ctx.note(
+        o.statusAfter === "completed"
+          ? `It is completed; give it more with: maos orchestration resume ${id} --task "…"`
+          : `Resume with: maos orchestration resume ${id}`,
+      );
     }
   }
 }
