@@ -233,11 +233,17 @@ export class OrchestrationRun {
     }
     const driver = this.setup.driverFor(agent.driver);
     if (this.setup.announceContinuing && !this.announced.has(agent.id)) {
-      const verb = task.starts > 0 ? "Continuing" : "Starting";
       const session = agent.sessionId
         ? ` (session ${agent.sessionId.slice(0, 8)}…)`
         : "";
-      reporter.line(`[${agent.id}]: ${verb} ${task.title}${session}`);
+      // A shell command has no session to continue: it runs again from its first line.
+      reporter.line(
+        task.starts === 0
+          ? `[${agent.id}]: Starting ${task.title}`
+          : agent.driver === "shell"
+          ? `[${agent.id}]: Running ${task.title} again from the start (a shell command cannot continue where it stopped; its worktree keeps what it wrote)`
+          : `[${agent.id}]: Continuing ${task.title}${session}`,
+      );
     }
     this.announced.add(agent.id);
     const resumeNote = task.resumeNote ?? undefined;
