@@ -21,7 +21,10 @@ export function appendInbox(
   message: InboxLine,
 ): void {
   let line = JSON.stringify(message);
-  if (new TextEncoder().encode(line).length > INBOX_LINE_LIMIT) {
+  if (
+    message.kind !== "checkpoint" && // its name is short: never too long
+    new TextEncoder().encode(line).length > INBOX_LINE_LIMIT
+  ) {
     if (message.kind === "progress") {
       // Only a long note makes a progress line long: keep its start.
       line = JSON.stringify({ ...message, note: message.note?.slice(0, 500) });
@@ -110,7 +113,7 @@ function resolveAttachment(
   message: InboxLine,
 ): InboxLine {
   if (
-    message.kind === "progress" ||
+    message.kind === "progress" || message.kind === "checkpoint" ||
     !message.contentFile ||
     !/^attachments\/[0-9a-f]{12}\.txt$/.test(message.contentFile)
   ) {

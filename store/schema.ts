@@ -333,6 +333,8 @@ export const EventSchema = z.discriminatedUnion("type", [
     checkpoint: hexId,
     name: z.string(),
     auto: z.boolean(),
+    /** Taken on a request from the inbox (`maos orchestration checkpoint` while it runs). */
+    inboxEnd: z.number().int().min(0).optional(),
   }),
   z.object({
     ...eventBase,
@@ -417,6 +419,20 @@ export const InboxProgressLineSchema = z.object({
 });
 export type InboxProgressLine = z.infer<typeof InboxProgressLineSchema>;
 
+/**
+ * A checkpoint request in inbox.jsonl: `maos orchestration checkpoint` of
+ * an orchestration another process runs. That process saves the agents'
+ * files now, writes the checkpoint and logs `checkpoint.created`; an older
+ * maos skips the line (its `kind` is no message kind).
+ */
+export const InboxCheckpointLineSchema = z.object({
+  at: isoTime,
+  from: z.string(),
+  kind: z.literal("checkpoint"),
+  name: z.string().min(1).max(80),
+});
+export type InboxCheckpointLine = z.infer<typeof InboxCheckpointLineSchema>;
+
 /** One line of `agents/<agent-id>.jsonl`: an agent's raw output. */
 export const AgentOutputLineSchema = z.object({
   at: z.string(),
@@ -429,6 +445,7 @@ export type AgentOutputLine = z.infer<typeof AgentOutputLineSchema>;
 export const InboxLineSchema = z.union([
   InboxMessageLineSchema,
   InboxProgressLineSchema,
+  InboxCheckpointLineSchema,
 ]);
 export type InboxLine = z.infer<typeof InboxLineSchema>;
 

@@ -57,6 +57,13 @@ export function reportCheckpoint(
       }`,
     );
   }
+  if (result.live.length > 0) {
+    ctx.warn(
+      `${
+        result.live.map(shortId).join(", ")
+      } is running elsewhere: this checkpoint holds its last save, not its files now; checkpoint it alone (--orchestration ID) for those`,
+    );
+  }
   ctx.note(`Restore it with: maos recover restore ${shortId(summary.id)}`);
 }
 

@@ -70,6 +70,10 @@ export class MessageBus {
    * the log, each line once: messages onto the bus, progress reports as
    * task.progress.
    */
+  /** Set by a run: take the checkpoint an inbox line asks for. */
+  onCheckpointRequest: ((name: string, inboxEnd: number) => void) | undefined;
+  private readonly checkpointsAsked = new Set<number>();
+
   ingestInbox(): number {
     const { entries } = readInbox(
       this.journal.paths,
@@ -78,6 +82,14 @@ export class MessageBus {
     );
     for (const entry of entries) {
       const line = entry.message;
+      if (line.kind === "checkpoint") {
+        // Taken by the run (files saved now); the event it logs moves the offset.
+        if (this.onCheckpointRequest && !this.checkpointsAsked.has(entry.end)) {
+          this.checkpointsAsked.add(entry.end);
+          this.onCheckpointRequest(line.name, entry.end);
+        }
+        continue;
+      }
       if (line.kind === "progress") {
         // Recorded even when unchanged: its inboxEnd moves the ingest offset.
         const event = this.journal.append({

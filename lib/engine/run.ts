@@ -23,7 +23,12 @@ import type { RunOutcome, RunReporter } from "./run_options.ts";
 import { schedule } from "./scheduler.ts";
 import { PauseSwitch } from "./pause_switch.ts";
 import { InboxPoll } from "./inbox_poll.ts";
-import { endTask, settleAgent, type TaskEndContext } from "./task_end.ts";
+import {
+  endTask,
+  requestedCheckpoint,
+  settleAgent,
+  type TaskEndContext,
+} from "./task_end.ts";
 import { endRun } from "./run_end.ts";
 
 export interface RunSetup {
@@ -64,6 +69,8 @@ export class OrchestrationRun {
   private readonly saver: AutoSaver;
   private readonly files: FilesSaver | undefined;
   private watchdog: Watchdog | undefined;
+  /** Checkpoints asked for through the inbox, being taken. */
+  private readonly checkpointing = new Set<Promise<void>>();
   private readonly pause: PauseSwitch;
   private readonly inbox: InboxPoll;
   private readonly taskEnd: TaskEndContext;
@@ -114,6 +121,11 @@ export class OrchestrationRun {
       warn: (text) => setup.reporter.warn(text),
     });
     this.inbox = new InboxPoll(setup.bus, (text) => setup.reporter.warn(text));
+    setup.bus.onCheckpointRequest = (name, inboxEnd) => {
+      const taking = requestedCheckpoint(this.taskEnd, name, inboxEnd);
+      this.checkpointing.add(taking);
+      void taking.finally(() => this.checkpointing.delete(taking));
+    };
     this.taskEnd = {
       journal,
       config,
@@ -160,6 +172,7 @@ export class OrchestrationRun {
       }
       if (this.fatal) throw this.fatal;
       this.inbox.ingestNow();
+      await Promise.all([...this.checkpointing]);
       await this.files?.stop();
       return await endRun({
         journal: this.setup.journal,

@@ -17,7 +17,9 @@ import type {
   Durability,
   OrchestrationState,
 } from "../../store/schema.ts";
+import { inspectLock } from "../../store/lock.ts";
 import { saveJournalFiles } from "../workspace/files_save.ts";
+import { askRunningProcess } from "./checkpoint_request.ts";
 import { foldEvent } from "../queries/state_fold.ts";
 
 export interface CheckpointResult {
@@ -33,8 +35,10 @@ export interface CheckpointResult {
  * Checkpoint one orchestration (id or prefix), or every unfinished one.
  * Where no live process holds the orchestration, its agents' worktree
  * files are saved (`agent.files`) and `checkpoint.created` is also
- * appended to its log; a live one only gets the checkpoint file, since
- * its log belongs to the process running it. A `name` already used by
+ * appended to its log. One orchestration that a live process runs is
+ * asked of that process (it saves the files now and logs it); in a
+ * checkpoint of several, or when it does not answer, a live one is in the
+ * file as of its last save, since its log belongs to the process running it. A `name` already used by
  * another checkpoint is refused (exit 2), so a name finds one checkpoint.
  */
 export async function checkpointOrchestrations(
@@ -54,6 +58,11 @@ export async function checkpointOrchestrations(
       "orchestration",
     )];
   if (ids.length === 0) return { checkpoint: null, live: [], skipped };
+  if (ids.length === 1 && inspectLock(paths.lock(ids[0])).state === "live") {
+    // Its log and files are the running process's: it takes the checkpoint.
+    const answered = await askRunningProcess(paths, ids[0], name);
+    if (answered) return { checkpoint: answered, live: [], skipped };
+  }
   const { durability } = await loadConfig(paths);
   const journals: Journal[] = [];
   const states: OrchestrationState[] = [];
