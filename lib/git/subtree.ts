@@ -28,6 +28,24 @@ export async function entryAt(
 }
 
 /**
+ * Did `commit` change `dir` since it left `into` (their merge base)? A
+ * branch that did not leaves it to the merge to take `into`'s.
+ */
+export async function changedDir(
+  repo: string,
+  commit: string,
+  into: string,
+  dir: string,
+): Promise<boolean> {
+  const base = await git(repo, ["merge-base", into, commit], {
+    allowFail: true,
+  });
+  const from = base.code === 0 ? base.stdout.trim() : null;
+  const before = from ? await entryAt(repo, from, dir) : null;
+  return await entryAt(repo, commit, dir) !== before;
+}
+
+/**
  * A commit on top of `commit` whose tree has `dir` as `source` has it
  * (gone when `source` has none), or `commit` itself when they already agree.
  */

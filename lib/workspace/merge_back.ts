@@ -20,7 +20,7 @@ import { listWorktrees, removeWorktree } from "../git/worktree.ts";
 import { resolveOrchestrationId } from "../queries/choose.ts";
 import { runningElsewhereError } from "../queries/running_elsewhere.ts";
 import { foldEvent } from "../queries/state_fold.ts";
-import { withDirOf } from "../git/subtree.ts";
+import { changedDir, withDirOf } from "../git/subtree.ts";
 import { Workspace } from "./workspace.ts";
 import { requireWorkInClone } from "./clone_check.ts";
 import { unmergedFiles } from "./agent_files.ts";
@@ -118,13 +118,20 @@ export async function mergeState(
     const tip = await resolveCommit(projectRoot, `refs/heads/${branch}`);
     if (!tip) continue;
     // DESIGN §4b: no merge changes the project's .maos/, whatever a branch did to it.
-    const head = await withDirOf(
-      workspace.repo.root,
-      tip,
-      intoHead,
-      workspace.maosDir,
-      `maos: leave ${workspace.maosDir}/ out of ${branch} (it is never merged)`,
-    );
+    const head = await changedDir(
+        workspace.repo.root,
+        tip,
+        intoHead,
+        workspace.maosDir,
+      )
+      ? await withDirOf(
+        workspace.repo.root,
+        tip,
+        intoHead,
+        workspace.maosDir,
+        `maos: leave ${workspace.maosDir}/ out of ${branch} (it is never merged)`,
+      )
+      : tip;
     const files = await unmergedFiles(workspace.repo.root, intoHead, head);
     const merged = files.length === 0 ||
       await isMerged(projectRoot, head, intoHead);

@@ -69,12 +69,16 @@ Deno.test("an agent's rm -rf .maos/orchestrations/<other> in its worktree, then 
       true,
     );
 
+    // The user commits .maos/ again meanwhile: the branch did not change it, so no warning.
+    await git(dir, ["add", "-A", ".maos"]);
+    await git(dir, ["commit", "-q", "-m", "maos: second orchestration"]);
     const merged = await maosOk(
       ["orchestration", "merge", second.slice(0, 8)],
       { cwd: dir },
     );
     assertIncludes(merged.stdout, "work.txt");
     assert(!merged.stdout.includes(".maos/"), merged.stdout);
+    assert(!merged.stderr.includes("left out"), merged.stderr);
     assert(
       await showFile(dir, "HEAD", `.maos/orchestrations/${first}/events.jsonl`),
     );
