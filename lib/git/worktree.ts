@@ -102,3 +102,29 @@ export async function deleteBranch(
 ): Promise<void> {
   await git(repo, ["branch", "-D", branch], { allowFail: true });
 }
+
+/**
+ * Is there a worktree at `dir` that maos may read and commit? Not when
+ * `git worktree add` (or maos's sparse add) was cut before its files were
+ * written: it is still locked "initializing", and its empty checkout would
+ * read as every file deleted.
+ */
+export function worktreeReady(dir: string): boolean {
+  let pointer: string;
+  try {
+    pointer = fs.readFileSync(path.join(dir, ".git"), "utf8");
+  } catch {
+    return false;
+  }
+  const match = /^gitdir: (.+)$/m.exec(pointer);
+  if (!match) return true; // a full .git directory: a main checkout
+  try {
+    const reason = fs.readFileSync(
+      path.join(path.resolve(dir, match[1].trim()), "locked"),
+      "utf8",
+    );
+    return reason.trim() !== "initializing";
+  } catch {
+    return true; // not locked
+  }
+}

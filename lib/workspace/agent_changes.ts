@@ -6,8 +6,7 @@
  *
  * @module
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
+import { worktreeReady } from "../git/worktree.ts";
 import { git } from "../git/git.ts";
 import { worktreeTree } from "../git/files_commit.ts";
 import { resolveCommit, split0 } from "../git/repo.ts";
@@ -51,7 +50,7 @@ export async function agentChanges(
   const branch = workspace.branchOf(agent);
   const head = await resolveCommit(repo, `refs/heads/${branch}`);
   const dir = workspace.worktreeOf(agent);
-  const worktree = fs.existsSync(path.join(dir, ".git")) ? dir : null;
+  const worktree = worktreeReady(dir) ? dir : null;
   const to = worktree
     ? await worktreeTree(worktree, await workspace.keepOut(agent))
     : head;

@@ -7,8 +7,7 @@
  *
  * @module
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
+import { worktreeReady } from "../git/worktree.ts";
 import { gitText, maosIdentity } from "../git/git.ts";
 import { worktreeTree } from "../git/files_commit.ts";
 import { resolveCommit, treeOf, updateRef } from "../git/repo.ts";
@@ -24,7 +23,7 @@ export async function keepWork(
 ): Promise<string | null> {
   const repo = workspace.repo.root;
   const dir = workspace.worktreeOf(agent);
-  const hasDir = fs.existsSync(path.join(dir, ".git"));
+  const hasDir = worktreeReady(dir);
   const parents: string[] = [];
   for (
     const name of [

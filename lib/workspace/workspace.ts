@@ -39,7 +39,12 @@ import {
   readWorktreesConfig,
   type WorktreesConfig,
 } from "./worktrees_config.ts";
-import { addWorktree, listWorktrees, pruneWorktrees } from "../git/worktree.ts";
+import {
+  addWorktree,
+  listWorktrees,
+  pruneWorktrees,
+  worktreeReady,
+} from "../git/worktree.ts";
 
 export { agentBranch, FETCH_HINT, filesRef, worktreesDir } from "./names.ts";
 import {
@@ -224,7 +229,7 @@ export class Workspace {
   ): Promise<SavedFiles | null> {
     return this.queue(agent, async () => {
       const dir = this.worktreeOf(agent);
-      if (!fs.existsSync(path.join(dir, ".git"))) return null;
+      if (!worktreeReady(dir)) return null;
       const previous = last();
       const saved = await commitFiles(
         dir,
@@ -294,7 +299,7 @@ export class Workspace {
   commitTask(task: TaskState): Promise<string | null> {
     return this.queue(task.agent, async () => {
       const dir = this.worktreeOf(task.agent);
-      if (!fs.existsSync(path.join(dir, ".git"))) return null;
+      if (!worktreeReady(dir)) return null;
       return await commitAll(
         dir,
         `${task.title}\n\nmaos task ${task.id} of orchestration ${
@@ -309,7 +314,7 @@ export class Workspace {
   /** Files changed in the agent's worktree and not committed on its branch (none when it has no worktree). */
   async uncommitted(agent: string): Promise<string[]> {
     const dir = this.worktreeOf(agent);
-    if (!fs.existsSync(path.join(dir, ".git"))) return [];
+    if (!worktreeReady(dir)) return [];
     return await dirtyPaths(dir);
   }
 

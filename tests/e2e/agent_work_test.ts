@@ -122,6 +122,12 @@ Deno.test("diff shows each agent's changes (uncommitted ones too), merge --agent
         .json<OrchestrationStatus>();
     assertEquals(after.agents.find((a) => a.id === "qa")!.discarded, ref);
 
+    // Discarded on purpose: doctor finds nothing missing, and --repair makes nothing again.
+    const doctor = await runMaos(["doctor", "--repair"], { cwd: dir });
+    assertEquals(doctor.code, 0, doctor.stdout + doctor.stderr);
+    assert(!doctor.stdout.includes("missing"), doctor.stdout);
+    assertEquals(fs.existsSync(worktreeOf(dir, id, "qa")), false);
+
     // The rest merges; the discarded agent's work does not come in.
     const rest = await maosOk(["orchestration", "merge", id8], { cwd: dir });
     assertIncludes(rest.stdout, "DOCS.md");

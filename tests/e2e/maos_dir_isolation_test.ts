@@ -11,6 +11,7 @@ import {
   assertEquals,
   assertIncludes,
   maosOk,
+  runMaos,
   withProject,
   writePlan,
 } from "./_engine_helpers.ts";
@@ -134,5 +135,54 @@ Deno.test("a branch that removes .maos/ files with git itself (git rm --sparse, 
         path.join(dir, ".maos", "orchestrations", first, "state.json"),
       ),
     );
+  });
+});
+
+Deno.test("a worktree whose creation was cut (still locked 'initializing', no files checked out) is made again on resume, never committed as every file deleted", async () => {
+  await withProject(async (dir) => {
+    const ok = path.join(dir, "runs", "ok");
+    const plan = writePlan(dir, {
+      agents: [{ id: "dev", role: "developer" }],
+      tasks: [{
+        id: "t",
+        agent: "dev",
+        title: "Edit",
+        run: `test -e '${ok}' && echo more >> README.md`,
+      }],
+    });
+    fs.writeFileSync(path.join(dir, "README.md"), "hello\n");
+    await gitInit(dir);
+    const first = await runMaos(["orchestrate", "Cut", "--plan", plan], {
+      cwd: dir,
+    });
+    assertEquals(first.code, 1, first.stdout + first.stderr);
+    const id = ids(dir)[0];
+    const branch = `maos/${id.slice(0, 8)}/dev`;
+    const tree = worktreeOf(dir, id, "dev");
+    // What a kill -9 inside `git worktree add --no-checkout --lock` leaves.
+    await git(dir, ["worktree", "remove", "--force", tree]);
+    await git(dir, [
+      "worktree",
+      "add",
+      "--no-checkout",
+      "--lock",
+      "--reason",
+      "initializing",
+      tree,
+      branch,
+    ]);
+    const doctor = await runMaos(["doctor", "--repair"], { cwd: dir });
+    assertIncludes(doctor.stdout, "creation was cut");
+    fs.writeFileSync(ok, "");
+    const again = await runMaos(["orchestration", "resume", id.slice(0, 8)], {
+      cwd: dir,
+    });
+    assertEquals(again.code, 0, again.stdout + again.stderr);
+    assertEquals(
+      fs.readFileSync(path.join(tree, "README.md"), "utf8"),
+      "hello\nmore\n",
+    );
+    const files = await gitText(dir, ["ls-tree", "-r", "--name-only", branch]);
+    assertIncludes(files, "README.md");
   });
 });
