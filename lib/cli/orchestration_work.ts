@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { Command } from "@commander-js/extra-typings";
 import { usageError } from "../../store/errors.ts";
 import { loadOrchestration } from "../../store/journal.ts";
-import { resolveOrchestrationId } from "../queries/choose.ts";
+import { requireAgentOf, resolveOrchestrationId } from "../queries/choose.ts";
 import { foldEvent } from "../queries/state_fold.ts";
 import {
   type AgentChanges,
@@ -47,12 +47,7 @@ export function diffCommand() {
       const agents = flags.agent === undefined
         ? state.agents.map((a) => a.id)
         : [flags.agent];
-      if (flags.agent && !state.agents.some((a) => a.id === flags.agent)) {
-        throw usageError(
-          `orchestration ${shortId(id)} has no agent '${flags.agent}'`,
-          `its agents: ${state.agents.map((a) => a.id).join(", ")}`,
-        );
-      }
+      if (flags.agent) requireAgentOf(state, flags.agent);
       const all: AgentChanges[] = [];
       for (const agent of agents) {
         all.push(await agentChanges(workspace, agent));

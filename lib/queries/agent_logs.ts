@@ -13,6 +13,7 @@ import {
   AgentOutputLineSchema,
 } from "../../store/schema.ts";
 import { orchestrationStatus } from "./queries.ts";
+import { requireAgentOf } from "./choose.ts";
 
 export interface AgentLogOptions {
   task?: string;
@@ -36,12 +37,7 @@ export function requireAgent(
   task?: string,
 ): void {
   const status = orchestrationStatus(paths, id, { messages: 0 });
-  if (!status.agents.some((a) => a.id === agent)) {
-    throw usageError(
-      `orchestration ${id.slice(0, 8)} has no agent '${agent}'`,
-      `its agents: ${status.agents.map((a) => a.id).join(", ") || "(none)"}`,
-    );
-  }
+  requireAgentOf(status, agent);
   if (task !== undefined) {
     const tasks = status.tasks.filter((t) => t.agent === agent);
     if (!tasks.some((t) => t.id === task)) {

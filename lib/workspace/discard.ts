@@ -15,7 +15,7 @@ import type { MaosPaths } from "../../store/paths.ts";
 import { git } from "../git/git.ts";
 import { resolveCommit } from "../git/repo.ts";
 import { deleteBranch, removeWorktree } from "../git/worktree.ts";
-import { resolveOrchestrationId } from "../queries/choose.ts";
+import { requireAgentOf, resolveOrchestrationId } from "../queries/choose.ts";
 import { runningElsewhereError } from "../queries/running_elsewhere.ts";
 import { foldEvent } from "../queries/state_fold.ts";
 import { keepWork } from "./keep_work.ts";
@@ -48,14 +48,7 @@ export async function discardAgent(
     );
   }
   const state = loadOrchestration(paths, id, foldEvent).state;
-  const found = state.agents.find((a) => a.id === agent);
-  if (!found) {
-    throw new MaosError(
-      `orchestration ${id.slice(0, 8)} has no agent '${agent}'`,
-      2,
-      `its agents: ${state.agents.map((a) => a.id).join(", ")}`,
-    );
-  }
+  requireAgentOf(state, agent);
   const workspace = await Workspace.open(path.dirname(paths.root), state);
   if (!workspace) {
     throw new MaosError(

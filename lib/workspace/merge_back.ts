@@ -17,7 +17,7 @@ import { git, gitText } from "../git/git.ts";
 import { mergeBranch } from "../git/merge.ts";
 import { currentBranch, isMerged, resolveCommit } from "../git/repo.ts";
 import { listWorktrees, removeWorktree } from "../git/worktree.ts";
-import { resolveOrchestrationId } from "../queries/choose.ts";
+import { requireAgentOf, resolveOrchestrationId } from "../queries/choose.ts";
 import { runningElsewhereError } from "../queries/running_elsewhere.ts";
 import { foldEvent } from "../queries/state_fold.ts";
 import { changedDir, withDirOf } from "../git/subtree.ts";
@@ -220,14 +220,7 @@ function agentsToMerge(
   agent: string | undefined,
 ): OrchestrationState["agents"] {
   if (agent === undefined) return state.agents;
-  const found = state.agents.filter((a) => a.id === agent);
-  if (found.length === 0) {
-    throw usageError(
-      `orchestration ${state.id.slice(0, 8)} has no agent '${agent}'`,
-      `its agents: ${state.agents.map((a) => a.id).join(", ")}`,
-    );
-  }
-  return found;
+  return [requireAgentOf(state, agent)];
 }
 
 /**
