@@ -30,6 +30,7 @@ import {
   type TaskEndContext,
 } from "./task_end.ts";
 import { endRun } from "./run_end.ts";
+import { resumeLine } from "./resume_tasks.ts";
 
 export interface RunSetup {
   journal: Journal;
@@ -246,17 +247,7 @@ export class OrchestrationRun {
     }
     const driver = this.setup.driverFor(agent.driver);
     if (this.setup.announceContinuing && !this.announced.has(agent.id)) {
-      const session = agent.sessionId
-        ? ` (session ${agent.sessionId.slice(0, 8)}…)`
-        : "";
-      // A shell command has no session to continue: it runs again from its first line.
-      reporter.line(
-        task.starts === 0
-          ? `[${agent.id}]: Starting ${task.title}`
-          : agent.driver === "shell"
-          ? `[${agent.id}]: Running ${task.title} again from the start (a shell command cannot continue where it stopped; its worktree keeps what it wrote)`
-          : `[${agent.id}]: Continuing ${task.title}${session}`,
-      );
+      reporter.line(resumeLine(agent, task));
     }
     this.announced.add(agent.id);
     const resumeNote = task.resumeNote ?? undefined;
