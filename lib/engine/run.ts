@@ -301,6 +301,12 @@ export class OrchestrationRun {
       onProcess: (pid) => this.watchdog?.watch(pid),
       onExit: (pid) => this.watchdog?.unwatch(pid),
       signal: run.stop.signal,
+      env: {
+        MAOS_DIR: this.setup.maosDir,
+        MAOS_ORCHESTRATION_ID: journal.id,
+        MAOS_AGENT_ID: agent.id,
+        MAOS_TASK_ID: run.task.id,
+      },
     });
     if (blocked) return { status: "failed", summary: blocked };
     // Taken once per turn: a fresh session after a lost one needs them too.

@@ -22,6 +22,8 @@ export interface SetupHooks {
   onProcess?(pid: number): void;
   onExit?(pid: number): void;
   signal?: AbortSignal;
+  /** Added to maos's environment (the agent's MAOS_* variables). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -109,6 +111,7 @@ function runOne(
   return new Promise((resolve) => {
     const child = spawn("/bin/sh", ["-c", command], {
       cwd,
+      env: { ...process.env, ...hooks.env },
       detached: true, // its own process group: a pause ends all of it
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -8,10 +8,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { git, gitText } from "../../lib/git/git.ts";
 import {
+  assert,
   assertEquals,
   assertIncludes,
+  liveInGroup,
   maosOk,
+  MaosProcess,
+  readPids,
   runMaos,
+  waitUntil,
   withProject,
   writePlan,
 } from "./_engine_helpers.ts";
@@ -130,5 +135,43 @@ Deno.test("a worktrees.copy path with .. or .maos in maos.json is refused with t
     });
     assertEquals(run.code === 0, false);
     assertIncludes(run.stderr, "worktrees");
+  });
+});
+
+Deno.test("kill -9 of maos while a setup command runs: the command is ended by the watchdog, and resume runs the setup again to the end", async () => {
+  await withProject(async (dir) => {
+    const runs = path.join(dir, "runs");
+    const plan = writePlan(dir, {
+      agents: [{ id: "qa", role: "tester" }],
+      tasks: [{ id: "t", agent: "qa", title: "T", run: "cat setup.txt" }],
+    });
+    await gitInit(dir);
+    await initWith(dir, {
+      setup: [
+        `echo $$ >> '${runs}/setup.pid'; echo "$MAOS_AGENT_ID" > setup.txt; test -e '${runs}/fast' || sleep 60`,
+      ],
+    });
+    const maos = new MaosProcess(["orchestrate", "Setup", "--plan", plan], {
+      cwd: dir,
+    });
+    await waitUntil(
+      () => fs.existsSync(path.join(runs, "setup.pid")),
+      "the setup command",
+    );
+    const [pid] = readPids(dir, "runs/setup.pid");
+    assert(liveInGroup(pid).length > 0, "the setup command runs");
+    maos.kill("SIGKILL");
+    await maos.exit();
+    await waitUntil(
+      () => liveInGroup(pid).length === 0,
+      () => `setup group ${pid} to end: ${liveInGroup(pid)}`,
+      10_000,
+    );
+    fs.writeFileSync(path.join(runs, "fast"), "");
+    const id8 = onlyId(dir).slice(0, 8);
+    const again = await runMaos(["orchestration", "resume", id8], { cwd: dir });
+    assertEquals(again.code, 0, again.stdout + again.stderr);
+    assertIncludes(again.stdout, "[qa] qa"); // setup.txt, written with the agent's MAOS_AGENT_ID
+    assertEquals(readPids(dir, "runs/setup.pid").length, 2);
   });
 });
