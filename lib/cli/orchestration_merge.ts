@@ -92,6 +92,15 @@ export function reportMerge(ctx: CliContext, result: MergeBackResult): void {
       );
     }
   }
+  for (const b of result.branches.filter((b) => b.holdsDiscarded)) {
+    ctx.warn(
+      `${b.branch} holds the discarded work of ${
+        b.holdsDiscarded!.join(", ")
+      } (merged into it for its task)${
+        result.dryRun ? "" : "; it came in with this merge"
+      }`,
+    );
+  }
   const leftOut = result.branches.filter((b) => b.maosLeftOut);
   if (leftOut.length > 0) {
     ctx.warn(

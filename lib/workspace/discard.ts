@@ -12,6 +12,7 @@ import { MaosError } from "../../store/errors.ts";
 import { loadOrchestration } from "../../store/journal.ts";
 import { inspectLock } from "../../store/lock.ts";
 import type { MaosPaths } from "../../store/paths.ts";
+import type { OrchestrationState } from "../../store/schema.ts";
 import { git } from "../git/git.ts";
 import { resolveCommit } from "../git/repo.ts";
 import { deleteBranch, removeWorktree } from "../git/worktree.ts";
@@ -82,4 +83,22 @@ export async function discardAgent(
     worktreeRemoved: hasDir,
     branchRemoved: head !== null,
   };
+}
+
+/**
+ * The branch head each discarded agent had (its kept commit's first
+ * parent), for the agents of `state` that were discarded: a branch that
+ * merged it in for a task holds that rejected work too.
+ */
+export async function discardedHeads(
+  workspace: Workspace,
+  state: Pick<OrchestrationState, "id" | "agents">,
+): Promise<Map<string, string>> {
+  const heads = new Map<string, string>();
+  for (const agent of state.agents) {
+    const ref = discardedRef(state.id, agent.id);
+    const parent = await resolveCommit(workspace.repo.root, `${ref}^1`);
+    if (parent) heads.set(agent.id, parent);
+  }
+  return heads;
 }

@@ -23,6 +23,7 @@ import { foldEvent } from "../queries/state_fold.ts";
 import { changedDir, withDirOf } from "../git/subtree.ts";
 import { Workspace } from "./workspace.ts";
 import { requireWorkInClone } from "./clone_check.ts";
+import { discardedHeads } from "./discard.ts";
 import { unmergedFiles } from "./agent_files.ts";
 
 export interface MergeBackOptions {
@@ -44,6 +45,8 @@ export interface BranchMerge {
   conflicts?: string[];
   /** The branch changed the project's `.maos/`, and the merge left that out. */
   maosLeftOut?: boolean;
+  /** Discarded agents whose work this branch holds (merged into it for a task). */
+  holdsDiscarded?: string[];
 }
 
 export interface MergeBackResult {
@@ -113,6 +116,7 @@ export async function mergeState(
   await requireWorkInClone(workspace, agents, "nothing was merged");
   /** Branch name → the commit merged for it (with `.maos/` as `into` has it). */
   const toMerge = new Map<string, string>();
+  const discarded = await discardedHeads(workspace, state);
   for (const agent of agents) {
     const branch = workspace.branchOf(agent.id);
     const tip = await resolveCommit(projectRoot, `refs/heads/${branch}`);
@@ -132,6 +136,13 @@ export async function mergeState(
         `maos: leave ${workspace.maosDir}/ out of ${branch} (it is never merged)`,
       )
       : tip;
+    const holds: string[] = [];
+    for (const [other, otherHead] of discarded) {
+      if (
+        !await isMerged(projectRoot, otherHead, intoHead) &&
+        await isMerged(projectRoot, otherHead, tip)
+      ) holds.push(other);
+    }
     const files = await unmergedFiles(workspace.repo.root, intoHead, head);
     const merged = files.length === 0 ||
       await isMerged(projectRoot, head, intoHead);
@@ -145,6 +156,7 @@ export async function mergeState(
         ? "would merge"
         : "merged",
       ...(head !== tip ? { maosLeftOut: true } : {}),
+      ...(holds.length && !merged ? { holdsDiscarded: holds } : {}),
     });
     if (!merged) toMerge.set(branch, head);
     const dirty = await workspace.uncommitted(agent.id);
@@ -153,6 +165,21 @@ export async function mergeState(
     }
   }
   if (toMerge.size === 0) return result;
+  // Rejected work must not come back in through a branch that merged it.
+  const carrying = result.branches.filter((b) => b.holdsDiscarded);
+  if (carrying.length > 0 && !options.dryRun && options.agent === undefined) {
+    throw new MaosError(
+      carrying.map((b) =>
+        `${b.branch} holds the discarded work of ${
+          b.holdsDiscarded!.join(", ")
+        }`
+      ).join("; ") + "; nothing was merged",
+      ExitCode.failed,
+      `merge the others one by one (--agent), merge it anyway with --agent ${
+        carrying[0].agent
+      }, or discard it too`,
+    );
+  }
   const tips = await withoutContained(projectRoot, [...toMerge.keys()]);
 
   // Every branch merged in a scratch worktree: a conflict touches nothing of the user's.

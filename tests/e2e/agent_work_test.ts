@@ -152,3 +152,47 @@ Deno.test("diff shows each agent's changes (uncommitted ones too), merge --agent
     assertEquals(badDiff.code, 2);
   });
 });
+
+Deno.test("a discarded agent's work does not come back through a branch that merged it for a task: merge refuses (exit 1) unless that agent is named with --agent", async () => {
+  await withProject(async (dir) => {
+    const plan = writePlan(dir, {
+      agents: [{ id: "dev", role: "developer" }, { id: "qa", role: "tester" }],
+      tasks: [
+        { id: "code", agent: "dev", title: "Code", run: "echo bad > code.txt" },
+        {
+          id: "test",
+          agent: "qa",
+          title: "Test",
+          run: "echo ok > qa.txt",
+          dependsOn: ["code"],
+        },
+      ],
+    });
+    await gitInit(dir);
+    await maosOk(["orchestrate", "Two", "--plan", plan], { cwd: dir });
+    const id8 = fs.readdirSync(path.join(dir, ".maos", "orchestrations"))[0]
+      .slice(0, 8);
+    await maosOk(["orchestration", "discard", id8, "--agent", "dev"], {
+      cwd: dir,
+    });
+    const head = await gitText(dir, ["rev-parse", "HEAD"]);
+    const all = await runMaos(["orchestration", "merge", id8], { cwd: dir });
+    assertEquals(all.code, 1, all.stdout + all.stderr);
+    assertIncludes(
+      all.stderr,
+      `maos/${id8}/qa holds the discarded work of dev`,
+    );
+    assertEquals(await gitText(dir, ["rev-parse", "HEAD"]), head);
+    assertEquals(readFile(path.join(dir, "code.txt")), null);
+    const dry = await runMaos(["orchestration", "merge", id8, "--dry-run"], {
+      cwd: dir,
+    });
+    assertEquals(dry.code, 0, dry.stdout + dry.stderr);
+    assertIncludes(dry.stderr, "holds the discarded work of dev");
+    const one = await maosOk(["orchestration", "merge", id8, "--agent", "qa"], {
+      cwd: dir,
+    });
+    assertIncludes(one.stderr, "it came in with this merge");
+    assertEquals(readFile(path.join(dir, "qa.txt")), "ok\n");
+  });
+});
