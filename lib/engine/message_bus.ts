@@ -65,21 +65,23 @@ export class MessageBus {
     return mine;
   }
 
-  /**
-   * Move what `maos message send` and `maos mcp` left in inbox.jsonl into
-   * the log, each line once: messages onto the bus, progress reports as
-   * task.progress.
-   */
   /** Set by a run: take the checkpoint an inbox line asks for. */
   onCheckpointRequest: ((name: string, inboxEnd: number) => void) | undefined;
   private readonly checkpointsAsked = new Set<number>();
 
+  /**
+   * Move what `maos message send` and `maos mcp` left in inbox.jsonl into
+   * the log, each line once: messages onto the bus, progress reports as
+   * task.progress (checkpoint requests go to `onCheckpointRequest` and are
+   * not counted).
+   */
   ingestInbox(): number {
     const { entries } = readInbox(
       this.journal.paths,
       this.journal.id,
       this.journal.state.inboxOffset,
     );
+    let checkpoints = 0;
     for (const entry of entries) {
       const line = entry.message;
       if (line.kind === "checkpoint") {
@@ -88,6 +90,7 @@ export class MessageBus {
           this.checkpointsAsked.add(entry.end);
           this.onCheckpointRequest(line.name, entry.end);
         }
+        checkpoints++;
         continue;
       }
       if (line.kind === "progress") {
@@ -105,7 +108,7 @@ export class MessageBus {
       const { from, to, kind, content } = line;
       this.publish({ from, to, kind, content }, entry.end);
     }
-    return entries.length;
+    return entries.length - checkpoints;
   }
 }
 
