@@ -50,6 +50,22 @@ export async function isSparse(worktree: string): Promise<boolean> {
     fs.existsSync(path.join(gitDir, "info", "sparse-checkout"));
 }
 
+/** Those of `paths` (from the repository's top) that git tracks nothing under. */
+export async function untracked(
+  worktree: string,
+  paths: readonly string[],
+): Promise<string[]> {
+  if (paths.length === 0) return [];
+  const out = await git(worktree, ["ls-files", "-z", "--", ...paths], {
+    allowFail: true,
+    env: { GIT_LITERAL_PATHSPECS: "1" },
+  });
+  const tracked = out.stdout.split("\0").filter((p) => p !== "");
+  return paths.filter((p) =>
+    !tracked.some((t) => t === p || t.startsWith(`${p}/`))
+  );
+}
+
 /**
  * Pathspecs for `git add` in `worktree` that leave `paths` (from the
  * repository's top) out. An ignored path that is there gets none: git

@@ -33,7 +33,7 @@ import {
   resolveCommit,
   treeOf,
 } from "../git/repo.ts";
-import { excludeSpecs } from "../git/sparse.ts";
+import { excludeSpecs, untracked } from "../git/sparse.ts";
 import { clearUnfinished, reuseWorktree } from "./worktree_reuse.ts";
 import {
   readWorktreesConfig,
@@ -117,13 +117,13 @@ export class Workspace {
   private worktreesConfig: WorktreesConfig | undefined;
 
   /** Pathspecs that keep `.maos/` and the copied files out of every `git add` maos makes in `agent`'s worktree. */
-  keepOut(agent: string): Promise<string[]> {
+  async keepOut(agent: string): Promise<string[]> {
     const rel = (p: string) =>
       path.posix.join(this.projectRel.split(path.sep).join("/"), p);
-    return excludeSpecs(this.worktreeOf(agent), [
-      this.maosDir,
-      ...this.settings.copy.map(rel),
-    ]);
+    const dir = this.worktreeOf(agent);
+    // A copied path that git tracks is the agent's to change and commit.
+    const copied = await untracked(dir, this.settings.copy.map(rel));
+    return await excludeSpecs(dir, [this.maosDir, ...copied]);
   }
 
   branchOf(agent: string): string {
