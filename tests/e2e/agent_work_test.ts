@@ -196,3 +196,40 @@ Deno.test("a discarded agent's work does not come back through a branch that mer
     assertEquals(readFile(path.join(dir, "qa.txt")), "ok\n");
   });
 });
+
+Deno.test("an agent discarded before its task is done starts afresh from the start commit on resume, its old work only in the discarded ref", async () => {
+  await withProject(async (dir) => {
+    const ok = path.join(dir, "runs", "ok");
+    const plan = writePlan(dir, {
+      agents: [{ id: "dev", role: "developer" }],
+      tasks: [{
+        id: "a",
+        agent: "dev",
+        title: "A",
+        run: `echo try >> tries.txt; test -e '${ok}'`,
+      }],
+    });
+    await gitInit(dir);
+    const first = await runMaos(["orchestrate", "Again", "--plan", plan], {
+      cwd: dir,
+    });
+    assertEquals(first.code, 1, first.stdout + first.stderr);
+    const id = fs.readdirSync(path.join(dir, ".maos", "orchestrations"))[0];
+    await maosOk(
+      ["orchestration", "discard", id.slice(0, 8), "--agent", "dev"],
+      {
+        cwd: dir,
+      },
+    );
+    fs.writeFileSync(ok, "");
+    await maosOk(["orchestration", "resume", id.slice(0, 8)], { cwd: dir });
+    assertEquals(
+      readFile(path.join(worktreeOf(dir, id, "dev"), "tries.txt")),
+      "try\n",
+    );
+    assertEquals(
+      await showFile(dir, `refs/maos/${id}/dev.discarded`, "tries.txt"),
+      "try\n",
+    );
+  });
+});
