@@ -163,6 +163,16 @@ export class Workspace {
     if (saved?.head && await resolveCommit(this.repo.root, saved.head)) {
       start = saved.head;
     }
+    if (saved && !await resolveCommit(this.repo.root, saved.commit)) {
+      // Never started over without them, before any worktree is made (resume checks first).
+      throw new MaosError(
+        `${agent.id}'s saved files (commit ${
+          saved.commit.slice(0, 12)
+        }) are not in this clone`,
+        1,
+        FETCH_HINT,
+      );
+    }
     if (!await resolveCommit(this.repo.root, start)) {
       throw new MaosError(
         `commit ${
@@ -184,21 +194,10 @@ export class Workspace {
       await addWorktree(this.repo.root, dir, branch, start, [this.maosDir]);
     });
     if (saved) {
-      if (await resolveCommit(this.repo.root, saved.commit)) {
-        const head = await headCommit(dir);
-        const headTree = head ? await treeOf(dir, head) : null;
-        if (headTree !== await treeOf(dir, saved.commit)) {
-          await restoreFiles(dir, saved.commit);
-        }
-      } else {
-        // Never started over silently without them (resume checks first).
-        throw new MaosError(
-          `${agent.id}'s saved files (commit ${
-            saved.commit.slice(0, 12)
-          }) are not in this clone`,
-          1,
-          FETCH_HINT,
-        );
+      const head = await headCommit(dir);
+      const headTree = head ? await treeOf(dir, head) : null;
+      if (headTree !== await treeOf(dir, saved.commit)) {
+        await restoreFiles(dir, saved.commit);
       }
     }
     this.ready.add(agent.id);
