@@ -53,8 +53,9 @@ export class FilesSaver {
 
   /**
    * Before a task runs: its agent's worktree exists, and the branches of
-   * the tasks it depends on are merged in. Returns why the task cannot
-   * run (a merge conflict), or null.
+   * the tasks it depends on are merged in, `worktrees.copy` is copied in
+   * and `worktrees.setup` has run there (with `hooks`). Returns why the
+   * task cannot run (a merge conflict, a failed setup), or null.
    */
   async prepareTask(
     task: TaskState,
