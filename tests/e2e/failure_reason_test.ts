@@ -18,7 +18,7 @@ import {
   withProject,
   writePlan,
 } from "./_engine_helpers.ts";
-import { gitInit } from "./_git_project.ts";
+import { gitInit, waitingPlan } from "./_git_project.ts";
 
 function onlyId(dir: string): string {
   return fs.readdirSync(path.join(dir, ".maos", "orchestrations"))[0];
@@ -113,17 +113,7 @@ Deno.test("a failed task's reason is in status and --json, the closing hint poin
 
 Deno.test("agent logs --follow prints lines as the agent writes them and ends when the orchestration does", async () => {
   await withProject(async (dir) => {
-    const go = path.join(dir, "runs", "go");
-    const plan = writePlan(dir, {
-      agents: [{ id: "dev", role: "developer" }],
-      tasks: [{
-        id: "slow",
-        agent: "dev",
-        title: "Slow",
-        run:
-          `echo first; while [ ! -e '${go}' ]; do sleep 0.05; done; echo second`,
-      }],
-    });
+    const { plan, go } = waitingPlan(dir, "echo first", "echo second");
     await gitInit(dir);
     const run = new MaosProcess(["orchestrate", "Slow", "--plan", plan], {
       cwd: dir,

@@ -11,39 +11,25 @@ import {
   maosOk,
   MaosProcess,
   readEvents,
+  waitForOrchestration,
   waitUntil,
   withProject,
-  writePlan,
 } from "./_engine_helpers.ts";
-import { gitInit, showFile, worktreeOf } from "./_git_project.ts";
+import { gitInit, showFile, waitingPlan, worktreeOf } from "./_git_project.ts";
 import type { CheckpointFile } from "../../store/schema.ts";
 
 Deno.test("a checkpoint of a running orchestration captures the agent's half-done file now and appears in its log", async () => {
   await withProject(async (dir) => {
-    const go = path.join(dir, "runs", "go");
-    const plan = writePlan(dir, {
-      agents: [{ id: "dev", role: "developer" }],
-      tasks: [{
-        id: "slow",
-        agent: "dev",
-        title: "Slow",
-        run:
-          `echo step1 > work.txt; while [ ! -e '${go}' ]; do sleep 0.05; done`,
-      }],
-    });
+    const { plan, go } = waitingPlan(dir, "echo step1 > work.txt");
     await gitInit(dir);
     const run = new MaosProcess(["orchestrate", "Live", "--plan", plan], {
       cwd: dir,
     });
-    let id = "";
-    await waitUntil(() => {
-      const dirs = fs.existsSync(path.join(dir, ".maos", "orchestrations"))
-        ? fs.readdirSync(path.join(dir, ".maos", "orchestrations"))
-        : [];
-      id = dirs[0] ?? "";
-      return id !== "" &&
-        fs.existsSync(path.join(worktreeOf(dir, id, "dev"), "work.txt"));
-    }, "the agent's half-done file");
+    const id = await waitForOrchestration(dir, run);
+    await waitUntil(
+      () => fs.existsSync(path.join(worktreeOf(dir, id, "dev"), "work.txt")),
+      "the agent's half-done file",
+    );
 
     const made = await maosOk(
       [
