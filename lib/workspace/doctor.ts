@@ -14,11 +14,16 @@ import type { OrchestrationState } from "../../store/schema.ts";
 import { joinFiles } from "../git/files_commit.ts";
 import { git } from "../git/git.ts";
 import { currentBranch, isMerged, resolveCommit } from "../git/repo.ts";
-import { listWorktrees, type WorktreeEntry } from "../git/worktree.ts";
+import {
+  listWorktrees,
+  type WorktreeEntry,
+  worktreeReady,
+} from "../git/worktree.ts";
 import { unmergedFiles } from "./agent_files.ts";
 import { foldEvent } from "../queries/state_fold.ts";
 import { FETCH_HINT, filesRef, Workspace } from "./workspace.ts";
 import { discardedRef } from "./names.ts";
+import { isSparse, leaveOut } from "../git/sparse.ts";
 
 /** Findings about the worktrees of every orchestration of `paths` that uses them. */
 export async function checkWorktrees(
@@ -177,6 +182,22 @@ async function checkOne(
           entry.branch ?? "a detached HEAD"
         } checked out, not ${branch}`,
       });
+    }
+    // Made by a maos from before worktrees left the project's .maos/ out.
+    if (worktreeReady(dir) && !await isSparse(dir)) {
+      const finding: Finding = {
+        level: "warning",
+        file: label,
+        message:
+          `the worktree holds a copy of ${workspace.maosDir}/ (made before maos left it out)${
+            repair ? "" : "; --repair leaves it out"
+          }`,
+      };
+      if (repair) {
+        await leaveOut(dir, [workspace.maosDir]);
+        finding.repaired = true;
+      }
+      findings.push(finding);
     }
   }
   if (findings.length === 0) {

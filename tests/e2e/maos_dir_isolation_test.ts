@@ -186,3 +186,33 @@ Deno.test("a worktree whose creation was cut (still locked 'initializing', no fi
     assertIncludes(files, "README.md");
   });
 });
+
+Deno.test("a worktree made before maos left .maos/ out (a full checkout): doctor says so, --repair leaves it out, the agent's files stay", async () => {
+  await withProject(async (dir) => {
+    const plan = writePlan(dir, {
+      agents: [{ id: "dev", role: "developer" }],
+      tasks: [{ id: "t", agent: "dev", title: "T", run: "echo 1 > one.txt" }],
+    });
+    await gitInit(dir);
+    await maosOk(["init"], { cwd: dir });
+    await git(dir, ["add", "-A", ".maos"]);
+    await git(dir, ["commit", "-q", "-m", "maos init"]);
+    await maosOk(["orchestrate", "Old", "--plan", plan], { cwd: dir });
+    const tree = worktreeOf(dir, ids(dir)[0], "dev");
+    assertEquals(fs.existsSync(path.join(tree, ".maos")), false);
+    // What an older maos made: no sparse checkout, .maos/ there.
+    await git(tree, ["sparse-checkout", "disable"]);
+    assertEquals(fs.existsSync(path.join(tree, ".maos", "maos.json")), true);
+    fs.writeFileSync(path.join(tree, "mine.txt"), "half\n");
+    const doctor = await runMaos(["doctor"], { cwd: dir });
+    assertIncludes(doctor.stdout, "holds a copy of .maos/");
+    await maosOk(["doctor", "--repair"], { cwd: dir });
+    assertEquals(fs.existsSync(path.join(tree, ".maos")), false);
+    assertEquals(
+      fs.readFileSync(path.join(tree, "mine.txt"), "utf8"),
+      "half\n",
+    );
+    const again = await runMaos(["doctor"], { cwd: dir });
+    assertEquals(again.stdout.includes("holds a copy"), false, again.stdout);
+  });
+});
