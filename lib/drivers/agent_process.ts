@@ -27,6 +27,8 @@ export interface AgentProcessOptions {
   stdin?: string;
   /** Called for each stdout line, without its line ending; a last line without newline counts. */
   onLine(line: string): void;
+  /** Called for each stderr line as it comes (e.g. a CLI's retry notices). */
+  onStderrLine?(line: string): void;
   /** Called with the pid (= process group id) right after the spawn. */
   onProcess?(pid: number): void;
   /** Aborted: SIGINT to the group, SIGTERM a little later, SIGKILL after `graceMs`. */
@@ -170,9 +172,16 @@ export function runAgentProcess(opts: AgentProcessOptions): Promise<AgentExit> {
     const lines = new LineSplitter(opts.onLine);
     child.stdout!.on("data", (chunk: Uint8Array) => lines.push(chunk));
     child.stderr!.setEncoding("utf8");
+    let partial = "";
     child.stderr!.on("data", (chunk: string) => {
       stderr += chunk;
       if (stderr.length > stderrLimit) stderr = stderr.slice(-stderrLimit);
+      if (!opts.onStderrLine) return;
+      const parts = (partial + chunk).split("\n");
+      partial = parts.pop() ?? "";
+      // A line longer than the kept tail is not worth waiting for.
+      if (partial.length > stderrLimit) partial = "";
+      for (const line of parts) opts.onStderrLine(line.replace(/\r$/, ""));
     });
 
     let exited: { code: number | null; signal: string | null } | undefined;

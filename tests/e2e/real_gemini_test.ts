@@ -1,0 +1,129 @@
+/**
+ * maos driving the real Gemini CLI (0.61.0) against the model stand-in, in
+ * a git repository: a whole orchestration with messages through the MCP
+ * tools, tokens and prices; its settings and sessions stay out of the
+ * worktree, its branch and ~/.gemini.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { gitText } from "../../lib/git/git.ts";
+import {
+  assert,
+  assertEquals,
+  assertIncludes,
+  maosOk,
+  readEvents,
+} from "./_engine_helpers.ts";
+import { geminiContents, geminiWrite, say, tool } from "../../standin/mod.ts";
+import { statusOf } from "../agents/_maos_claude.ts";
+import { gitInit, showFile, worktreeOf } from "./_git_project.ts";
+import { geminiPlan, promptText, withGeminiProject } from "./_gemini.ts";
+
+Deno.test("real gemini: a whole orchestration — sessions kept, MCP messages delivered, tokens per run, priced from maos.json, nothing in the worktree, its branch or ~/.gemini", async () => {
+  await withGeminiProject([], async ({ model, box, dir }) => {
+    const id = "00aa11bb22cc";
+    const plan = geminiPlan(dir, [
+      ["analyst", "analyze"],
+      ["dev", "build", "analyze"],
+      ["dev", "polish", "build"],
+    ]);
+    await gitInit(dir);
+    await maosOk(["init"], { cwd: dir, env: box.env });
+    const configFile = path.join(dir, ".maos", "maos.json");
+    const config = JSON.parse(fs.readFileSync(configFile, "utf8"));
+    config.drivers.gemini = {
+      pricing: { inputPerMTok: 1, outputPerMTok: 10 },
+    };
+    fs.writeFileSync(configFile, JSON.stringify(config, null, 2) + "\n");
+
+    model.script(
+      tool("mcp_maos_send_message", {
+        content: "the API has no auth",
+        kind: "discovery",
+      }, { usage: { input: 100, output: 10 } }),
+      say("Analysis done\n::maos::progress:: 100", { input: 100, output: 10 }),
+      geminiWrite("built.txt", "built\n"),
+      say("Built it", { input: 300, output: 30 }),
+      say("Polished", { input: 400, output: 40 }),
+    );
+    const run = await maosOk(["orchestrate", "Add auth", "--plan", plan], {
+      cwd: dir,
+      env: { ...box.env, MAOS_NEW_ORCHESTRATION_ID: id },
+    });
+    assert(!run.stdout.includes("::maos::"), run.stdout);
+    assertIncludes(run.stdout, "Analysis done");
+
+    const done = await statusOf(dir, id, box.env);
+    assertEquals(done.status, "completed");
+    const sessions = done.agents.map((a) => a.sessionId);
+    assert(
+      sessions.every((s) => s && /^[0-9a-f-]{36}$/.test(s)),
+      sessions.join(),
+    );
+    assert(sessions[0] !== sessions[1]);
+    // Each invocation reports its own tokens (measured): analyst 200/20,
+    // dev 10/5 (the write_file turn) + 300/30 + 400/40.
+    assertEquals(
+      done.agents.map((a) => [a.id, a.inputTokens, a.outputTokens]),
+      [["analyst", 200, 20], ["dev", 710, 75]],
+    );
+    assert(Math.abs(done.cost - 0.00186) < 1e-9, String(done.cost));
+
+    // The discovery went through the MCP tool and reached dev's first prompt.
+    const events = readEvents(dir, id);
+    assert(
+      events.some((e) =>
+        e.type === "message" && e.from === "analyst" &&
+        e.content === "the API has no auth"
+      ),
+      JSON.stringify(events.filter((e) => e.type === "message")),
+    );
+    const turns = model.turns();
+    const devFirst = turns.find((t) =>
+      promptText(t.body).includes("Your task (build)")
+    );
+    assert(devFirst, "dev's first turn");
+    assertIncludes(promptText(devFirst.body), "the API has no auth");
+    // dev's second task went on in its session: the history came again.
+    const last = geminiContents(turns.at(-1)!.body).map((c) => c.text)
+      .join("\n");
+    assertIncludes(last, "Your task (build)");
+    assertIncludes(last, "Your task (polish)");
+
+    // The work is on dev's branch; the worktree holds nothing else.
+    const branch = `maos/${id.slice(0, 8)}/dev`;
+    assertEquals(await showFile(dir, branch, "built.txt"), "built\n");
+    const worktree = worktreeOf(dir, id, "dev");
+    assertEquals(
+      await gitText(worktree, ["status", "--porcelain", "--ignored"]),
+      "",
+    );
+    assertEquals(
+      (await gitText(dir, ["ls-tree", "-r", "--name-only", branch])).split(
+        "\n",
+      ).filter((f) => f.includes(".gemini")),
+      [],
+    );
+    // Settings and sessions are in maos's per-agent home, not in ~/.gemini.
+    assert(!fs.existsSync(path.join(box.home, ".gemini")), "~/.gemini");
+    const home = path.join(dir, ".maos", "worktrees", id, "_gemini", "dev");
+    const settings = JSON.parse(
+      fs.readFileSync(path.join(home, ".gemini", "settings.json"), "utf8"),
+    );
+    assertEquals(settings.mcpServers.maos.trust, true);
+    assertEquals(settings.mcpServers.maos.env.MAOS_AGENT_ID, "dev");
+    assertEquals(settings.security.auth.selectedType, "gemini-api-key");
+    assertEquals(settings.privacy.usageStatisticsEnabled, false);
+    assert(
+      fs.readdirSync(path.join(home, ".gemini", "tmp"), { recursive: true })
+        .some((f) => String(f).includes(sessions[1]!.slice(0, 8))),
+      "dev's session file is in its home",
+    );
+    // The project's own tree has nothing of Gemini's either.
+    assertEquals(
+      (await gitText(dir, ["status", "--porcelain"])).split("\n")
+        .filter((l) => l.includes(".gemini")),
+      [],
+    );
+  });
+});
