@@ -57,8 +57,12 @@ export const GEMINI_MAX_ATTEMPTS = 2;
 /** Exit codes of the Gemini CLI 0.61.0 (measured). */
 const EXIT = { auth: 41, badInput: 42, turnLimit: 53, untrusted: 55 };
 
-/** What it prints (stderr, exit 42) for a `--resume` id it has no file of. */
-const SESSION_GONE = /Invalid session identifier/;
+/**
+ * What it prints (stderr, exit 42) for a `--resume` id it has no file of:
+ * "Error resuming session: Invalid session identifier …", or "… No previous
+ * sessions found for this project." when it has none at all.
+ */
+const SESSION_GONE = /Error resuming session/;
 /** A refused key: the API's 401 / UNAUTHENTICATED (or 403 PERMISSION_DENIED). */
 const REFUSED = /\b401\b|UNAUTHENTICATED|API key not valid/i;
 
@@ -182,8 +186,9 @@ export class GeminiDriver implements AgentDriver {
     ) {
       return {
         status: "failed",
-        summary:
-          `Gemini session ${run.sessionId} no longer exists (Invalid session identifier)`,
+        summary: `Gemini session ${run.sessionId} no longer exists (${
+          exit.stderr.split("\n").find((l) => SESSION_GONE.test(l))?.trim()
+        })`,
         sessionLost: true,
       };
     }
