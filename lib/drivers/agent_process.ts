@@ -198,6 +198,7 @@ export function runAgentProcess(opts: AgentProcessOptions): Promise<AgentExit> {
     });
     child.on("close", (code, signal) => {
       lines.end();
+      if (partial !== "") opts.onStderrLine?.(partial);
       const end = exited ?? { code, signal };
       finish({ exitCode: end.code, signal: end.signal });
       // Rare: a leftover that ignores SIGTERM and holds no pipe of ours.

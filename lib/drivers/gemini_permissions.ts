@@ -2,9 +2,10 @@
  * A plan agent's permissions (DESIGN.md §4c: `allow`/`deny` rules in Claude
  * Code's syntax, a Claude permission mode) mapped to what the Gemini CLI
  * honours: `--approval-mode`, `tools.allowed` (run without asking) and
- * `tools.exclude` (left out of the tool list). In headless mode the CLI
- * leaves out every tool that would need a confirmation, so `allow` is what
- * makes the shell tool available at all.
+ * `tools.exclude` (left out of the tool list). Measured on 0.61.0 under
+ * `auto_edit`: edits run, the shell tool is offered, and a shell call that
+ * no `tools.allowed` rule covers comes back as "Tool execution denied by
+ * policy." (the turn goes on).
  *
  * @module
  */

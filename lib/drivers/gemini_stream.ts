@@ -21,6 +21,9 @@ export interface GeminiResult {
   outputTokens: number;
 }
 
+/** A call refused by the CLI's policy (no allow rule; measured on 0.61.0). */
+const DENIED = /denied by policy/i;
+
 /** `Attempt 2 failed with status 500. Retrying with backoff... _ApiError: {…}` (stderr). */
 const RETRY_LINE = /^Attempt (\d+) failed(?: with status (\d+))?/;
 
@@ -48,8 +51,15 @@ export class GeminiStream {
   /** The attempts reached the bound: the driver stopped the CLI. */
   gaveUp = false;
 
+  /**
+   * Tool calls the CLI refused for want of an allow rule (for the
+   * permissions issue's `permission.denied` events).
+   */
+  denials: { tool: string; input: Json }[] = [];
+
   #message = "";
   #tools = new Map<string, string>();
+  #inputs = new Map<string, Json>();
 
   constructor(
     private readonly emit: (e: DriverEvent) => void,
@@ -128,7 +138,13 @@ export class GeminiStream {
 
   #toolUse(msg: Json): void {
     const name = String(msg.tool_name ?? "tool");
-    if (typeof msg.tool_id === "string") this.#tools.set(msg.tool_id, name);
+    if (typeof msg.tool_id === "string") {
+      this.#tools.set(msg.tool_id, name);
+      this.#inputs.set(
+        msg.tool_id,
+        isObject(msg.parameters) ? msg.parameters : {},
+      );
+    }
     // The answer is what the model says after its last tool call.
     this.answer = "";
     this.emit({
@@ -139,11 +155,19 @@ export class GeminiStream {
 
   #toolResult(msg: Json): void {
     if (msg.status === "success") return;
-    const name = this.#tools.get(String(msg.tool_id)) ?? "tool";
-    const error = isObject(msg.error) ? msg.error.message : msg.error;
+    const id = String(msg.tool_id);
+    const name = this.#tools.get(id) ?? "tool";
+    const error = oneLine(
+      (isObject(msg.error) ? msg.error.message : msg.error) ?? msg.output ??
+        "",
+    );
+    const refused = DENIED.test(error);
+    if (refused) {
+      this.denials.push({ tool: name, input: this.#inputs.get(id) ?? {} });
+    }
     this.emit({
       type: "output",
-      line: `[tool] ${name} failed: ${oneLine(error ?? msg.output ?? "")}`,
+      line: `[tool] ${name} ${refused ? "refused" : "failed"}: ${error}`,
     });
   }
 
