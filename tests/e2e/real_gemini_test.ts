@@ -41,6 +41,7 @@ Deno.test("real gemini: a whole orchestration — sessions kept, MCP messages de
         content: "the API has no auth",
         kind: "discovery",
       }, { usage: { input: 100, output: 10 } }),
+      tool("mcp_maos_report_progress", { percent: 60 }),
       say("Analysis done\n::maos::progress:: 100", { input: 100, output: 10 }),
       geminiWrite("built.txt", "built\n"),
       say("Built it", { input: 300, output: 30 }),
@@ -61,13 +62,13 @@ Deno.test("real gemini: a whole orchestration — sessions kept, MCP messages de
       sessions.join(),
     );
     assert(sessions[0] !== sessions[1]);
-    // Each invocation reports its own tokens (measured): analyst 200/20,
-    // dev 10/5 (the write_file turn) + 300/30 + 400/40.
+    // Each invocation reports its own tokens (measured): analyst 100/10 +
+    // 10/5 (report_progress) + 100/10, dev 10/5 (write_file) + 300/30 + 400/40.
     assertEquals(
       done.agents.map((a) => [a.id, a.inputTokens, a.outputTokens]),
-      [["analyst", 200, 20], ["dev", 710, 75]],
+      [["analyst", 210, 25], ["dev", 710, 75]],
     );
-    assert(Math.abs(done.cost - 0.00186) < 1e-9, String(done.cost));
+    assert(Math.abs(done.cost - 0.00192) < 1e-9, String(done.cost));
 
     // The discovery went through the MCP tool and reached dev's first prompt.
     const events = readEvents(dir, id);
@@ -77,6 +78,12 @@ Deno.test("real gemini: a whole orchestration — sessions kept, MCP messages de
         e.content === "the API has no auth"
       ),
       JSON.stringify(events.filter((e) => e.type === "message")),
+    );
+    assert(
+      events.some((e) =>
+        e.type === "task.progress" && e.task === "analyze" && e.progress === 60
+      ),
+      "report_progress reached the log",
     );
     const turns = model.turns();
     const devFirst = turns.find((t) =>
