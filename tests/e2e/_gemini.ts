@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { geminiContents, type Turn } from "../../standin/mod.ts";
 import { ModelStandin } from "../../standin/server.ts";
 import { type CliSandbox, cliSandbox } from "../agents/_real_cli.ts";
+import { driverPlan } from "./_engine_helpers.ts";
 
 export interface GeminiProject {
   model: ModelStandin;
@@ -36,21 +37,7 @@ export function geminiPlan(
   dir: string,
   tasks: [string, string, string?][],
 ): string {
-  const file = path.join(dir, "plan.json");
-  const agents = [...new Set(tasks.map(([agent]) => agent))];
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      agents: agents.map((id) => ({ id, role: id, driver: "gemini" })),
-      tasks: tasks.map(([agent, id, after]) => ({
-        id,
-        agent,
-        title: `Do ${id}`,
-        dependsOn: after ? [after] : [],
-      })),
-    }),
-  );
-  return file;
+  return driverPlan(dir, "gemini", tasks);
 }
 
 /** Every text of a recorded Gemini request's conversation, joined. */

@@ -42,16 +42,25 @@ async function startBuild(
   return { maos, id };
 }
 
+/** startBuild, then Ctrl-C: maos exits 130 with the orchestration paused; its session id. */
+async function pauseBuild(
+  model: ModelStandin,
+  box: CliSandbox,
+  dir: string,
+): Promise<{ id: string; session: string | null | undefined }> {
+  const { maos, id } = await startBuild(model, box, dir);
+  maos.kill("SIGINT");
+  assertEquals((await maos.exit()).code, 130, maos.output());
+  const paused = await statusOf(dir, id, box.env);
+  assertEquals(paused.status, "paused");
+  return { id, session: paused.agents[0].sessionId };
+}
+
 Deno.test("real gemini: Ctrl-C mid-turn pauses; resume goes on in the same session with its history sent again", async () => {
   await withGeminiProject(
     [stallMidStream(120_000, say("Half of it"))],
     async ({ model, box, dir }) => {
-      const { maos, id } = await startBuild(model, box, dir);
-      maos.kill("SIGINT");
-      assertEquals((await maos.exit()).code, 130, maos.output());
-      const paused = await statusOf(dir, id, box.env);
-      assertEquals(paused.status, "paused");
-      const session = paused.agents[0].sessionId;
+      const { id, session } = await pauseBuild(model, box, dir);
       assert(session, "the session id is kept");
 
       model.script(say("Finished after the pause", { input: 70, output: 7 }));
@@ -108,10 +117,7 @@ Deno.test("real gemini: a session the CLI no longer has (exit 42) falls back to 
   await withGeminiProject(
     [stallMidStream(120_000, say("Half of it"))],
     async ({ model, box, dir }) => {
-      const { maos, id } = await startBuild(model, box, dir);
-      maos.kill("SIGINT");
-      assertEquals((await maos.exit()).code, 130, maos.output());
-      const session = (await statusOf(dir, id, box.env)).agents[0].sessionId;
+      const { id, session } = await pauseBuild(model, box, dir);
       // Another machine, or a removed home: the session files are gone.
       const home = path.join(dir, ".maos", "worktrees", id, "_gemini", "dev");
       fs.rmSync(path.join(home, ".gemini", "tmp"), {
