@@ -8,7 +8,12 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { geminiShell, geminiTools, say } from "../../standin/mod.ts";
+import {
+  geminiContents,
+  geminiShell,
+  geminiTools,
+  say,
+} from "../../standin/mod.ts";
 import { ModelStandin } from "../../standin/server.ts";
 import { GeminiDriver } from "../../lib/drivers/gemini.ts";
 import { makeRun, outputs } from "../../lib/drivers/_test_helpers.ts";
@@ -81,4 +86,30 @@ Deno.test("real gemini driver: a command no rule allows is refused; an allowed o
     "[tool] run_shell_command echo yes > allowed.txt",
     "done",
   ]);
+});
+
+Deno.test("real gemini driver: a prompt too long for one argument goes on stdin, before -p's short line", async () => {
+  await using model = await ModelStandin.start([say("read it all")]);
+  await using box = await cliSandbox(model);
+  const long = "x".repeat(120_000);
+  const { run } = makeRun({
+    cwd: box.project,
+    task: {
+      id: "t1",
+      agent: "developer-001",
+      title: "Read the long brief",
+      description: `${long} END-OF-BRIEF`,
+      dependsOn: [],
+    },
+    env: { ...box.env, TMPDIR: box.root },
+  });
+  const result = await new GeminiDriver({ bin: GEMINI_BIN }).run(run);
+  assertEquals(result.status, "completed", result.summary);
+  const sent = geminiContents(model.turns()[0].body).map((c) => c.text)
+    .join("\n");
+  assert(sent.includes("END-OF-BRIEF"), "the whole prompt arrived");
+  assert(sent.includes("Follow the instructions above."), sent.slice(-300));
+  assert(
+    sent.indexOf("END-OF-BRIEF") < sent.indexOf("Follow the instructions"),
+  );
 });
