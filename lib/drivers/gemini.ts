@@ -11,9 +11,9 @@ import process from "node:process";
 import { ExitCode, MaosError } from "../../store/errors.ts";
 import type { TokenPricing } from "../../store/schema.ts";
 import type { AgentDriver, TaskResult, TaskRun } from "./driver.ts";
+import { geminiOutcome, geminiUsage } from "./gemini_outcome.ts";
 import { runAgentProcess } from "./agent_process.ts";
 import { MAX_ARGV_PROMPT_BYTES } from "./claude.ts";
-import { priced } from "./codex.ts";
 import { GeminiStream } from "./gemini_stream.ts";
 import {
   dropGeminiHome,
@@ -27,8 +27,6 @@ import {
   type PermissionRules,
 } from "./gemini_permissions.ts";
 import { mcpServerSpec } from "./maos_mcp.ts";
-import { withoutMaosLines } from "./maos_lines.ts";
-import { lastLine } from "./process_outcome.ts";
 import { buildPrompt } from "./prompt.ts";
 
 /** Options of the gemini driver (from maos.json `drivers.gemini`). */
@@ -53,21 +51,6 @@ export interface GeminiDriverOptions {
 
 /** Tries of one API call by default: one retry, then the task fails with the reason. */
 export const GEMINI_MAX_ATTEMPTS = 2;
-
-/** Exit codes of the Gemini CLI 0.61.0 (measured). */
-const EXIT = { auth: 41, badInput: 42, turnLimit: 53, untrusted: 55 };
-
-/**
- * What it prints (stderr, exit 42) for a `--resume` id it has no file of:
- * "Error resuming session: Invalid session identifier …", or "… No previous
- * sessions found for this project." when it has none at all.
- */
-const SESSION_GONE = /Error resuming session/;
-/** A refused key: the API's 401 / UNAUTHENTICATED (or 403 PERMISSION_DENIED). */
-const REFUSED = /\b401\b|UNAUTHENTICATED|API key not valid/i;
-
-export const GEMINI_KEY_REFUSED =
-  "the Gemini API refused the key (401) — check GEMINI_API_KEY";
 
 /**
  * Drive the Gemini CLI. `run()` rejects with a MaosError when the binary is
@@ -151,98 +134,15 @@ export class GeminiDriver implements AgentDriver {
     });
     stream.end();
 
-    const result = stream.result;
-    if (result && (result.inputTokens > 0 || result.outputTokens > 0)) {
-      const pricing = this.options.pricing;
-      run.emit({
-        type: "usage",
-        ...(pricing
-          ? {
-            costUsd: priced(
-              pricing,
-              result.inputTokens,
-              Math.min(result.cachedTokens, result.inputTokens),
-              result.outputTokens,
-            ),
-          }
-          : {}),
-        inputTokens: result.inputTokens,
-        outputTokens: result.outputTokens,
-      });
-    }
-
+    const usage = geminiUsage(stream.result, this.options.pricing);
+    if (usage) run.emit(usage);
     if (exit.spawnError?.what === "command") {
       if (exit.spawnError.code === "ENOENT") throw geminiNotFound(bin);
       throw new MaosError(
         `cannot start the Gemini CLI (\`${bin}\`): ${exit.spawnError.message}`,
       );
     }
-    if (exit.spawnError) {
-      return { status: "failed", summary: exit.spawnError.message };
-    }
-    if (
-      run.sessionId && exit.exitCode === EXIT.badInput &&
-      SESSION_GONE.test(exit.stderr)
-    ) {
-      return {
-        status: "failed",
-        summary: `Gemini session ${run.sessionId} no longer exists (${
-          exit.stderr.split("\n").find((l) => SESSION_GONE.test(l))?.trim()
-        })`,
-        sessionLost: true,
-      };
-    }
-    if (stream.gaveUp) {
-      const why = stream.lastApiError ??
-        (stream.lastStatus ? `HTTP ${stream.lastStatus}` : "no answer");
-      return {
-        status: "failed",
-        summary:
-          `the Gemini API kept failing (${why}); maos stopped the Gemini CLI after ${stream.failedAttempts} attempts`,
-      };
-    }
-    if (exit.exitCode === EXIT.auth) {
-      return { status: "failed", summary: authProblem(exit.stderr) };
-    }
-    if (exit.exitCode === EXIT.untrusted) {
-      return {
-        status: "failed",
-        summary:
-          "the Gemini CLI does not trust the agent's folder (exit 55): a system settings file (/etc/gemini-cli/settings.json) turns folder trust back on — allow the folder there, or set GEMINI_CLI_TRUST_WORKSPACE=true",
-      };
-    }
-    if (result?.ok && exit.exitCode === 0) {
-      return {
-        status: "completed",
-        summary: withoutMaosLines(stream.answer.trim()) || "done",
-      };
-    }
-    // The session id was emitted when it arrived, so a stopped run can be
-    // resumed with it.
-    if (exit.stopped) {
-      const kept = stream.sessionId ? `; session ${stream.sessionId} kept` : "";
-      return { status: "stopped", summary: `stopped${kept}` };
-    }
-    if (result?.error && REFUSED.test(result.error)) {
-      return { status: "failed", summary: GEMINI_KEY_REFUSED };
-    }
-    if (result?.error) {
-      return { status: "failed", summary: `Gemini API error: ${result.error}` };
-    }
-    if (exit.exitCode === EXIT.turnLimit) {
-      return {
-        status: "failed",
-        summary: "the Gemini CLI reached its turn limit (exit 53)",
-      };
-    }
-    const how = exit.signal
-      ? `was killed by ${exit.signal}`
-      : `exited with code ${exit.exitCode}`;
-    const why = lastLine(exit.stderr);
-    return {
-      status: "failed",
-      summary: `the Gemini CLI ${how} before finishing${why ? `: ${why}` : ""}`,
-    };
+    return geminiOutcome(exit, stream, run.sessionId);
   }
 }
 
@@ -284,13 +184,4 @@ export function geminiArgs(
 /** The agent's own rules, once plan agents carry `permissions` (the permissions issue). */
 function agentRules(run: TaskRun): PermissionRules | undefined {
   return (run.agent as { permissions?: PermissionRules }).permissions;
-}
-
-/** Exit 41: the CLI's own line says what is missing (no key, a bad auth type). */
-function authProblem(stderr: string): string {
-  const said = stderr.split("\n").map((l) => l.trim())
-    .find((l) => /GEMINI_API_KEY|auth method|API key|credentials/i.test(l));
-  return `the Gemini CLI cannot authenticate (exit 41)${
-    said ? `: ${said}` : ""
-  } — set GEMINI_API_KEY, or drivers.gemini.authType in maos.json`;
 }
