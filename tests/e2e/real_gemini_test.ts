@@ -36,6 +36,14 @@ Deno.test("real gemini: a whole orchestration — sessions kept, MCP messages de
     };
     fs.writeFileSync(configFile, JSON.stringify(config, null, 2) + "\n");
 
+    // The user's own Gemini settings (an OAuth login maos must not use):
+    // left as they are, and nothing added next to them.
+    const userGemini = path.join(box.home, ".gemini");
+    fs.mkdirSync(userGemini);
+    const userSettings =
+      '{"security":{"auth":{"selectedType":"oauth-personal"}}}\n';
+    fs.writeFileSync(path.join(userGemini, "settings.json"), userSettings);
+
     model.script(
       tool("mcp_maos_send_message", {
         content: "the API has no auth",
@@ -112,7 +120,11 @@ Deno.test("real gemini: a whole orchestration — sessions kept, MCP messages de
       [],
     );
     // Settings and sessions are in maos's per-agent home, not in ~/.gemini.
-    assert(!fs.existsSync(path.join(box.home, ".gemini")), "~/.gemini");
+    assertEquals(fs.readdirSync(userGemini), ["settings.json"]);
+    assertEquals(
+      fs.readFileSync(path.join(userGemini, "settings.json"), "utf8"),
+      userSettings,
+    );
     const home = path.join(dir, ".maos", "worktrees", id, "_gemini", "dev");
     const settings = JSON.parse(
       fs.readFileSync(path.join(home, ".gemini", "settings.json"), "utf8"),
