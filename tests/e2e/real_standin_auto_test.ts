@@ -110,6 +110,11 @@ for (const driver of ["claude", "codex", "gemini"] as const) {
       // A plan, then two turns per task; tokens were counted.
       assertEquals(model.turns().length, 5);
       assert(done.agents.every((a) => a.inputTokens > 0));
+      // The Gemini planner's temporary home (in TMPDIR) is gone.
+      assertEquals(
+        fs.readdirSync(env.TMPDIR).filter((f) => f.startsWith("maos-gemini-")),
+        [],
+      );
     });
   });
 }
