@@ -146,3 +146,20 @@ Deno.test("real gemini: a whole orchestration — sessions kept, MCP messages de
     );
   });
 });
+
+Deno.test("real gemini: in a project that is not a git repository, the agent's Gemini home is outside the project's files and goes with `orchestration remove`", async () => {
+  await withGeminiProject([say("Done here")], async ({ box, dir }) => {
+    const id = "0a1b2c3d4e5f";
+    const plan = geminiPlan(dir, [["dev", "build"]]);
+    await maosOk(["orchestrate", "Build it", "--plan", plan], {
+      cwd: dir,
+      env: { ...box.env, MAOS_NEW_ORCHESTRATION_ID: id },
+    });
+    // The agent worked in the project itself: the CLI left nothing there.
+    assertEquals(fs.readdirSync(dir).sort(), [".maos", "plan.json"]);
+    const home = path.join(dir, ".maos", "worktrees", id, "_gemini", "dev");
+    assert(fs.existsSync(path.join(home, ".gemini", "settings.json")));
+    await maosOk(["orchestration", "remove", id], { cwd: dir, env: box.env });
+    assert(!fs.existsSync(path.join(dir, ".maos", "worktrees", id)), home);
+  });
+});
