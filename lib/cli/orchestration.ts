@@ -5,7 +5,7 @@ import { mergeCommand, removeCommand } from "./orchestration_merge.ts";
 import { usageError } from "../../store/errors.ts";
 import { resume } from "../engine/orchestrator.ts";
 import {
-  DERIVED_STATUSES,
+  LISTED_STATUSES,
   type OrchestrationStatus,
   orchestrationStatus,
 } from "../queries/queries.ts";
@@ -28,7 +28,9 @@ import {
 } from "./context.ts";
 import { finishRun, liveView } from "./orchestrate.ts";
 import { addOrchestrationExtraCommands } from "./orchestration_extra.ts";
+import { reportCommand } from "./report.ts";
 import { renderOrchestrationList, renderStatus } from "./render.ts";
+import { reportDamaged } from "./damaged_note.ts";
 
 // Clear the screen and home the cursor (only on a terminal).
 const CLEAR_SCREEN = "\x1b[2J\x1b[H";
@@ -48,6 +50,7 @@ export function orchestrationCommand() {
   addOrchestrationExtraCommands(cmd);
   cmd.addCommand(mergeCommand());
   cmd.addCommand(removeCommand());
+  cmd.addCommand(reportCommand());
   return cmd;
 }
 
@@ -56,7 +59,7 @@ function listCommand() {
     .description("orchestrations in this .maos/, newest first")
     .addOption(
       new Option("--status <status>", "only orchestrations with this status")
-        .choices(DERIVED_STATUSES),
+        .choices(LISTED_STATUSES),
     )
     .option("--limit <n>", "show at most this many", intArg(1))
     .action((flags, command) => {
@@ -67,6 +70,7 @@ function listCommand() {
         limit: flags.limit,
         onWarning: ctx.warn,
       });
+      reportDamaged(ctx, rows);
       if (ctx.json) return printJson(ctx, rows);
       if (rows.length === 0) {
         ctx.out(

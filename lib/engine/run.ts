@@ -14,6 +14,7 @@ import type {
 import { startWatchdog, type Watchdog } from "../drivers/watchdog.ts";
 import { AgentOutputs } from "./agent_output.ts";
 import { buildTaskRun } from "./task_run.ts";
+import { newTurnToken, type TurnToken } from "./agent_token.ts";
 import { type EventSinks, recordDriverEvent } from "./driver_events.ts";
 import { AutoSaver } from "./auto_save.ts";
 import { FilesSaver } from "../workspace/files_save.ts";
@@ -51,6 +52,8 @@ interface ActiveTask {
   pids: number[];
   lastLines: string[];
   done: Promise<void>;
+  /** MAOS_AGENT_TOKEN of this turn (hash in its `running` event, file removed at its end). */
+  token: TurnToken;
 }
 
 /**
@@ -241,7 +244,15 @@ export class OrchestrationRun {
     }
     this.announced.add(agent.id);
     const resumeNote = task.resumeNote ?? undefined;
-    this.record({ type: "task.status", task: task.id, status: "running" });
+    // This turn's secret: its processes prove with it that they speak for the agent.
+    const token = newTurnToken();
+    const tokenHash = token.hash;
+    this.record({
+      type: "task.status",
+      task: task.id,
+      status: "running",
+      tokenHash,
+    });
     if (agent.status !== "running") {
       this.record({ type: "agent.status", agent: agent.id, status: "running" });
     }
@@ -253,6 +264,7 @@ export class OrchestrationRun {
       pids: [],
       lastLines: [],
       done: Promise.resolve(),
+      token,
     };
     this.active.set(task.id, run);
     run.done = this.runOnDriver(
@@ -269,6 +281,7 @@ export class OrchestrationRun {
       .catch((err) => this.fail(err))
       .finally(() => {
         this.active.delete(task.id);
+        run.token.remove();
         this.wakeUp();
       });
   }
@@ -285,15 +298,17 @@ export class OrchestrationRun {
     const blocked = await this.files?.prepareTask(run.task);
     if (blocked) return { status: "failed", summary: blocked };
     // Taken once per turn: a fresh session after a lost one needs them too.
-    const inbox = this.setup.bus.takeFor(agent.id);
+    const { inbox, earlier } = this.setup.bus.takeTurnInbox(agent.id);
     const attempt = (session: string | undefined, note: string | undefined) =>
       driver.run(buildTaskRun({
         state: journal.state,
         agent,
         task: run.task,
         inbox,
+        inboxEarlier: earlier,
         cwd: this.files?.cwdFor(agent.id) ?? this.setup.cwd,
         maosDir: this.setup.maosDir,
+        agentToken: run.token,
         sessionId: session,
         resumeNote: note,
         extraTask: this.setup.extraTask,
