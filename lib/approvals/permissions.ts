@@ -100,7 +100,7 @@ export function checkPlanPermissions(plan: Plan, source: string): void {
 /** The rules of maos.json (every agent's and each driver's defaults). */
 export function checkConfigPermissions(config: Config): void {
   checkRules("maos.json", config.permissions);
-  for (const name of ["claude", "codex"]) {
+  for (const name of ["claude", "codex", "gemini"]) {
     checkRules(`maos.json drivers.${name}`, driverDefaults(config, name));
   }
 }

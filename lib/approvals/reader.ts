@@ -13,7 +13,7 @@ import type { MaosPaths } from "../../store/paths.ts";
 import {
   type ApprovalState,
   type InboxApprovalLine,
-  isMessageLine,
+  isApprovalLine,
   type MaosEvent,
   type SnapshotFile,
 } from "../../store/schema.ts";
@@ -76,9 +76,7 @@ export function approvalLinesAfter(
 ): InboxApprovalLine[] {
   const lines: InboxApprovalLine[] = [];
   for (const { message } of readInbox(paths, id, from).entries) {
-    if (!isMessageLine(message) && message.kind !== "progress") {
-      lines.push(message);
-    }
+    if (isApprovalLine(message)) lines.push(message);
   }
   return lines;
 }

@@ -4,7 +4,7 @@ import { MESSAGE_MAX_INLINE_BYTES } from "../../store/schema.ts";
 import { refusalOf } from "./agent_token.ts";
 import { LOG_START, scanLog } from "../../store/log_read.ts";
 import type { Journal } from "../../store/journal.ts";
-import { isMessageLine, type MaosEvent } from "../../store/schema.ts";
+import { isApprovalLine, type MaosEvent } from "../../store/schema.ts";
 import { eventOfLine, refusalOfDecision } from "../approvals/approvals_fold.ts";
 import type { InboxMessage, MessageKind } from "../drivers/driver.ts";
 
@@ -112,10 +112,15 @@ export class MessageBus {
     return { inbox: mine, earlier };
   }
 
+  /** Set by a run: take the checkpoint an inbox line asks for. */
+  onCheckpointRequest: ((name: string, inboxEnd: number) => void) | undefined;
+  private readonly checkpointsAsked = new Set<number>();
+
   /**
    * Move what `maos message send` and `maos mcp` left in inbox.jsonl into
    * the log, each line once: messages onto the bus, progress reports as
-   * task.progress.
+   * task.progress (checkpoint requests go to `onCheckpointRequest` and are
+   * not counted).
    */
   ingestInbox(): number {
     const { entries } = readInbox(
@@ -127,6 +132,14 @@ export class MessageBus {
     let taken = 0;
     for (const entry of entries) {
       const line = entry.message;
+      if (line.kind === "checkpoint") {
+        // Taken by the run (files saved now); the event it logs moves the offset.
+        if (this.onCheckpointRequest && !this.checkpointsAsked.has(entry.end)) {
+          this.checkpointsAsked.add(entry.end);
+          this.onCheckpointRequest(line.name, entry.end);
+        }
+        continue;
+      }
       taken++;
       const refused = refusalOf(line, this.journal.state);
       if (refused) {
@@ -152,7 +165,7 @@ export class MessageBus {
         this.onPersisted(event);
         continue;
       }
-      if (!isMessageLine(line)) {
+      if (isApprovalLine(line)) {
         // An approval request, decision or note (lib/approvals/): numbered here.
         const body = eventOfLine(line, this.journal.state.approvals ?? []);
         // A decision on no known or an already answered request (two people

@@ -181,7 +181,7 @@ function applyEvent(
         files: { commit: event.commit, head: event.head },
       }));
     case "checkpoint.created":
-      return state;
+      return withInbox(state, event.inboxEnd);
     case "permission.denied":
       return withAgent(
         withTask(state, event.task, (t) => ({
