@@ -21,6 +21,7 @@ export function projectWithTest(
   permissions?: Permissions,
   tasks = 1,
   waitSeconds?: number,
+  driver = "claude",
 ): string {
   fs.writeFileSync(
     path.join(dir, "test.js"),
@@ -40,7 +41,7 @@ export function projectWithTest(
       agents: [{
         id: "tester-001",
         role: "tester",
-        driver: "claude",
+        driver,
         ...(permissions ? { permissions } : {}),
       }],
       tasks: Array.from({ length: tasks }, (_, i) => ({

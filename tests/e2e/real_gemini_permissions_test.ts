@@ -15,25 +15,16 @@ import {
 import { geminiShell, say } from "../../standin/mod.ts";
 import { statusOf } from "../agents/_maos_claude.ts";
 import { withGeminiProject } from "./_gemini.ts";
+import { projectWithTest, ran } from "./_approvals.ts";
 
 Deno.test("real gemini: the plan's allow rule runs node test.js; an unallowed call is a permission.denied, and the task says so", async () => {
   await withGeminiProject([], async ({ model, box, dir }) => {
-    fs.writeFileSync(
-      path.join(dir, "test.js"),
-      'require("fs").appendFileSync("ran.txt", "ok\\n"); console.log("1 passing");\n',
-    );
-    const plan = path.join(dir, "plan.json");
-    fs.writeFileSync(
-      plan,
-      JSON.stringify({
-        agents: [{
-          id: "tester-001",
-          role: "tester",
-          driver: "gemini",
-          permissions: { allow: ["Bash(node test.js)"] },
-        }],
-        tasks: [{ id: "test", agent: "tester-001", title: "Run the tests" }],
-      }),
+    const plan = projectWithTest(
+      dir,
+      { allow: ["Bash(node test.js)"] },
+      1,
+      undefined,
+      "gemini",
     );
     model.script(
       geminiShell("node test.js"),
@@ -45,11 +36,7 @@ Deno.test("real gemini: the plan's allow rule runs node test.js; an unallowed ca
       env: box.env,
     });
     const why = run.stdout + run.stderr;
-    assertEquals(
-      fs.readFileSync(path.join(dir, "ran.txt"), "utf8"),
-      "ok\n",
-      why,
-    );
+    assertEquals(ran(dir), 1, why);
     const [id] = fs.readdirSync(path.join(dir, ".maos", "orchestrations"));
     const denied = readEvents(dir, id).filter((e) =>
       e.type === "permission.denied"
