@@ -43,11 +43,19 @@ export class CodexStream {
   missingKey: string | undefined;
   /** The text of the last agent message: the turn's answer. */
   lastMessage: string | undefined;
+  /** Set when Codex kept reconnecting past `maxReconnects`: why it could not reach the model. */
+  unreachable: string | undefined;
+  #reconnects = 0;
 
   constructor(
     private readonly emit: (e: DriverEvent) => void,
-    /** Called once when a 401 is seen, so the driver can stop the retries. */
+    /** Called once when retrying cannot help (a 401, or too many reconnects): the driver stops it. */
     private readonly onUnauthorized: () => void = () => {},
+    /**
+     * Codex without network reconnects without end ("waiting for network",
+     * which no retry setting bounds): after this many, give up.
+     */
+    private readonly maxReconnects = Infinity,
   ) {}
 
   /** Handle one stdout line; a line that is not a JSON object is plain output. */
@@ -131,6 +139,13 @@ export class CodexStream {
     if (RECONNECTING.test(message)) {
       // A retry is news, not the reason: the reason comes last.
       if (!this.unauthorized) this.#output(`[codex] ${oneLine(message)}`);
+      this.emit({ type: "activity", waitingFor: "the model to be reachable" });
+      if (++this.#reconnects > this.maxReconnects && !this.unreachable) {
+        this.unreachable = oneLine(
+          message.replace(RECONNECTING, "").replace(/^\s*\d+\/\d+\s*/, ""),
+        ).replace(/^waiting for network \((.*)\)$/, "$1");
+        this.onUnauthorized();
+      }
       return;
     }
     this.failure = oneLine(message);

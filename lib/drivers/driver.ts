@@ -26,6 +26,11 @@ export type DriverEvent =
   | { type: "message"; kind: MessageKind; to: string | null; content: string }
   | { type: "progress"; percent: number }
   | { type: "session"; sessionId: string }
+  /**
+   * A sign of life that is not output (a streamed chunk, a tool call), and
+   * what the CLI now waits for when the driver knows: "the model to answer".
+   */
+  | { type: "activity"; waitingFor?: string }
   | UsageEvent;
 
 /**
@@ -45,6 +50,10 @@ export interface UsageEvent {
    * `TaskRun.sessionTotals` so the next run can report only its own part.
    */
   sessionTotals?: SessionTotals;
+  /** Priced by maos from streamed usage, before (or without) the CLI's own figure. */
+  estimated?: true;
+  /** The CLI's figure for the whole invocation: the estimates emitted before it, to take back. */
+  replaces?: { costUsd: number; inputTokens: number; outputTokens: number };
 }
 
 /** A CLI's own running token counters for one session (thread). */
@@ -92,6 +101,8 @@ export interface TaskRun {
   resumeNote?: string;
   /** Extra instruction given with `maos orchestration resume --task`. */
   extraTask?: string;
+  /** USD the orchestration may still spend (its budget minus what is spent); absent: no limit. */
+  budgetLeftUsd?: number;
   /** Aborted once: ask the agent to stop (SIGINT/SIGTERM, 10 s grace). */
   stop: AbortSignal;
   /** Aborted: kill at once (second Ctrl-C). */
@@ -102,11 +113,16 @@ export interface TaskRun {
   onProcess?(pid: number): void;
 }
 
+/** How the summary of a run whose model could not be reached starts (every driver says it so). */
+export const MODEL_UNREACHABLE = "the model could not be reached";
+
 export interface TaskResult {
   status: "completed" | "failed" | "stopped";
   summary: string;
   /** The driver's session no longer exists (Claude: "No conversation found"). */
   sessionLost?: boolean;
+  /** The CLI stopped itself at the budget it was given (Claude: `error_max_budget_usd`). */
+  budgetReached?: boolean;
 }
 
 export interface AgentDriver {

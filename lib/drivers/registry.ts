@@ -26,7 +26,12 @@ export type DriverName = typeof DRIVER_NAMES[number];
 
 /** The `drivers` block of maos.json, as far as drivers read it. */
 export interface DriverSettings {
-  claude?: { bin?: string; permissionMode?: string; model?: string };
+  claude?: {
+    bin?: string;
+    permissionMode?: string;
+    model?: string;
+    pricing?: Record<string, TokenPricing>;
+  };
   codex?: {
     bin?: string;
     model?: string;
@@ -38,8 +43,8 @@ export interface DriverSettings {
 
 /** Where drivers take their settings from. */
 export interface DriverContext {
-  /** maos.json; only its `drivers` block is read. */
-  config?: { drivers?: DriverSettings };
+  /** maos.json; its `drivers` block and `modelRetries` are read. */
+  config?: { drivers?: DriverSettings; modelRetries?: number };
   /**
    * The environment: MAOS_CLAUDE_BIN (over drivers.claude.bin),
    * MAOS_CODEX_BIN (over drivers.codex.bin), MAOS_SIM_SEED,
@@ -74,12 +79,14 @@ export function createDriver(
         ...settings.claude,
         bin: env.MAOS_CLAUDE_BIN || settings.claude?.bin || "claude",
         graceMs: ctx.graceMs,
+        modelRetries: ctx.config?.modelRetries,
       });
     case "codex":
       return new CodexDriver({
         ...settings.codex,
         bin: env.MAOS_CODEX_BIN || settings.codex?.bin || "codex",
         graceMs: ctx.graceMs,
+        modelRetries: ctx.config?.modelRetries,
       });
     case "exec": {
       const command = settings.exec?.command;

@@ -22,6 +22,11 @@ import {
 import { defaultPlan, loadPlanFile } from "./planner.ts";
 import { PLANNER_NAMES, planWithDriver } from "./driver_planner.ts";
 import { OrchestrationRun } from "./run.ts";
+import {
+  checkBudgetOptions,
+  initialBudget,
+  resumedBudget,
+} from "./budget_guard.ts";
 import type {
   OrchestrateOptions,
   ResumeOptions,
@@ -61,6 +66,7 @@ export async function orchestrate(
       `--save-interval must be between 1 and ${MAX_SAVE_INTERVAL_SECONDS} seconds, got ${options.saveIntervalSeconds}`,
     );
   }
+  checkBudgetOptions(options.budget);
   const filePlan = options.planFile
     ? loadPlanFile(path.resolve(options.cwd, options.planFile))
     : undefined;
@@ -126,6 +132,8 @@ export async function orchestrate(
         saveIntervalSeconds: options.saveIntervalSeconds,
       });
     }
+    const budget = initialBudget(options.budget, config);
+    if (budget) journal.append(budget);
     const started = journal.append({ type: "orchestration.started" });
     reporter.event(started, journal.state);
     const simulated = resolvedPlan.agents.some((a) =>
@@ -184,6 +192,8 @@ export async function resume(options: ResumeOptions): Promise<RunOutcome> {
     for (const name of new Set(before.agents.map((a) => a.driver))) {
       drivers.preflight(name);
     }
+    checkBudgetOptions(options.budget);
+    const budget = resumedBudget(options.budget, before);
 
     const shownStatus = before.status === "running"
       ? "interrupted"
@@ -221,6 +231,7 @@ export async function resume(options: ResumeOptions): Promise<RunOutcome> {
     reporter.line(`✓ Loaded ${journal.state.messages} messages`);
 
     prepareTasksForResume(journal, before);
+    if (budget) journal.append(budget);
     if (options.task) addFollowUpTask(journal, options.task);
     const resumed = journal.append({
       type: "orchestration.resumed",
@@ -268,7 +279,7 @@ async function runToEnd(
     workspace,
   });
   const outcome = await run.execute();
-  if (workspace && outcome !== "paused") {
+  if (workspace && outcome !== "paused" && outcome !== "budget") {
     const id8 = journal.id.slice(0, 8);
     reporter.line(
       `🌳 The agents' work is on branches maos/${id8}/<agent>: see it with maos orchestration status ${id8}, bring it in with maos orchestration merge ${id8}`,

@@ -25,6 +25,8 @@ import { PauseSwitch } from "./pause_switch.ts";
 import { InboxPoll } from "./inbox_poll.ts";
 import { endTask, settleAgent, type TaskEndContext } from "./task_end.ts";
 import { endRun } from "./run_end.ts";
+import { budgetLeftUsd, budgetView } from "../queries/budget.ts";
+import { stallNotice, turnLimits, TurnWatch } from "./turn_watch.ts";
 
 export interface RunSetup {
   journal: Journal;
@@ -51,6 +53,8 @@ interface ActiveTask {
   pids: number[];
   lastLines: string[];
   done: Promise<void>;
+  /** Its stall notice and time limit. */
+  watch?: TurnWatch;
 }
 
 /**
@@ -126,11 +130,19 @@ export class OrchestrationRun {
     };
   }
 
-  /** Append an event and show it. */
+  /** Append an event and show it; spending that reaches the budget pauses the run. */
   record(event: NewEvent): MaosEvent {
     const persisted = this.setup.journal.append(event);
     this.setup.reporter.event(persisted, this.setup.journal.state);
+    if (event.type === "cost") this.checkBudget();
     return persisted;
+  }
+
+  /** At the budget: no new turn, running ones paused as on Ctrl-C (exit 5). */
+  private checkBudget(): void {
+    if (budgetView(this.setup.journal.state)?.reached) {
+      this.pause.requestBudget();
+    }
   }
 
   async execute(): Promise<RunOutcome> {
@@ -168,6 +180,7 @@ export class OrchestrationRun {
         record: (event) => this.record(event),
         pausing: this.pause.pausing,
         forced: this.pause.forced,
+        budget: this.pause.budget,
         saveError: this.saveError,
       });
     } finally {
@@ -193,6 +206,7 @@ export class OrchestrationRun {
         await this.settle();
         return;
       }
+      this.checkBudget();
       if (!this.pause.pausing) {
         // A task that just ended may have run `maos message send`: the next
         // turns must see it, not wait for the inbox poll.
@@ -255,6 +269,14 @@ export class OrchestrationRun {
       done: Promise.resolve(),
     };
     this.active.set(task.id, run);
+    run.watch = new TurnWatch(turnLimits(this.setup.config), {
+      onStall: (ms, waitingFor) =>
+        reporter.line(stallNotice(`[${agent.id}]`, ms, waitingFor)),
+      onTimeout: (reason) => {
+        reporter.warn(`[${agent.id}] ${reason}: stopping the turn`);
+        run.stop.abort();
+      },
+    });
     run.done = this.runOnDriver(
       driver,
       run,
@@ -265,7 +287,20 @@ export class OrchestrationRun {
         status: "failed",
         summary: errorText(err),
       }))
-      .then((result) => endTask(this.taskEnd, run.task, result, run.lastLines))
+      .then((result) => {
+        run.watch?.close();
+        // Claude stopped itself at the --max-budget-usd it was given.
+        if (result.budgetReached) this.pause.requestBudget();
+        const timedOut = run.watch?.timedOut;
+        return endTask(
+          this.taskEnd,
+          run.task,
+          timedOut && !this.pause.pausing
+            ? { status: "failed", summary: timedOut }
+            : result,
+          run.lastLines,
+        );
+      })
       .catch((err) => this.fail(err))
       .finally(() => {
         this.active.delete(task.id);
@@ -297,6 +332,7 @@ export class OrchestrationRun {
         sessionId: session,
         resumeNote: note,
         extraTask: this.setup.extraTask,
+        budgetLeftUsd: budgetLeftUsd(journal.state),
         stop: run.stop.signal,
         kill: run.kill.signal,
         emit: (event) => this.onDriverEvent(run, event),
@@ -343,6 +379,7 @@ export class OrchestrationRun {
   }
 
   private onDriverEvent(run: ActiveTask, event: DriverEvent): void {
+    run.watch?.activity(event.type === "activity" ? event.waitingFor : undefined);
     try {
       recordDriverEvent(
         this.sinks,

@@ -10,6 +10,7 @@ import type { MaosEvent, NewEvent } from "../../store/schema.ts";
 import type { AutoSaver } from "./auto_save.ts";
 import type { RunOutcome, RunReporter } from "./run_options.ts";
 import { finalStatus } from "./scheduler.ts";
+import { budgetReachedLine } from "./budget_guard.ts";
 
 export interface RunEndContext {
   journal: Journal;
@@ -18,6 +19,8 @@ export interface RunEndContext {
   record(event: NewEvent): MaosEvent;
   pausing: boolean;
   forced: boolean;
+  /** The pause came from the budget (exit 5). */
+  budget: boolean;
   /** An auto-save that failed during the run: the run's result must not hide it. */
   saveError: unknown;
 }
@@ -29,18 +32,22 @@ export async function endRun(ctx: RunEndContext): Promise<RunOutcome> {
       .length;
     ctx.record({
       type: "orchestration.paused",
-      reason: ctx.forced ? "forced stop" : "signal",
+      reason: ctx.budget ? "budget" : ctx.forced ? "forced stop" : "signal",
     });
     await ctx.saver.save();
-    reporter.line(
-      `⏸️ Orchestration paused. Resume with: maos orchestration resume ${
-        journal.id.slice(0, 8)
-      }`,
-    );
+    if (ctx.budget) {
+      reporter.line(budgetReachedLine(journal.state));
+    } else {
+      reporter.line(
+        `⏸️ Orchestration paused. Resume with: maos orchestration resume ${
+          journal.id.slice(0, 8)
+        }`,
+      );
+    }
     reporter.line(
       `💾 State saved. ${paused} agents paused, ${journal.state.messages} messages preserved.`,
     );
-    return "paused";
+    return ctx.budget ? "budget" : "paused";
   }
   const status = finalStatus(journal.state);
   if (status === "completed") {

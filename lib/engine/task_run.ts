@@ -16,6 +16,7 @@ export interface TurnInputs {
   sessionId: string | undefined;
   resumeNote: string | undefined;
   extraTask: string | undefined;
+  budgetLeftUsd: number | undefined;
   stop: AbortSignal;
   kill: AbortSignal;
   emit: TaskRun["emit"];
@@ -62,6 +63,9 @@ export function buildTaskRun(turn: TurnInputs): TaskRun {
       : {}),
     resumeNote: turn.resumeNote,
     extraTask: turn.extraTask,
+    ...(turn.budgetLeftUsd === undefined
+      ? {}
+      : { budgetLeftUsd: turn.budgetLeftUsd }),
     stop: turn.stop,
     kill: turn.kill,
     emit: turn.emit,

@@ -146,22 +146,53 @@ function applyEvent(
     }
     case "cost": {
       // One invocation's spend adds up; a legacy `totalUsd` sets (schema.ts).
-      const updated = withAgent(state, event.agent, (a) => ({
-        ...a,
-        cost: event.totalUsd ?? roundUsd(a.cost + (event.costUsd ?? 0)),
-        inputTokens: a.inputTokens + (event.inputTokens ?? 0),
-        outputTokens: a.outputTokens + (event.outputTokens ?? 0),
-        ...(event.sessionTotals ? { sessionTotals: event.sessionTotals } : {}),
-      }));
+      // The CLI's own figure takes off the estimates streamed before it.
+      const back = event.replaces;
+      const updated = withAgent(state, event.agent, (a) => {
+        const estimated = roundUsd(
+          (a.estimatedCost ?? 0) +
+            (event.estimated ? event.costUsd ?? 0 : 0) - (back?.costUsd ?? 0),
+        );
+        const { estimatedCost: _, ...rest } = a;
+        return {
+          ...rest,
+          cost: event.totalUsd ??
+            Math.max(
+              0,
+              roundUsd(a.cost + (event.costUsd ?? 0) - (back?.costUsd ?? 0)),
+            ),
+          inputTokens: Math.max(
+            0,
+            a.inputTokens + (event.inputTokens ?? 0) - (back?.inputTokens ?? 0),
+          ),
+          outputTokens: Math.max(
+            0,
+            a.outputTokens + (event.outputTokens ?? 0) -
+              (back?.outputTokens ?? 0),
+          ),
+          ...(estimated > 0 ? { estimatedCost: estimated } : {}),
+          ...(event.sessionTotals
+            ? { sessionTotals: event.sessionTotals }
+            : {}),
+        };
+      });
       const sum = (of: (a: AgentState) => number) =>
         updated.agents.reduce((total, a) => total + of(a), 0);
+      const { estimatedCost: _, ...rest } = updated;
+      const estimated = roundUsd(sum((a) => a.estimatedCost ?? 0));
       return {
-        ...updated,
+        ...rest,
         cost: roundUsd(sum((a) => a.cost)),
+        ...(estimated > 0 ? { estimatedCost: estimated } : {}),
         inputTokens: sum((a) => a.inputTokens),
         outputTokens: sum((a) => a.outputTokens),
       };
     }
+    case "orchestration.budget":
+      return {
+        ...state,
+        budget: { usd: event.usd, tokens: event.tokens },
+      };
     // Written by development builds only: isolation now comes with `created`.
     case "orchestration.isolation":
       return { ...state, isolation: { mode: event.mode, base: event.base } };
