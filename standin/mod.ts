@@ -1,6 +1,7 @@
 /** The model stand-in for tests: server, script builders, request readers. */
 export * from "./server.ts";
 export * from "./script.ts";
+export { type Bill, chargedUsd } from "./billing.ts";
 export {
   conversation,
   lastUserText,

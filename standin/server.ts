@@ -24,7 +24,8 @@ import {
   responsesError,
   responsesEvents,
 } from "./openai_responses.ts";
-import type { Turn } from "./script.ts";
+import { DEFAULT_USAGE, type Turn } from "./script.ts";
+import { type Bill, billOf } from "./billing.ts";
 
 /** One request as the stand-in received it. */
 export interface RecordedRequest {
@@ -57,6 +58,8 @@ export class ModelStandin {
   outage: Turn | undefined;
   /** Main requests that found the script empty (answered "done"). */
   unscripted = 0;
+  /** What was billed, as it went out (Anthropic API): see billing.ts. */
+  readonly bills: Bill[] = [];
 
   readonly #queue: Turn[];
   readonly #stalls = new Set<() => void>();
@@ -184,6 +187,10 @@ export class ModelStandin {
     const n = this.requests.length;
     const streamed = (body as { stream?: unknown })?.stream === true;
     if (!streamed) {
+      if (api === "anthropic") {
+        const usage = script.usage ?? DEFAULT_USAGE;
+        this.bills.push({ model, input: usage.input, output: usage.output });
+      }
       return json(
         res,
         200,
@@ -193,7 +200,7 @@ export class ModelStandin {
     const { events, mid } = api === "anthropic"
       ? anthropicEvents(script, model, n)
       : responsesEvents(script, model, n);
-    await this.#stream(res, events, mid, script);
+    await this.#stream(res, events, mid, script, model);
   }
 
   #next(): Turn {
@@ -208,6 +215,7 @@ export class ModelStandin {
     events: SseEvent[],
     mid: number,
     script: Turn,
+    model: string,
   ): Promise<void> {
     res.writeHead(200, {
       "content-type": "text/event-stream",
@@ -226,6 +234,8 @@ export class ModelStandin {
         if (res.destroyed) return;
       }
       res.write(`event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
+      const bill = billOf(model, e.data);
+      if (bill) this.bills.push(bill);
     }
     res.end();
   }

@@ -11,7 +11,9 @@ import type { BudgetOptions } from "../engine/run_options.ts";
 export function usdArg(value: string): number {
   const n = Number(value.trim().replace(/^\$/, ""));
   if (!/^\s*\$?\d+(\.\d+)?\s*$/.test(value) || !(n > 0)) {
-    throw new InvalidArgumentError("expected an amount in USD above 0, e.g. 2.50");
+    throw new InvalidArgumentError(
+      "expected an amount in USD above 0, e.g. 2.50",
+    );
   }
   return n;
 }
@@ -22,11 +24,17 @@ export function tokensArg(value: string): number {
   const n = m
     ? Math.round(
       Number(m[1]) *
-        (m[2].toLowerCase() === "k" ? 1e3 : m[2].toLowerCase() === "m" ? 1e6 : 1),
+        (m[2].toLowerCase() === "k"
+          ? 1e3
+          : m[2].toLowerCase() === "m"
+          ? 1e6
+          : 1),
     )
     : NaN;
   if (!(n > 0)) {
-    throw new InvalidArgumentError("expected a number of tokens above 0, e.g. 200000 or 200k");
+    throw new InvalidArgumentError(
+      "expected a number of tokens above 0, e.g. 200000 or 200k",
+    );
   }
   return n;
 }
@@ -34,8 +42,7 @@ export function tokensArg(value: string): number {
 /** The help of `--budget` and `--budget-tokens`. */
 export const BUDGET_HELP = {
   usd: "at this spend in USD running agents pause and maos exits with code 5",
-  tokens:
-    "the same in tokens, input + output (for CLIs that report no prices)",
+  tokens: "the same in tokens, input + output (for CLIs that report no prices)",
 };
 
 /** The flags as the engine takes them; undefined when neither was given. */

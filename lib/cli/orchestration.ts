@@ -202,7 +202,11 @@ function resumeCommand() {
       `a new total budget: ${BUDGET_HELP.usd}`,
       usdArg,
     )
-    .option("--budget-tokens <n>", `a new total: ${BUDGET_HELP.tokens}`, tokensArg)
+    .option(
+      "--budget-tokens <n>",
+      `a new total: ${BUDGET_HELP.tokens}`,
+      tokensArg,
+    )
     .option("--no-progress", "no live progress, only the result")
     .action(async (idArg, flags, command) => {
       const ctx = contextOf(command);

@@ -171,8 +171,10 @@ export class ClaudeStream {
       output: Math.max(seen.output, count(usage.output_tokens)),
     };
     this.#streamed.set(id, next);
-    const costUsd = priceUsage(next, this.prices) -
-      priceUsage(seen, this.prices);
+    // Rounded: a sum of prices is not exact in binary, and the log keeps it.
+    const costUsd = Math.round(
+      (priceUsage(next, this.prices) - priceUsage(seen, this.prices)) * 1e9,
+    ) / 1e9;
     const inputTokens = allInput(next) - allInput(seen);
     const outputTokens = next.output - seen.output;
     if (inputTokens === 0 && outputTokens === 0) return;
@@ -200,30 +202,28 @@ export class ClaudeStream {
     const usage = tokensOf(msg.usage);
     const streamed = this.#estimated;
     if (totalCostUsd !== undefined || usage) {
+      // A result may say fewer tokens than were streamed (measured: 0 when
+      // stopped at --max-budget-usd, 0 for a message cut by SIGINT): the
+      // larger count of the two is kept.
       this.emit({
         type: "usage",
         ...(totalCostUsd === undefined ? {} : { costUsd: totalCostUsd }),
-        inputTokens: usage?.input ?? 0,
-        outputTokens: usage?.output ?? 0,
+        inputTokens: Math.max(usage?.input ?? 0, streamed.inputTokens),
+        outputTokens: Math.max(usage?.output ?? 0, streamed.outputTokens),
         replaces: { ...streamed },
       });
-      // A run interrupted mid-message reports 0 for that message though
-      // its input was streamed (measured): what the result left out stays
-      // counted, priced by maos.
-      const input = Math.max(0, streamed.inputTokens - (usage?.input ?? 0));
-      const output = Math.max(0, streamed.outputTokens - (usage?.output ?? 0));
-      if (input > 0 || output > 0) {
+      // A run interrupted mid-message reports $0 for that message though
+      // its input was streamed (measured): what the CLI left out of its
+      // dollars stays counted, at maos's price, as an estimate.
+      const missed = (usage?.input ?? 0) < streamed.inputTokens ||
+        (usage?.output ?? 0) < streamed.outputTokens;
+      const short = streamed.costUsd - (totalCostUsd ?? 0);
+      if (missed && short > 1e-9) {
         this.emit({
           type: "usage",
-          costUsd: priceUsage({
-            model: this.#model,
-            input,
-            cacheWrite: 0,
-            cacheRead: 0,
-            output,
-          }, this.prices),
-          inputTokens: input,
-          outputTokens: output,
+          costUsd: short,
+          inputTokens: 0,
+          outputTokens: 0,
           estimated: true,
         });
       }

@@ -127,8 +127,20 @@ Deno.test("an interrupted result that reports 0 keeps the tokens already streame
   });
   assertEquals(usages(events), [
     { type: "usage", ...STREAMED, estimated: true },
-    { type: "usage", ...NONE, replaces: STREAMED },
-    { type: "usage", ...STREAMED, estimated: true },
+    {
+      type: "usage",
+      costUsd: 0,
+      inputTokens: 100,
+      outputTokens: 1,
+      replaces: STREAMED,
+    },
+    {
+      type: "usage",
+      costUsd: 0.000525,
+      inputTokens: 0,
+      outputTokens: 0,
+      estimated: true,
+    },
   ]);
 });
 

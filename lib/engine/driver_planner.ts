@@ -1,7 +1,8 @@
 import { ExitCode, MaosError } from "../../store/errors.ts";
 import type { Plan } from "../../store/schema.ts";
-import type { AgentDriver } from "../drivers/driver.ts";
+import { type AgentDriver, MODEL_UNREACHABLE } from "../drivers/driver.ts";
 import { validatePlan } from "./planner.ts";
+import { stallNotice, type TurnLimits, TurnWatch } from "./turn_watch.ts";
 
 const PLAN_INSTRUCTIONS =
   `Plan this request for a team of AI coding agents working in this repository.
@@ -20,6 +21,10 @@ export const PLANNER_NAMES: Record<string, string> = {
 
 /** Summaries of runs that failed for want of a login or key (claude.ts and codex.ts say so). */
 const AUTH_FAILURE = /not logged in|API key was refused|has no API key/i;
+
+/** The same hint for every driver: the agents would not reach the model either. */
+const UNREACHABLE_HINT =
+  "check the network and the API's base URL (ANTHROPIC_BASE_URL, the Codex provider), or use --driver shell or sim";
 
 const AUTH_HINTS: Record<string, string> = {
   claude:
@@ -42,9 +47,16 @@ export async function planWithDriver(
   request: string,
   cwd: string,
   env: Record<string, string>,
+  bounds?: { limits: TurnLimits; say(line: string): void; name: string },
 ): Promise<PlannerResult> {
   const stop = new AbortController();
   const kill = new AbortController();
+  // Bounded like an agent's turn: a notice when it is silent, stopped at the limit.
+  const watch = bounds && new TurnWatch(bounds.limits, {
+    onStall: (ms, waitingFor) =>
+      bounds.say(stallNotice(`🧠 ${bounds.name}`, ms, waitingFor)),
+    onTimeout: () => stop.abort(),
+  });
   // Ctrl-C while planning: nothing is saved yet, so stop the planner at once.
   const onSignal = () => kill.abort();
   process.on("SIGINT", onSignal);
@@ -70,8 +82,18 @@ export async function planWithDriver(
       env,
       stop: stop.signal,
       kill: kill.signal,
-      emit: () => {},
+      emit: (event) =>
+        watch?.activity(
+          event.type === "activity" ? event.waitingFor : undefined,
+        ),
     });
+    if (watch?.timedOut) {
+      return {
+        error: `${bounds!.name} gave no plan: ${
+          watch.timedOut.replace("turnTimeoutSeconds", "planTimeoutSeconds")
+        }`,
+      };
+    }
     if (kill.signal.aborted) {
       throw new MaosError(
         "planning cancelled; nothing was started",
@@ -79,6 +101,9 @@ export async function planWithDriver(
       );
     }
     if (result.status !== "completed") {
+      if (result.summary.startsWith(MODEL_UNREACHABLE)) {
+        return { error: result.summary, fatal: UNREACHABLE_HINT };
+      }
       return AUTH_FAILURE.test(result.summary)
         ? { error: result.summary, fatal: AUTH_HINTS[driver.name] ?? "" }
         : { error: result.summary };
@@ -91,6 +116,7 @@ export async function planWithDriver(
       return { error: err instanceof Error ? err.message : String(err) };
     }
   } finally {
+    watch?.close();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }

@@ -22,6 +22,7 @@ import {
 import { defaultPlan, loadPlanFile } from "./planner.ts";
 import { PLANNER_NAMES, planWithDriver } from "./driver_planner.ts";
 import { OrchestrationRun } from "./run.ts";
+import { turnLimits } from "./turn_watch.ts";
 import {
   checkBudgetOptions,
   initialBudget,
@@ -96,7 +97,7 @@ export async function orchestrate(
   const root = await findOrCreateMaosDir(options);
   const paths = new MaosPaths(root);
   const plan = filePlan ??
-    await planFor(request, driver, drivers, options, root);
+    await planFor(request, driver, drivers, options, root, config);
   const resolvedPlan: Plan = {
     ...plan,
     agents: plan.agents.map((a) => ({ ...a, driver: a.driver ?? driver })),
@@ -299,6 +300,7 @@ async function planFor(
   drivers: ReturnType<typeof createDriverFactory>,
   options: OrchestrateOptions,
   root: string,
+  config: Config,
 ): Promise<Plan> {
   const planner = PLANNER_NAMES[driver];
   if (!planner || options.agents) {
@@ -310,6 +312,14 @@ async function planFor(
     request,
     path.dirname(root),
     { MAOS_DIR: root },
+    {
+      limits: turnLimits({
+        stallWarnSeconds: config.stallWarnSeconds,
+        turnTimeoutSeconds: config.planTimeoutSeconds,
+      }),
+      say: (line) => options.reporter.line(line),
+      name: planner,
+    },
   );
   if ("plan" in planned) return planned.plan;
   if (planned.fatal) {

@@ -379,7 +379,9 @@ export class OrchestrationRun {
   }
 
   private onDriverEvent(run: ActiveTask, event: DriverEvent): void {
-    run.watch?.activity(event.type === "activity" ? event.waitingFor : undefined);
+    run.watch?.activity(
+      event.type === "activity" ? event.waitingFor : undefined,
+    );
     try {
       recordDriverEvent(
         this.sinks,

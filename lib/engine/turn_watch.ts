@@ -69,7 +69,9 @@ export class TurnWatch {
     const now = Date.now();
     if (this.#timedOut) return;
     if (now - this.#started >= this.limits.timeoutMs) {
-      const waited = this.#waitingFor ? ` (waiting for ${this.#waitingFor})` : "";
+      const waited = this.#waitingFor
+        ? ` (waiting for ${this.#waitingFor})`
+        : "";
       this.#timedOut = `timed out after ${
         seconds(this.limits.timeoutMs)
       } (turnTimeoutSeconds)${waited}`;

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { type BudgetView, budgetView } from "./budget.ts";
 import * as fs from "node:fs";
 import { ExitCode, MaosError, usageError } from "../../store/errors.ts";
 import { logEndsAt, readRecentEvents } from "../../store/event_log.ts";
@@ -81,6 +82,8 @@ export interface AgentView {
   /** Tokens over all its invocations; input counts cached input too. */
   inputTokens: number;
   outputTokens: number;
+  /** The part of `cost` maos priced from streamed usage (a run cut before the CLI said); 0: none. */
+  estimatedCost: number;
   /** Worktree isolation (added by `withAgentFiles`): its branch and files. */
   branch?: string;
   /** Its branch and worktree are gone (`recover cleanup` after a merge); the files ref stays. */
@@ -109,8 +112,12 @@ export interface OrchestrationStatus {
   updatedAt: string;
   durationMs: number;
   cost: number;
+  /** The part of `cost` that is maos's estimate (see AgentView). */
+  estimatedCost: number;
   inputTokens: number;
   outputTokens: number;
+  /** The budget and what is spent against it; null when none is set. */
+  budget: BudgetView | null;
   messages: number;
   progress: { completed: number; total: number };
   agents: AgentView[];
@@ -294,8 +301,10 @@ export function orchestrationStatus(
     updatedAt: state.updatedAt,
     durationMs: Math.max(0, end - created),
     cost: state.cost,
+    estimatedCost: state.estimatedCost ?? 0,
     inputTokens: state.inputTokens,
     outputTokens: state.outputTokens,
+    budget: budgetView(state),
     messages: state.messages,
     progress: {
       completed: state.tasks.filter((t) => t.status === "completed").length,
@@ -311,6 +320,7 @@ export function orchestrationStatus(
       cost: a.cost,
       inputTokens: a.inputTokens,
       outputTokens: a.outputTokens,
+      estimatedCost: a.estimatedCost ?? 0,
     })),
     tasks: state.tasks.map((t) => ({
       id: t.id,
