@@ -101,6 +101,7 @@ export class ClaudeDriver implements AgentDriver {
     // refuses to start when it sees it, and maos may run from Claude Code.
     delete env.CLAUDECODE;
 
+    run.emit({ type: "activity", waitingFor: "Claude Code to start" });
     const exit = await runAgentProcess({
       command: bin,
       args: claudeArgs(run, this.options, viaStdin ? undefined : prompt),

@@ -79,6 +79,7 @@ export class CodexDriver implements AgentDriver {
       () => refused.abort(),
       this.options.modelRetries ?? 2,
     );
+    run.emit({ type: "activity", waitingFor: "Codex to start" });
     const exit = await runAgentProcess({
       command: bin,
       args: codexArgs(run, this.options, viaStdin ? "-" : prompt),
@@ -92,6 +93,7 @@ export class CodexDriver implements AgentDriver {
       graceMs: this.options.graceMs,
     });
 
+    stream.close();
     const usage = usageOf(stream, run, this.options.pricing);
     if (usage) run.emit(usage);
 
