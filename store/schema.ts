@@ -87,9 +87,9 @@ export const ConfigSchema = z.object({
   saveIntervalSeconds: z.number().positive().max(MAX_SAVE_INTERVAL_SECONDS)
     .default(30),
   durability: DurabilitySchema.default("batched"),
-  /** A budget for every orchestration that sets none (see lib/engine/budget.ts). */
-  budgetUsd: z.number().positive().optional(),
-  budgetTokens: z.number().int().positive().optional(),
+  /** A budget for every new orchestration that sets none (lib/engine/budget_guard.ts); null: none. */
+  budgetUsd: z.number().positive().nullable().default(null),
+  budgetTokens: z.number().int().positive().nullable().default(null),
   /** The live view says once that an agent printed nothing for this long. */
   stallWarnSeconds: z.number().positive().default(60),
   /** A turn that runs longer is stopped and its task fails (resumable). */

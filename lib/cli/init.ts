@@ -2,6 +2,8 @@ import * as path from "node:path";
 import { Command } from "@commander-js/extra-typings";
 import { initMaosDir } from "../../store/config.ts";
 import { MAOS_DIR_NAME } from "../../store/paths.ts";
+import { loadConfig } from "../../store/config.ts";
+import { MaosPaths } from "../../store/paths.ts";
 import { colors } from "../ui/mod.ts";
 import { examples } from "./_util.ts";
 import { contextOf, printJson } from "./context.ts";
@@ -30,6 +32,7 @@ export function initCommand() {
         ctx.note(
           `Commit it to share orchestrations with your team. Next: maos orchestrate "…"`,
         );
+        ctx.note(limitsLine(await loadConfig(new MaosPaths(root))));
       } else {
         ctx.out(`${c.green("✓")} ${shown}/ already initialized`);
       }
@@ -39,4 +42,24 @@ export function initCommand() {
     "maos --dir ../shared/.maos init",
     "MAOS_DIR=/tmp/scratch/.maos maos init",
   ]);
+}
+
+/** The spending and waiting limits maos.json starts with, said once at init. */
+function limitsLine(config: {
+  budgetUsd: number | null;
+  budgetTokens: number | null;
+  stallWarnSeconds: number;
+  turnTimeoutSeconds: number;
+  planTimeoutSeconds: number;
+  modelRetries: number;
+}): string {
+  const budget = config.budgetUsd !== null
+    ? `budget $${config.budgetUsd}`
+    : config.budgetTokens !== null
+    ? `budget ${config.budgetTokens} tokens`
+    : "no budget (set budgetUsd, or --budget USD)";
+  return `Limits in maos.json: ${budget}; stall notice after ${config.stallWarnSeconds} s ` +
+    `(stallWarnSeconds), turns stopped after ${config.turnTimeoutSeconds} s (turnTimeoutSeconds), ` +
+    `the planner after ${config.planTimeoutSeconds} s (planTimeoutSeconds), ` +
+    `${config.modelRetries} retries of an unreachable model (modelRetries)`;
 }

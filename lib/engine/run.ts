@@ -13,7 +13,6 @@ import type {
 } from "../drivers/driver.ts";
 import { startWatchdog, type Watchdog } from "../drivers/watchdog.ts";
 import { AgentOutputs } from "./agent_output.ts";
-import { buildTaskRun } from "./task_run.ts";
 import { type EventSinks, recordDriverEvent } from "./driver_events.ts";
 import { AutoSaver } from "./auto_save.ts";
 import { FilesSaver } from "../workspace/files_save.ts";
@@ -25,7 +24,8 @@ import { PauseSwitch } from "./pause_switch.ts";
 import { InboxPoll } from "./inbox_poll.ts";
 import { endTask, settleAgent, type TaskEndContext } from "./task_end.ts";
 import { endRun } from "./run_end.ts";
-import { budgetLeftUsd, budgetView } from "../queries/budget.ts";
+import { budgetView } from "../queries/budget.ts";
+import { type ActiveTask, runTurn } from "./turn_run.ts";
 import { stallNotice, turnLimits, TurnWatch } from "./turn_watch.ts";
 
 export interface RunSetup {
@@ -46,16 +46,6 @@ export interface RunSetup {
   workspace?: Workspace | null;
 }
 
-interface ActiveTask {
-  task: TaskState;
-  stop: AbortController;
-  kill: AbortController;
-  pids: number[];
-  lastLines: string[];
-  done: Promise<void>;
-  /** Its stall notice and time limit. */
-  watch?: TurnWatch;
-}
 
 /**
  * One foreground run of an orchestration: schedules tasks onto drivers,
@@ -277,7 +267,14 @@ export class OrchestrationRun {
         run.stop.abort();
       },
     });
-    run.done = this.runOnDriver(
+    run.done = runTurn(
+      {
+        setup: this.setup,
+        files: this.files,
+        watchdog: this.watchdog,
+        record: (event) => this.record(event),
+        onEvent: (event) => this.onDriverEvent(run, event),
+      },
       driver,
       run,
       agent.sessionId ?? undefined,
@@ -306,58 +303,6 @@ export class OrchestrationRun {
         this.active.delete(task.id);
         this.wakeUp();
       });
-  }
-
-  private async runOnDriver(
-    driver: AgentDriver,
-    run: ActiveTask,
-    sessionId: string | undefined,
-    resumeNote: string | undefined,
-  ): Promise<TaskResult> {
-    const { journal } = this.setup;
-    const agent = journal.state.agents.find((a) => a.id === run.task.agent)!;
-    // Its worktree, with the work of the tasks it depends on merged in.
-    const blocked = await this.files?.prepareTask(run.task);
-    if (blocked) return { status: "failed", summary: blocked };
-    // Taken once per turn: a fresh session after a lost one needs them too.
-    const inbox = this.setup.bus.takeFor(agent.id);
-    const attempt = (session: string | undefined, note: string | undefined) =>
-      driver.run(buildTaskRun({
-        state: journal.state,
-        agent,
-        task: run.task,
-        inbox,
-        cwd: this.files?.cwdFor(agent.id) ?? this.setup.cwd,
-        maosDir: this.setup.maosDir,
-        sessionId: session,
-        resumeNote: note,
-        extraTask: this.setup.extraTask,
-        budgetLeftUsd: budgetLeftUsd(journal.state),
-        stop: run.stop.signal,
-        kill: run.kill.signal,
-        emit: (event) => this.onDriverEvent(run, event),
-        onProcess: (pid) => {
-          run.pids.push(pid);
-          this.watchdog?.watch(pid);
-        },
-      }));
-    try {
-      const result = await attempt(sessionId, resumeNote);
-      if (!result.sessionLost || run.stop.signal.aborted) return result;
-      // The driver's session is gone (another machine, expired): start fresh, told what was done.
-      this.record({ type: "agent.session", agent: agent.id, sessionId: null });
-      this.setup.reporter.warn(
-        `[${agent.id}] session ${
-          sessionId ?? ""
-        } not found here; starting a fresh session with the saved output`,
-      );
-      return await attempt(
-        undefined,
-        resumeNote ?? "(no output was saved before the interruption)",
-      );
-    } finally {
-      for (const pid of run.pids) this.watchdog?.unwatch(pid);
-    }
   }
 
   /**

@@ -83,7 +83,7 @@ export interface AgentView {
   inputTokens: number;
   outputTokens: number;
   /** The part of `cost` maos priced from streamed usage (a run cut before the CLI said); 0: none. */
-  estimatedCost: number;
+  estimatedCost?: number;
   /** Worktree isolation (added by `withAgentFiles`): its branch and files. */
   branch?: string;
   /** Its branch and worktree are gone (`recover cleanup` after a merge); the files ref stays. */
@@ -113,11 +113,11 @@ export interface OrchestrationStatus {
   durationMs: number;
   cost: number;
   /** The part of `cost` that is maos's estimate (see AgentView). */
-  estimatedCost: number;
+  estimatedCost?: number;
   inputTokens: number;
   outputTokens: number;
   /** The budget and what is spent against it; null when none is set. */
-  budget: BudgetView | null;
+  budget?: BudgetView | null;
   messages: number;
   progress: { completed: number; total: number };
   agents: AgentView[];

@@ -338,3 +338,49 @@ Deno.test("a session's running counters are kept with the agent until its sessio
   nodeAssert.ok(!("sessionTotals" in changed.agents[1]));
   assertEquals(changed.agents[1].inputTokens, 1000);
 });
+
+Deno.test("estimated cost events count at once and are taken back by the CLI's own figure; what stays is marked estimated", () => {
+  const estimate: NewEvent = {
+    type: "cost",
+    agent: "dev-001",
+    costUsd: 0.005,
+    inputTokens: 1000,
+    outputTokens: 1,
+    estimated: true,
+  };
+  const streamed = fold(estimate, {
+    ...estimate,
+    costUsd: 0.0025,
+    inputTokens: 0,
+    outputTokens: 99,
+  });
+  assertEquals(streamed.agents[1].cost, 0.0075);
+  assertEquals(streamed.agents[1].estimatedCost, 0.0075);
+  assertEquals(streamed.estimatedCost, 0.0075);
+  assertEquals([streamed.inputTokens, streamed.outputTokens], [1000, 100]);
+
+  const exact = fold(
+    estimate,
+    { ...estimate, costUsd: 0.0025, inputTokens: 0, outputTokens: 99 },
+    {
+      type: "cost",
+      agent: "dev-001",
+      costUsd: 0.008,
+      inputTokens: 1000,
+      outputTokens: 120,
+      replaces: { costUsd: 0.0075, inputTokens: 1000, outputTokens: 100 },
+    },
+  );
+  assertEquals(exact.agents[1].cost, 0.008);
+  assertEquals(exact.agents[1].estimatedCost, undefined);
+  assertEquals(exact.estimatedCost, undefined);
+  assertEquals([exact.inputTokens, exact.outputTokens], [1000, 120]);
+});
+
+Deno.test("orchestration.budget sets the budget as a new total", () => {
+  const state = fold(
+    { type: "orchestration.budget", usd: 1, tokens: null },
+    { type: "orchestration.budget", usd: 2.5, tokens: 5000 },
+  );
+  assertEquals(state.budget, { usd: 2.5, tokens: 5000 });
+});

@@ -150,8 +150,8 @@ Deno.test("real claude: after kill -9 of maos mid-turn, the cut turn's cost is r
     const cut = await statusOf(dir, id, box.env);
     assertEquals(cut.status, "interrupted");
     assertUsd(cut.cost, charged, "the cut turn");
-    assertUsd(cut.estimatedCost, charged, "estimated");
-    assertUsd(cut.agents[0].estimatedCost, charged, "the agent's estimate");
+    assertUsd(cut.estimatedCost ?? 0, charged, "estimated");
+    assertUsd(cut.agents[0].estimatedCost ?? 0, charged, "the agent's estimate");
     assertEquals([cut.inputTokens, cut.outputTokens], [2000, 200]);
     const text = await maosOk(["orchestration", "status", id], {
       cwd: dir,

@@ -1,0 +1,95 @@
+/**
+ * One turn of a task on its driver: its worktree prepared, the messages for
+ * it taken from the bus, the driver run with what is left of the budget,
+ * and, when the driver's session is gone, one fresh attempt told what was
+ * done before.
+ *
+ * @module
+ */
+import type { MaosEvent, NewEvent, TaskState } from "../../store/schema.ts";
+import type {
+  AgentDriver,
+  DriverEvent,
+  TaskResult,
+} from "../drivers/driver.ts";
+import type { Watchdog } from "../drivers/watchdog.ts";
+import { budgetLeftUsd } from "../queries/budget.ts";
+import type { FilesSaver } from "../workspace/files_save.ts";
+import type { RunSetup } from "./run.ts";
+import { buildTaskRun } from "./task_run.ts";
+import type { TurnWatch } from "./turn_watch.ts";
+
+/** A task while its turn runs. */
+export interface ActiveTask {
+  task: TaskState;
+  stop: AbortController;
+  kill: AbortController;
+  pids: number[];
+  lastLines: string[];
+  done: Promise<void>;
+  /** Its stall notice and time limit. */
+  watch?: TurnWatch;
+}
+
+/** What a turn needs from the run. */
+export interface TurnContext {
+  setup: RunSetup;
+  files: FilesSaver | undefined;
+  watchdog: Watchdog | undefined;
+  record(event: NewEvent): MaosEvent;
+  onEvent(event: DriverEvent): void;
+}
+
+export async function runTurn(
+  ctx: TurnContext,
+  driver: AgentDriver,
+  run: ActiveTask,
+  sessionId: string | undefined,
+  resumeNote: string | undefined,
+): Promise<TaskResult> {
+  const { setup, files, watchdog } = ctx;
+  const { journal } = setup;
+  const agent = journal.state.agents.find((a) => a.id === run.task.agent)!;
+  // Its worktree, with the work of the tasks it depends on merged in.
+  const blocked = await files?.prepareTask(run.task);
+  if (blocked) return { status: "failed", summary: blocked };
+  // Taken once per turn: a fresh session after a lost one needs them too.
+  const inbox = setup.bus.takeFor(agent.id);
+  const attempt = (session: string | undefined, note: string | undefined) =>
+    driver.run(buildTaskRun({
+      state: journal.state,
+      agent,
+      task: run.task,
+      inbox,
+      cwd: files?.cwdFor(agent.id) ?? setup.cwd,
+      maosDir: setup.maosDir,
+      sessionId: session,
+      resumeNote: note,
+      extraTask: setup.extraTask,
+      budgetLeftUsd: budgetLeftUsd(journal.state),
+      stop: run.stop.signal,
+      kill: run.kill.signal,
+      emit: ctx.onEvent,
+      onProcess: (pid) => {
+        run.pids.push(pid);
+        watchdog?.watch(pid);
+      },
+    }));
+  try {
+    const result = await attempt(sessionId, resumeNote);
+    if (!result.sessionLost || run.stop.signal.aborted) return result;
+    // The driver's session is gone (another machine, expired): start fresh, told what was done.
+    ctx.record({ type: "agent.session", agent: agent.id, sessionId: null });
+    setup.reporter.warn(
+      `[${agent.id}] session ${
+        sessionId ?? ""
+      } not found here; starting a fresh session with the saved output`,
+    );
+    return await attempt(
+      undefined,
+      resumeNote ?? "(no output was saved before the interruption)",
+    );
+  } finally {
+    for (const pid of run.pids) watchdog?.unwatch(pid);
+  }
+}
