@@ -46,7 +46,6 @@ export interface RunSetup {
   workspace?: Workspace | null;
 }
 
-
 /**
  * One foreground run of an orchestration: schedules tasks onto drivers,
  * persists everything they report the moment it arrives, saves

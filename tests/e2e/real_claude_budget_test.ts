@@ -151,7 +151,11 @@ Deno.test("real claude: after kill -9 of maos mid-turn, the cut turn's cost is r
     assertEquals(cut.status, "interrupted");
     assertUsd(cut.cost, charged, "the cut turn");
     assertUsd(cut.estimatedCost ?? 0, charged, "estimated");
-    assertUsd(cut.agents[0].estimatedCost ?? 0, charged, "the agent's estimate");
+    assertUsd(
+      cut.agents[0].estimatedCost ?? 0,
+      charged,
+      "the agent's estimate",
+    );
     assertEquals([cut.inputTokens, cut.outputTokens], [2000, 200]);
     const text = await maosOk(["orchestration", "status", id], {
       cwd: dir,
