@@ -15,9 +15,10 @@ import type {
 import { budgetView } from "../queries/budget.ts";
 import type { BudgetOptions } from "./run_options.ts";
 
-/** `$2.50` for a budget, `$0.0312` for small amounts (a turn often costs cents). */
+/** `$2.50` for whole cents (a budget), else `$0.0312` (a turn often costs a fraction of a cent). */
 export function formatUsd(usd: number): string {
-  return usd >= 1 && Number.isInteger(usd * 100)
+  const cents = usd * 100;
+  return Math.abs(cents - Math.round(cents)) < 1e-6
     ? `$${usd.toFixed(2)}`
     : `$${usd.toFixed(4)}`;
 }

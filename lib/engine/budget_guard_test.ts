@@ -49,7 +49,7 @@ Deno.test("resume --budget is a new total of its kind, and must be above what is
   assertMaosError(
     () => resumedBudget({ usd: 0.5 }, state),
     ExitCode.usage,
-    "--budget $0.5000 is not above what is spent already ($0.5000)",
+    "--budget $0.50 is not above what is spent already ($0.50)",
   );
   assertMaosError(
     () => resumedBudget({ tokens: 900 }, state),

@@ -70,7 +70,7 @@ export class TurnWatch {
     if (this.#timedOut) return;
     if (now - this.#started >= this.limits.timeoutMs) {
       const waited = this.#waitingFor
-        ? ` (waiting for ${this.#waitingFor})`
+        ? ` while waiting for ${this.#waitingFor}`
         : "";
       this.#timedOut = `timed out after ${
         seconds(this.limits.timeoutMs)

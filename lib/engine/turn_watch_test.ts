@@ -33,7 +33,7 @@ Deno.test("a turn past its time limit is timed out once, naming the setting and 
     watch.activity("its Bash call to finish");
     await sleep(600);
     assertEquals(reasons, [
-      "timed out after 0.2 s (turnTimeoutSeconds) (waiting for its Bash call to finish)",
+      "timed out after 0.2 s (turnTimeoutSeconds) while waiting for its Bash call to finish",
     ]);
     assertEquals(watch.timedOut, reasons[0]);
   } finally {

@@ -57,7 +57,7 @@ Deno.test("real claude: a budget below the plan's cost pauses with exit 5, resum
     const [id] = fs.readdirSync(path.join(dir, ".maos", "orchestrations"));
     assertIncludes(
       run.stdout,
-      `💰 Budget $0.0100 reached ($0.0150 spent). Resume with: maos orchestration resume ${
+      `💰 Budget $0.01 reached ($0.0150 spent). Resume with: maos orchestration resume ${
         id.slice(0, 8)
       } --budget`,
     );
@@ -91,7 +91,7 @@ Deno.test("real claude: a budget below the plan's cost pauses with exit 5, resum
       env: box.env,
       code: 5,
     });
-    assertIncludes(again.stdout, "💰 Budget $0.0100 reached");
+    assertIncludes(again.stdout, "💰 Budget $0.01 reached");
     const calls = model.turns().length;
 
     model.script(

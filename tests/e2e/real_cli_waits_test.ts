@@ -67,7 +67,7 @@ Deno.test("real claude: a model that never answers gets the stall notice, then t
       assertEquals(maos.stdout.split(notice).length, 2, "said once");
       assertIncludes(
         maos.stdout,
-        "failed: Build it — timed out after 8 s (turnTimeoutSeconds) (waiting for the model to answer)",
+        "failed: Build it — timed out after 8 s (turnTimeoutSeconds) while waiting for the model to answer",
       );
       const [id] = fs.readdirSync(path.join(dir, ".maos", "orchestrations"));
       const failed = await statusOf(dir, id, box.env);
