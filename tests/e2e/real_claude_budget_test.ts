@@ -114,6 +114,54 @@ Deno.test("real claude: a budget below the plan's cost pauses with exit 5, resum
   });
 });
 
+Deno.test("real claude: a token budget stops the turn that crosses it mid-stream, and resume --budget-tokens finishes", async () => {
+  await withClaudeProject([], async ({ model, box, dir }) => {
+    const plan = writePlan(dir, {
+      agents: [{ id: "dev-001", role: "developer", driver: "claude" }],
+      tasks: [
+        { id: "one", agent: "dev-001", title: "First" },
+        { id: "two", agent: "dev-001", title: "Second", dependsOn: ["one"] },
+      ],
+    });
+    // 1100 tokens each; the second call's input alone crosses 1500.
+    model.script(
+      say("One done.", USAGE),
+      bash("touch ran-too-early", USAGE),
+    );
+    const run = await maosOk(
+      ["orchestrate", "Two steps", "--plan", plan, "--budget-tokens", "1.5k"],
+      { cwd: dir, env: box.env, code: 5 },
+    );
+    const [id] = fs.readdirSync(path.join(dir, ".maos", "orchestrations"));
+    assertIncludes(
+      run.stdout,
+      `💰 Budget 1,500 tokens reached (2,200 tokens spent). Resume with: maos orchestration resume ${
+        id.slice(0, 8)
+      } --budget-tokens 3000`,
+    );
+    // No dollar limit: Claude got no --max-budget-usd.
+    const second = JSON.stringify(model.turns()[1].body);
+    assert(!second.includes("USD budget"), second);
+    const paused = await statusOf(dir, id, box.env);
+    assertEquals(paused.budget?.tokens, 1500);
+    assertEquals(paused.budget?.usd, null);
+    assertEquals(paused.tasks.map((t) => t.status), ["completed", "paused"]);
+
+    model.script(say("Two done.", USAGE));
+    await maosOk(["orchestration", "resume", id, "--budget-tokens", "10000"], {
+      cwd: dir,
+      env: box.env,
+    });
+    const done = await statusOf(dir, id, box.env);
+    assertEquals(done.status, "completed");
+    assertEquals(
+      done.budget?.spentTokens,
+      done.inputTokens + done.outputTokens,
+    );
+    assertUsd(done.cost, chargedUsd(model.bills), "in the end");
+  });
+});
+
 Deno.test("real claude: after kill -9 of maos mid-turn, the cut turn's cost is recorded, marked as estimated", async () => {
   await withClaudeProject([], async ({ model, box, dir }) => {
     const plan = writePlan(dir, {
