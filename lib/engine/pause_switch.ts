@@ -56,6 +56,10 @@ export class PauseSwitch {
     if (this.pausingNow) return;
     this.pausingNow = true;
     this.budgetNow = true;
+    // Agents may take up to their grace time to stop: say why it waits.
+    this.handlers.warn(
+      "💰 Spending reached the budget: pausing the agents and saving…",
+    );
     this.handlers.onPause();
   }
 
