@@ -27,7 +27,11 @@ export interface RunEndContext {
 
 export async function endRun(ctx: RunEndContext): Promise<RunOutcome> {
   const { journal, reporter } = ctx;
-  if (ctx.pausing) {
+  // The budget reached by the last task's own cost leaves nothing to pause.
+  const nothingLeft = journal.state.tasks.every((t) =>
+    t.status === "completed" || t.status === "failed"
+  );
+  if (ctx.pausing && !(ctx.budget && nothingLeft)) {
     const paused = journal.state.agents.filter((a) => a.status === "paused")
       .length;
     ctx.record({

@@ -35,26 +35,36 @@ function assertUsd(actual: number, expected: number, what: string): void {
   );
 }
 
+/** Orchestrate two dependent tasks of one claude agent with `budget`; it must pause at it (exit 5). */
+async function runToBudget(
+  dir: string,
+  env: Record<string, string>,
+  budget: string[],
+) {
+  const plan = writePlan(dir, {
+    agents: [{ id: "dev-001", role: "developer", driver: "claude" }],
+    tasks: [
+      { id: "one", agent: "dev-001", title: "First" },
+      { id: "two", agent: "dev-001", title: "Second", dependsOn: ["one"] },
+    ],
+  });
+  const run = await maosOk(
+    ["orchestrate", "Two steps", "--plan", plan, ...budget],
+    { cwd: dir, env, code: 5 },
+  );
+  const [id] = fs.readdirSync(path.join(dir, ".maos", "orchestrations"));
+  return { run, id };
+}
+
 Deno.test("real claude: a budget below the plan's cost pauses with exit 5, resume --budget finishes in the same session, and the cost is what the stand-in charged", async () => {
   await withClaudeProject([], async ({ model, box, dir }) => {
-    const plan = writePlan(dir, {
-      agents: [{ id: "dev-001", role: "developer", driver: "claude" }],
-      tasks: [
-        { id: "one", agent: "dev-001", title: "First" },
-        { id: "two", agent: "dev-001", title: "Second", dependsOn: ["one"] },
-      ],
-    });
     model.script(
       say("One done.", USAGE),
       // Over what is left: Claude stops after this call (--max-budget-usd),
       // maos pauses the turn; the Bash call is never run.
       bash("touch ran-too-early && echo ok", USAGE),
     );
-    const run = await maosOk(
-      ["orchestrate", "Two steps", "--plan", plan, "--budget", "0.01"],
-      { cwd: dir, env: box.env, code: 5 },
-    );
-    const [id] = fs.readdirSync(path.join(dir, ".maos", "orchestrations"));
+    const { run, id } = await runToBudget(dir, box.env, ["--budget", "0.01"]);
     assertIncludes(
       run.stdout,
       `💰 Budget $0.01 reached ($0.0150 spent). Resume with: maos orchestration resume ${
@@ -116,23 +126,15 @@ Deno.test("real claude: a budget below the plan's cost pauses with exit 5, resum
 
 Deno.test("real claude: a token budget stops the turn that crosses it mid-stream, and resume --budget-tokens finishes", async () => {
   await withClaudeProject([], async ({ model, box, dir }) => {
-    const plan = writePlan(dir, {
-      agents: [{ id: "dev-001", role: "developer", driver: "claude" }],
-      tasks: [
-        { id: "one", agent: "dev-001", title: "First" },
-        { id: "two", agent: "dev-001", title: "Second", dependsOn: ["one"] },
-      ],
-    });
     // 1100 tokens each; the second call's input alone crosses 1500.
     model.script(
       say("One done.", USAGE),
       bash("touch ran-too-early", USAGE),
     );
-    const run = await maosOk(
-      ["orchestrate", "Two steps", "--plan", plan, "--budget-tokens", "1.5k"],
-      { cwd: dir, env: box.env, code: 5 },
-    );
-    const [id] = fs.readdirSync(path.join(dir, ".maos", "orchestrations"));
+    const { run, id } = await runToBudget(dir, box.env, [
+      "--budget-tokens",
+      "1.5k",
+    ]);
     assertIncludes(
       run.stdout,
       `💰 Budget 1,500 tokens reached (2,200 tokens spent). Resume with: maos orchestration resume ${
