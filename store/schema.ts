@@ -229,6 +229,12 @@ export const OrchestrationStateSchema = z.object({
   estimatedCost: z.number().min(0).optional(),
   inputTokens: z.number().int().min(0).default(0),
   outputTokens: z.number().int().min(0).default(0),
+  /** What the planner's request cost; in `cost` and the tokens, in no agent's. */
+  plannerCost: z.object({
+    costUsd: z.number().min(0),
+    inputTokens: z.number().int().min(0),
+    outputTokens: z.number().int().min(0),
+  }).optional(),
   /** The spending limit set by `--budget`/`--budget-tokens` or maos.json; absent: none. */
   budget: z.object({
     usd: z.number().positive().nullable(),
@@ -406,6 +412,8 @@ export const EventSchema = z.discriminatedUnion("type", [
      * own figure: what a run cut by kill -9 still counts.
      */
     estimated: z.literal(true).optional(),
+    /** The planner's request (before any agent ran): counted in the totals, not an agent's. */
+    planner: z.literal(true).optional(),
     /**
      * The CLI's figure for an invocation replaces the estimates streamed
      * before it: these are taken off again (this event's own fields are the

@@ -287,7 +287,9 @@ export function renderStatus(
       plural(s.agents.length, "agent")
     } · ${plural(s.messages, "message")} · ${
       formatSpend(s.cost, s.inputTokens, s.outputTokens)
-    }${estimateNote(s.estimatedCost)}`,
+    }${s.plannerCost ? ` (planner ${formatCost(s.plannerCost)})` : ""}${
+      estimateNote(s.estimatedCost)
+    }`,
   );
   if (s.budget) out.push(budgetLine(s.budget));
   if (s.status === "paused" || s.status === "interrupted") {

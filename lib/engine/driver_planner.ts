@@ -1,6 +1,10 @@
 import { ExitCode, MaosError } from "../../store/errors.ts";
 import type { Plan } from "../../store/schema.ts";
-import { type AgentDriver, MODEL_UNREACHABLE } from "../drivers/driver.ts";
+import {
+  type AgentDriver,
+  type DriverEvent,
+  MODEL_UNREACHABLE,
+} from "../drivers/driver.ts";
 import { validatePlan } from "./planner.ts";
 import { stallNotice, type TurnLimits, TurnWatch } from "./turn_watch.ts";
 
@@ -34,20 +38,55 @@ const AUTH_HINTS: Record<string, string> = {
 };
 
 export type PlannerResult =
-  | { plan: Plan }
-  /** `fatal` (a hint) when no agent could run either, e.g. not logged in. */
-  | { error: string; fatal?: string };
+  & (
+    | { plan: Plan }
+    /** `fatal` (a hint) when no agent could run either, e.g. not logged in. */
+    | { error: string; fatal?: string }
+  )
+  & { spent?: PlannerSpend };
+
+/** What the planner's request cost (its estimates netted against the CLI's figure). */
+export interface PlannerSpend {
+  costUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+}
 
 /**
  * Ask an agent CLI (Claude or Codex) for a plan and validate it. Anything but a valid
  * plan is returned as an error for the caller to fall back on the default team.
  */
-export async function planWithDriver(
+export function planWithDriver(
   driver: AgentDriver,
   request: string,
   cwd: string,
   env: Record<string, string>,
   bounds?: { limits: TurnLimits; say(line: string): void; name: string },
+): Promise<PlannerResult> {
+  const spent: PlannerSpend = { costUsd: 0, inputTokens: 0, outputTokens: 0 };
+  const add = (event: DriverEvent) => {
+    if (event.type !== "usage") return;
+    spent.costUsd += (event.costUsd ?? 0) - (event.replaces?.costUsd ?? 0);
+    spent.inputTokens += event.inputTokens - (event.replaces?.inputTokens ?? 0);
+    spent.outputTokens += event.outputTokens -
+      (event.replaces?.outputTokens ?? 0);
+  };
+  return askPlanner(driver, request, cwd, env, bounds, add).then((result) =>
+    spent.costUsd > 0 || spent.inputTokens + spent.outputTokens > 0
+      ? { ...result, spent }
+      : result
+  );
+}
+
+async function askPlanner(
+  driver: AgentDriver,
+  request: string,
+  cwd: string,
+  env: Record<string, string>,
+  bounds:
+    | { limits: TurnLimits; say(line: string): void; name: string }
+    | undefined,
+  onEvent: (event: DriverEvent) => void,
 ): Promise<PlannerResult> {
   const stop = new AbortController();
   const kill = new AbortController();
@@ -82,10 +121,12 @@ export async function planWithDriver(
       env,
       stop: stop.signal,
       kill: kill.signal,
-      emit: (event) =>
+      emit: (event) => {
         watch?.activity(
           event.type === "activity" ? event.waitingFor : undefined,
-        ),
+        );
+        onEvent(event);
+      },
     });
     if (watch?.timedOut) {
       return {

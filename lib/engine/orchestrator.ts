@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { findOrCreateMaosDir, loadConfig } from "../../store/config.ts";
-import { ExitCode, MaosError, usageError } from "../../store/errors.ts";
+import { usageError } from "../../store/errors.ts";
 import { readRecentEvents } from "../../store/event_log.ts";
 import { newId } from "../../store/ids.ts";
 import { Journal } from "../../store/journal.ts";
@@ -19,10 +19,9 @@ import {
   MessageBus,
   toInboxMessage,
 } from "./message_bus.ts";
-import { defaultPlan, loadPlanFile } from "./planner.ts";
-import { PLANNER_NAMES, planWithDriver } from "./driver_planner.ts";
+import { loadPlanFile } from "./planner.ts";
 import { OrchestrationRun } from "./run.ts";
-import { turnLimits } from "./turn_watch.ts";
+import { planFor } from "./plan_request.ts";
 import {
   checkBudgetOptions,
   initialBudget,
@@ -96,8 +95,10 @@ export async function orchestrate(
   );
   const root = await findOrCreateMaosDir(options);
   const paths = new MaosPaths(root);
-  const plan = filePlan ??
-    await planFor(request, driver, drivers, options, root, config);
+  const planned = filePlan
+    ? { plan: filePlan }
+    : await planFor(request, driver, drivers, options, root, config);
+  const plan = planned.plan;
   const resolvedPlan: Plan = {
     ...plan,
     agents: plan.agents.map((a) => ({ ...a, driver: a.driver ?? driver })),
@@ -135,6 +136,15 @@ export async function orchestrate(
     }
     const budget = initialBudget(options.budget, config);
     if (budget) journal.append(budget);
+    // What asking for the plan cost counts like any turn (and against the budget).
+    if (planned.spent) {
+      journal.append({
+        type: "cost",
+        agent: "planner",
+        planner: true,
+        ...planned.spent,
+      });
+    }
     const started = journal.append({ type: "orchestration.started" });
     reporter.event(started, journal.state);
     const simulated = resolvedPlan.agents.some((a) =>
@@ -287,49 +297,6 @@ async function runToEnd(
     );
   }
   return outcome;
-}
-
-/**
- * No plan file: Claude or Codex is asked for a plan (validated like a file);
- * with `--agents`, another driver, or a planner that fails, the default team
- * works.
- */
-async function planFor(
-  request: string,
-  driver: string,
-  drivers: ReturnType<typeof createDriverFactory>,
-  options: OrchestrateOptions,
-  root: string,
-  config: Config,
-): Promise<Plan> {
-  const planner = PLANNER_NAMES[driver];
-  if (!planner || options.agents) {
-    return defaultPlan(request, options.agents);
-  }
-  options.reporter.line(`🧠 Asking ${planner} for a plan…`);
-  const planned = await planWithDriver(
-    drivers.get(driver),
-    request,
-    path.dirname(root),
-    { MAOS_DIR: root },
-    {
-      limits: turnLimits({
-        stallWarnSeconds: config.stallWarnSeconds,
-        turnTimeoutSeconds: config.planTimeoutSeconds,
-      }),
-      say: (line) => options.reporter.line(line),
-      name: planner,
-    },
-  );
-  if ("plan" in planned) return planned.plan;
-  if (planned.fatal) {
-    // Every agent would fail the same way (no login, key refused): say it once, now.
-    throw new MaosError(planned.error, ExitCode.failed, planned.fatal);
-  }
-  options.reporter.warn(
-    `the planner gave no usable plan (${planned.error}); using the default team`,
-  );
-  return defaultPlan(request);
 }
 
 function defaultDriverFor(plan: Plan): string {

@@ -114,6 +114,8 @@ export interface OrchestrationStatus {
   cost: number;
   /** The part of `cost` that is maos's estimate (see AgentView). */
   estimatedCost?: number;
+  /** The part of `cost` the planner's request spent (in no agent's); 0: none. */
+  plannerCost?: number;
   inputTokens: number;
   outputTokens: number;
   /** The budget and what is spent against it; null when none is set. */
@@ -302,6 +304,7 @@ export function orchestrationStatus(
     durationMs: Math.max(0, end - created),
     cost: state.cost,
     estimatedCost: state.estimatedCost ?? 0,
+    plannerCost: state.plannerCost?.costUsd ?? 0,
     inputTokens: state.inputTokens,
     outputTokens: state.outputTokens,
     budget: budgetView(state),

@@ -145,6 +145,7 @@ function applyEvent(
         : next;
     }
     case "cost": {
+      if (event.planner) return withPlannerCost(state, event);
       // One invocation's spend adds up; a legacy `totalUsd` sets (schema.ts).
       // The CLI's own figure takes off the estimates streamed before it.
       const back = event.replaces;
@@ -176,16 +177,18 @@ function applyEvent(
             : {}),
         };
       });
+      const planner = state.plannerCost;
       const sum = (of: (a: AgentState) => number) =>
         updated.agents.reduce((total, a) => total + of(a), 0);
       const { estimatedCost: _, ...rest } = updated;
       const estimated = roundUsd(sum((a) => a.estimatedCost ?? 0));
       return {
         ...rest,
-        cost: roundUsd(sum((a) => a.cost)),
+        cost: roundUsd(sum((a) => a.cost) + (planner?.costUsd ?? 0)),
         ...(estimated > 0 ? { estimatedCost: estimated } : {}),
-        inputTokens: sum((a) => a.inputTokens),
-        outputTokens: sum((a) => a.outputTokens),
+        inputTokens: sum((a) => a.inputTokens) + (planner?.inputTokens ?? 0),
+        outputTokens: sum((a) => a.outputTokens) +
+          (planner?.outputTokens ?? 0),
       };
     }
     case "orchestration.budget":
@@ -210,6 +213,31 @@ function applyEvent(
         inboxOffset: Math.max(state.inboxOffset, event.state.inboxOffset),
       };
   }
+}
+
+/** The planner's spend: kept apart, and in the orchestration's totals. */
+function withPlannerCost(
+  state: OrchestrationState,
+  event: Extract<MaosEvent, { type: "cost" }>,
+): OrchestrationState {
+  const was = state.plannerCost ??
+    { costUsd: 0, inputTokens: 0, outputTokens: 0 };
+  const add = {
+    costUsd: roundUsd(event.costUsd ?? 0),
+    inputTokens: event.inputTokens ?? 0,
+    outputTokens: event.outputTokens ?? 0,
+  };
+  return {
+    ...state,
+    plannerCost: {
+      costUsd: roundUsd(was.costUsd + add.costUsd),
+      inputTokens: was.inputTokens + add.inputTokens,
+      outputTokens: was.outputTokens + add.outputTokens,
+    },
+    cost: roundUsd(state.cost + add.costUsd),
+    inputTokens: state.inputTokens + add.inputTokens,
+    outputTokens: state.outputTokens + add.outputTokens,
+  };
 }
 
 function withAgent(

@@ -218,3 +218,27 @@ Deno.test("real claude: after kill -9 of maos mid-turn, the cut turn's cost is r
     );
   });
 });
+
+Deno.test("real claude: the planner's request counts in the total (in no agent's), so the total is what the stand-in billed", async () => {
+  await withClaudeProject([], async ({ model, box, dir }) => {
+    const plan = {
+      agents: [{ id: "dev-001", role: "developer", instructions: "" }],
+      tasks: [{ id: "build", agent: "dev-001", title: "Build it" }],
+    };
+    model.script(
+      say(JSON.stringify(plan), { input: 3000, output: 300 }),
+      say("Built.", USAGE),
+    );
+    await maosOk(["orchestrate", "Build it", "--driver", "claude"], {
+      cwd: dir,
+      env: box.env,
+    });
+    const [id] = fs.readdirSync(path.join(dir, ".maos", "orchestrations"));
+    const done = await statusOf(dir, id, box.env);
+    assertEquals(done.status, "completed");
+    assertUsd(done.cost, chargedUsd(model.bills), "the total");
+    assertUsd(done.agents[0].cost, 0.0075, "the agent");
+    assertEquals(done.inputTokens, 4000);
+    assertUsd(done.plannerCost ?? 0, 0.0225, "the planner");
+  });
+});
