@@ -93,7 +93,7 @@ async function askPlanner(
   // Bounded like an agent's turn: a notice when it is silent, stopped at the limit.
   const watch = bounds && new TurnWatch(bounds.limits, {
     onStall: (ms, waitingFor) =>
-      bounds.say(stallNotice(`🧠 ${bounds.name}`, ms, waitingFor)),
+      bounds.say(stallNotice(bounds.name, ms, waitingFor)),
     onTimeout: () => stop.abort(),
   });
   // Ctrl-C while planning: nothing is saved yet, so stop the planner at once.
@@ -129,10 +129,14 @@ async function askPlanner(
       },
     });
     if (watch?.timedOut) {
+      // A model that does not answer the planner would not answer the
+      // default team either: say so now, with nothing created.
       return {
         error: `${bounds!.name} gave no plan: ${
           watch.timedOut.replace("turnTimeoutSeconds", "planTimeoutSeconds")
         }`,
+        fatal:
+          "try again, raise planTimeoutSeconds in maos.json, or give a plan with --plan FILE",
       };
     }
     if (kill.signal.aborted) {

@@ -134,3 +134,32 @@ Deno.test("real codex: an unreachable model is one line, not reconnecting withou
     assert(lines.length <= 2, maos.stderr);
   });
 });
+
+Deno.test("real claude: a planner that gets no answer is stopped at planTimeoutSeconds, one line, nothing created", async () => {
+  await withClaudeProject(
+    [stall(120_000, say("Too late."))],
+    async ({ box, dir }) => {
+      await configure(dir, box.env, {
+        stallWarnSeconds: 1,
+        planTimeoutSeconds: 6,
+      });
+      const maos = new MaosProcess(["orchestrate", "Add a README"], {
+        cwd: dir,
+        env: box.env,
+      });
+      assertEquals((await maos.exit(30_000)).code, 1, maos.output());
+      assertIncludes(
+        maos.stdout,
+        "⏳ Claude has printed nothing for 1 s — waiting for",
+      );
+      assertEquals(
+        maos.stderr.trim().split("\n")[0],
+        "maos: Claude gave no plan: timed out after 6 s (planTimeoutSeconds) while waiting for the model to answer",
+      );
+      assertEquals(
+        fs.readdirSync(path.join(dir, ".maos", "orchestrations")),
+        [],
+      );
+    },
+  );
+});
