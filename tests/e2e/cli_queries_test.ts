@@ -28,14 +28,17 @@ const LIST_KEYS = [
 ];
 const STATUS_KEYS = [
   "agents",
+  "budget",
   "cost",
   "createdAt",
   "durationMs",
+  "estimatedCost",
   "id",
   "inputTokens",
   "isolation",
   "messages",
   "outputTokens",
+  "plannerCost",
   "progress",
   "recentMessages",
   "request",
@@ -46,6 +49,7 @@ const STATUS_KEYS = [
 const AGENT_KEYS = [
   "cost",
   "driver",
+  "estimatedCost",
   "id",
   "inputTokens",
   "messages",
