@@ -16,6 +16,7 @@ import {
 } from "./driver.ts";
 import { runAgentProcess } from "./agent_process.ts";
 import { ClaudeStream } from "./claude_stream.ts";
+import type { LearnedPrices } from "./claude_prices.ts";
 import {
   claudeAllowedTools,
   claudeMcpConfig,
@@ -78,6 +79,9 @@ export class ClaudeDriver implements AgentDriver {
   readonly name = "claude";
   readonly simulated = false;
 
+  /** What earlier result lines' modelUsage said about the prices (claude_prices.ts). */
+  readonly #learned: LearnedPrices = new Map();
+
   constructor(private readonly options: ClaudeDriverOptions = {}) {}
 
   /** The CLI this driver runs: option `bin`, else env MAOS_CLAUDE_BIN, else `claude`. */
@@ -89,7 +93,11 @@ export class ClaudeDriver implements AgentDriver {
     const bin = this.bin;
     const prompt = buildPrompt(run, { channel: "mcp" });
     const viaStdin = Buffer.byteLength(prompt) > MAX_ARGV_PROMPT_BYTES;
-    const stream = new ClaudeStream(run.emit, this.options.pricing);
+    const stream = new ClaudeStream(
+      run.emit,
+      this.options.pricing,
+      this.#learned,
+    );
     const env: Record<string, string | undefined> = {
       ...process.env,
       ...run.env,

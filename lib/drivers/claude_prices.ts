@@ -2,7 +2,8 @@
  * What Claude Code would charge for a model's tokens, for usage that no
  * result line priced (a run cut by kill -9 or SIGKILL): Anthropic's list
  * prices as Claude Code 2.1.197 applies them, overridden by
- * `drivers.claude.pricing` in maos.json (by model name prefix).
+ * `drivers.claude.pricing` in maos.json (by model name prefix), and
+ * corrected by what the CLI's own `modelUsage` said earlier in this run.
  */
 import type { TokenPricing } from "../../store/schema.ts";
 
@@ -56,6 +57,37 @@ export function pricesFor(
 }
 
 /**
+ * What the CLI's own `modelUsage` taught about its prices: per model (no
+ * suffix), the ratio of its `costUSD` to maos's price for the same tokens.
+ * Estimates after the first result of a model are then priced as the CLI
+ * prices it, whatever the table says.
+ */
+export type LearnedPrices = Map<string, number>;
+
+/** Read a result line's `modelUsage` into `learned`. */
+export function learnPrices(
+  modelUsage: unknown,
+  learned: LearnedPrices,
+  table?: Record<string, TokenPricing>,
+): void {
+  if (!modelUsage || typeof modelUsage !== "object") return;
+  for (const [model, raw] of Object.entries(modelUsage)) {
+    const u = raw as Record<string, unknown>;
+    const n = (v: unknown) => typeof v === "number" && v > 0 ? v : 0;
+    const name = model.replace(/\[.*\]$/, "");
+    const ours = priceUsage({
+      model: name,
+      input: n(u.inputTokens),
+      cacheWrite: n(u.cacheCreationInputTokens),
+      cacheRead: n(u.cacheReadInputTokens),
+      output: n(u.outputTokens),
+    }, table);
+    const theirs = n(u.costUSD);
+    if (ours > 0 && theirs > 0) learned.set(name, theirs / ours);
+  }
+}
+
+/**
  * USD of one message's usage.
  *
  * @example
@@ -64,10 +96,13 @@ export function pricesFor(
 export function priceUsage(
   usage: MessageUsage,
   table?: Record<string, TokenPricing>,
+  learned?: LearnedPrices,
 ): number {
   const p = pricesFor(usage.model, table);
-  return (usage.input * p.inputPerMTok +
+  const scale = learned?.get(usage.model.replace(/\[.*\]$/, "")) ?? 1;
+  return scale * (usage.input * p.inputPerMTok +
     usage.cacheWrite * (p.cacheWritePerMTok ?? p.inputPerMTok) +
     usage.cacheRead * (p.cachedInputPerMTok ?? p.inputPerMTok) +
-    usage.output * p.outputPerMTok) / 1e6;
+    usage.output * p.outputPerMTok) /
+    1e6;
 }

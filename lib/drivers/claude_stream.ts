@@ -8,7 +8,12 @@ import type { TokenPricing } from "../../store/schema.ts";
 import type { DriverEvent } from "./driver.ts";
 import { isObject, type Json, parseObject } from "./json_line.ts";
 import { parseMaosLine, parseMaosText } from "./maos_lines.ts";
-import { type MessageUsage, priceUsage } from "./claude_prices.ts";
+import {
+  type LearnedPrices,
+  learnPrices,
+  type MessageUsage,
+  priceUsage,
+} from "./claude_prices.ts";
 
 /** The fields of the final `result` line that the driver uses. */
 export interface ClaudeResult {
@@ -49,6 +54,8 @@ export class ClaudeStream {
   constructor(
     private readonly emit: (e: DriverEvent) => void,
     private readonly prices?: Record<string, TokenPricing>,
+    /** Shared by the driver's runs: each result's modelUsage corrects the prices. */
+    private readonly learned: LearnedPrices = new Map(),
   ) {}
 
   /** Handle one stdout line; a line that is not a JSON object is plain output. */
@@ -173,7 +180,8 @@ export class ClaudeStream {
     this.#streamed.set(id, next);
     // Rounded: a sum of prices is not exact in binary, and the log keeps it.
     const costUsd = Math.round(
-      (priceUsage(next, this.prices) - priceUsage(seen, this.prices)) * 1e9,
+      (priceUsage(next, this.prices, this.learned) -
+        priceUsage(seen, this.prices, this.learned)) * 1e9,
     ) / 1e9;
     const inputTokens = allInput(next) - allInput(seen);
     const outputTokens = next.output - seen.output;
@@ -199,6 +207,7 @@ export class ClaudeStream {
     // total_cost_usd and usage are this invocation's (an interrupted one's
     // too), not the session's: the engine adds them up, taking back the
     // estimates streamed before.
+    learnPrices(msg.modelUsage, this.learned, this.prices);
     const usage = tokensOf(msg.usage);
     const streamed = this.#estimated;
     if (totalCostUsd !== undefined || usage) {

@@ -291,3 +291,28 @@ Deno.test("a long tool input is shortened to one line", () => {
       line.endsWith("…"),
   );
 });
+
+Deno.test("a result's modelUsage teaches the CLI's prices: later estimates of that model are priced as it prices them", () => {
+  const learned = new Map<string, number>();
+  const first = new ClaudeStream(() => {}, undefined, learned);
+  // The CLI charged twice maos's list price for this model.
+  first.onLine(JSON.stringify({
+    ...REAL_RESULT,
+    modelUsage: {
+      "claude-opus-4-8[1m]": {
+        inputTokens: 1000,
+        outputTokens: 100,
+        cacheReadInputTokens: 0,
+        cacheCreationInputTokens: 0,
+        costUSD: 0.015,
+      },
+    },
+  }));
+  const events: DriverEvent[] = [];
+  const next = new ClaudeStream((e) => events.push(e), undefined, learned);
+  next.onLine(JSON.stringify({
+    ...REAL_ASSISTANT,
+    message: { ...REAL_ASSISTANT.message, model: "claude-opus-4-8" },
+  }));
+  assertEquals(usages(events)[0].costUsd, 2 * STREAMED.costUsd);
+});
