@@ -160,6 +160,14 @@ export class ClaudeDriver implements AgentDriver {
           : `${API_KEY_REFUSED}${said ? ` (${said})` : ""}`,
       };
     }
+    if (result?.subtype === "error_max_budget_usd" && stream.endedTurn) {
+      // The budget ran out with the model's last answer: the turn is done.
+      return {
+        status: "completed",
+        summary: withoutMaosLines(result.text || stream.lastText) || "done",
+        budgetReached: true,
+      };
+    }
     if (result?.subtype === "error_max_budget_usd") {
       // Not a failure: the turn goes on in the same session once there is more budget.
       const kept = stream.sessionId ? `; session ${stream.sessionId} kept` : "";

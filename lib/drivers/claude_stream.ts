@@ -50,6 +50,10 @@ export class ClaudeStream {
   #model = "";
   /** What the CLI is waiting on, when the stream says (for the stall notice). */
   waitingFor: string | undefined;
+  /** The model's latest answer ended its turn (stop_reason end_turn): nothing was left to do. */
+  endedTurn = false;
+  /** The text of the latest assistant text block: the turn's answer. */
+  lastText = "";
 
   constructor(
     private readonly emit: (e: DriverEvent) => void,
@@ -113,6 +117,7 @@ export class ClaudeStream {
     for (const block of content) {
       if (!isObject(block)) continue;
       if (block.type === "text" && typeof block.text === "string") {
+        this.lastText = block.text;
         for (const event of parseMaosText(block.text)) this.emit(event);
       } else if (block.type === "tool_use" && typeof block.name === "string") {
         this.emit({
@@ -134,12 +139,30 @@ export class ClaudeStream {
     this.emit({ type: "activity" });
     if (event.type === "message_start" && isObject(event.message)) {
       const m = event.message;
+      // Said before its cost: a budget reached by it waits for its end.
+      this.waitingFor = "the model to finish its answer";
+      this.emit({
+        type: "activity",
+        waitingFor: "the model to finish its answer",
+        answering: true,
+      });
       if (typeof m.id === "string") {
         this.#current = m.id;
         this.#usage(m.id, m.model, m.usage);
       }
-      this.#waiting("the model to finish its answer");
     } else if (event.type === "message_delta" && this.#current) {
+      // The answer is complete. With end_turn no call follows, so a budget
+      // reached by it need not cut the turn (said before its cost).
+      const delta = isObject(event.delta) ? event.delta : {};
+      const last = delta.stop_reason === "end_turn";
+      this.endedTurn = last;
+      this.emit({
+        type: "activity",
+        answering: false,
+        ...(last
+          ? { finishing: true, waitingFor: "Claude Code to finish" }
+          : {}),
+      });
       this.#usage(this.#current, undefined, event.usage);
     }
   }

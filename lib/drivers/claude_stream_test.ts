@@ -200,7 +200,14 @@ Deno.test("with partial messages, the input counts at message_start and the outp
     },
   ]);
   assertEquals(stream.waitingFor, "the model to finish its answer");
-  assertEquals(events.filter((e) => e.type === "activity").length, 4);
+  // Every chunk is a sign of life; the answer's start and end are said.
+  assertEquals(events.filter((e) => e.type === "activity").length, 5);
+  assertEquals(
+    events.flatMap((e) =>
+      e.type === "activity" && e.answering !== undefined ? [e.answering] : []
+    ),
+    [true, false],
+  );
 });
 
 Deno.test("a price table in maos.json wins over the list price, by the longest model prefix", () => {
@@ -315,4 +322,29 @@ Deno.test("a result's modelUsage teaches the CLI's prices: later estimates of th
     message: { ...REAL_ASSISTANT.message, model: "claude-opus-4-8" },
   }));
   assertEquals(usages(events)[0].costUsd, 2 * STREAMED.costUsd);
+});
+
+Deno.test("an answer that ends the turn says so before its cost (a budget reached by it lets the turn end)", () => {
+  const event = (e: unknown) => ({ type: "stream_event", event: e });
+  const { stream, events } = feed(
+    event({
+      type: "message_start",
+      message: {
+        id: "m",
+        model: "claude-opus-4-8",
+        usage: { input_tokens: 10 },
+      },
+    }),
+    event({
+      type: "message_delta",
+      delta: { stop_reason: "end_turn" },
+      usage: { output_tokens: 5 },
+    }),
+  );
+  assertEquals(stream.endedTurn, true);
+  const finishing = events.findIndex((e) =>
+    e.type === "activity" && e.finishing
+  );
+  const lastCost = events.findLastIndex((e) => e.type === "usage");
+  assert(finishing >= 0 && finishing < lastCost, JSON.stringify(events));
 });

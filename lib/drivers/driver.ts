@@ -30,7 +30,14 @@ export type DriverEvent =
    * A sign of life that is not output (a streamed chunk, a tool call), and
    * what the CLI now waits for when the driver knows: "the model to answer".
    */
-  | { type: "activity"; waitingFor?: string }
+  | {
+    type: "activity";
+    waitingFor?: string;
+    /** True when a model answer starts streaming, false when it is complete. */
+    answering?: boolean;
+    /** The model's last answer of the turn has come: no more spending follows. */
+    finishing?: boolean;
+  }
   | UsageEvent;
 
 /**

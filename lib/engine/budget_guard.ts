@@ -113,3 +113,25 @@ export function budgetReachedLine(state: OrchestrationState): string {
     formatTokens(view?.spentTokens ?? 0)
   } tokens spent). ${resume} --budget-tokens ${tokens * 2}`;
 }
+
+/** `💰 Budget $0.50 ($0.3022 spent, $0.1978 left)` — said when a run starts with a budget. */
+export function budgetStartLine(state: OrchestrationState): string | undefined {
+  const view = budgetView(state);
+  if (!view) return undefined;
+  const parts: string[] = [];
+  if (view.usd !== null) {
+    parts.push(
+      `${formatUsd(view.usd)} (${formatUsd(view.spentUsd)} spent, ${
+        formatUsd(Math.max(0, view.usd - view.spentUsd))
+      } left)`,
+    );
+  }
+  if (view.tokens !== null) {
+    parts.push(
+      `${formatTokens(view.tokens)} tokens (${
+        formatTokens(view.spentTokens)
+      } spent)`,
+    );
+  }
+  return `💰 Budget ${parts.join(" and ")}`;
+}

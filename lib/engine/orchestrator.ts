@@ -23,6 +23,7 @@ import { loadPlanFile } from "./planner.ts";
 import { OrchestrationRun } from "./run.ts";
 import { planFor } from "./plan_request.ts";
 import {
+  budgetStartLine,
   checkBudgetOptions,
   initialBudget,
   resumedBudget,
@@ -159,6 +160,8 @@ export async function orchestrate(
     for (const note of isolation.notes) {
       reporter.line(note.replace("<id8>", id.slice(0, 8)));
     }
+    const limit = budgetStartLine(journal.state);
+    if (limit) reporter.line(limit);
     return await runToEnd(journal, config, reporter, drivers, root);
   } finally {
     await journal.close();
@@ -243,6 +246,8 @@ export async function resume(options: ResumeOptions): Promise<RunOutcome> {
 
     prepareTasksForResume(journal, before);
     if (budget) journal.append(budget);
+    const limit = budgetStartLine(journal.state);
+    if (limit) reporter.line(limit);
     if (options.task) addFollowUpTask(journal, options.task);
     const resumed = journal.append({
       type: "orchestration.resumed",

@@ -25,8 +25,8 @@ import { InboxPoll } from "./inbox_poll.ts";
 import { endTask, settleAgent, type TaskEndContext } from "./task_end.ts";
 import { endRun } from "./run_end.ts";
 import { budgetView } from "../queries/budget.ts";
-import { type ActiveTask, runTurn } from "./turn_run.ts";
-import { stallNotice, turnLimits, TurnWatch } from "./turn_watch.ts";
+import { type ActiveTask, noteActivity, runTurn } from "./turn_run.ts";
+import { watchTurn } from "./turn_watch.ts";
 
 export interface RunSetup {
   journal: Journal;
@@ -98,7 +98,12 @@ export class OrchestrationRun {
     };
     this.pause = new PauseSwitch({
       onPause: () => {
-        for (const run of this.active.values()) run.stop.abort();
+        for (const run of this.active.values()) {
+          // At the budget an answer being streamed is finished first (its
+          // input is paid for), and a turn whose last answer came ends by itself.
+          const wait = this.pause.budget && (run.answering || run.finishing);
+          if (!wait) run.stop.abort();
+        }
         this.wakeUp();
       },
       onForce: () => {
@@ -258,14 +263,7 @@ export class OrchestrationRun {
       done: Promise.resolve(),
     };
     this.active.set(task.id, run);
-    run.watch = new TurnWatch(turnLimits(this.setup.config), {
-      onStall: (ms, waitingFor) =>
-        reporter.line(stallNotice(`[${agent.id}]`, ms, waitingFor)),
-      onTimeout: (reason) => {
-        reporter.warn(`[${agent.id}] ${reason}: stopping the turn`);
-        run.stop.abort();
-      },
-    });
+    run.watch = watchTurn(this.setup.config, agent.id, reporter, run.stop);
     run.done = runTurn(
       {
         setup: this.setup,
@@ -326,6 +324,7 @@ export class OrchestrationRun {
     run.watch?.activity(
       event.type === "activity" ? event.waitingFor : undefined,
     );
+    if (event.type === "activity") noteActivity(run, event, this.pause.budget);
     try {
       recordDriverEvent(
         this.sinks,

@@ -29,6 +29,10 @@ export interface ActiveTask {
   done: Promise<void>;
   /** Its stall notice and time limit. */
   watch?: TurnWatch;
+  /** A model answer is streaming: a budget pause waits for its end (it is paid for). */
+  answering?: boolean;
+  /** The driver said the turn's last answer came: a budget pause lets it end. */
+  finishing?: boolean;
 }
 
 /** What a turn needs from the run. */
@@ -92,4 +96,20 @@ export async function runTurn(
   } finally {
     for (const pid of run.pids) watchdog?.unwatch(pid);
   }
+}
+
+/**
+ * Track the model answer in flight. A budget pause waits for an answer being
+ * streamed (its input is paid for) and stops the turn when it is complete,
+ * unless it was the turn's last (the turn then ends by itself).
+ */
+export function noteActivity(
+  run: ActiveTask,
+  event: Extract<DriverEvent, { type: "activity" }>,
+  budgetPause: boolean,
+): void {
+  if (event.finishing) run.finishing = true;
+  if (event.answering === undefined) return;
+  run.answering = event.answering;
+  if (!event.answering && budgetPause && !run.finishing) run.stop.abort();
 }

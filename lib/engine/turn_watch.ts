@@ -114,3 +114,20 @@ export function stallNotice(
     seconds(Math.round(silentMs / 1000) * 1000)
   }${what}`;
 }
+
+/** An agent's turn clock: the notice as a live-view line, the timeout stops the turn. */
+export function watchTurn(
+  config: { stallWarnSeconds: number; turnTimeoutSeconds: number },
+  agentId: string,
+  reporter: { line(text: string): void; warn(text: string): void },
+  stop: AbortController,
+): TurnWatch {
+  return new TurnWatch(turnLimits(config), {
+    onStall: (ms, waitingFor) =>
+      reporter.line(stallNotice(`[${agentId}]`, ms, waitingFor)),
+    onTimeout: (reason) => {
+      reporter.warn(`[${agentId}] ${reason}: stopping the turn`);
+      stop.abort();
+    },
+  });
+}

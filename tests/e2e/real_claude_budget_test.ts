@@ -65,6 +65,7 @@ Deno.test("real claude: a budget below the plan's cost pauses with exit 5, resum
       bash("touch ran-too-early && echo ok", USAGE),
     );
     const { run, id } = await runToBudget(dir, box.env, ["--budget", "0.01"]);
+    assertIncludes(run.stdout, "💰 Budget $0.01 ($0.00 spent, $0.01 left)");
     assertIncludes(
       run.stdout,
       `💰 Budget $0.01 reached ($0.0150 spent). Resume with: maos orchestration resume ${
