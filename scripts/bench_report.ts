@@ -27,6 +27,7 @@ import {
   median,
 } from "../tests/bench/_figures.ts";
 import { E2E_GROUPS } from "../tests/bench/_e2e_groups.ts";
+import { REPORT_GROUPS } from "../tests/bench/_report_groups.ts";
 import { removeDir, tempDir } from "../tests/bench/_fixtures.ts";
 import {
   type BenchReport,
@@ -65,7 +66,7 @@ const figures: Record<string, FigureResult> = {};
 const startMachine = machine();
 
 try {
-  for (const group of [...GROUPS, ...E2E_GROUPS]) {
+  for (const group of [...GROUPS, ...E2E_GROUPS, ...REPORT_GROUPS]) {
     const wanted = group.figures.filter((f) => !only || only.has(f.name));
     if (wanted.length === 0) continue;
     log(`${group.name} (${runs} runs)`);

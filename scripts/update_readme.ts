@@ -139,6 +139,8 @@ const audit = ids[ids.length - 1].id.slice(0, 8);
 blocks.status = maos(["orchestration", "status", audit]).shown;
 blocks.messages = maos(["message", "list", audit, "--limit", "5"]).shown;
 blocks.agents = maos(["agent", "list", audit]).shown;
+blocks.report = maos(["orchestration", "report", audit, "--out", "report.html"])
+  .shown;
 blocks["list-json"] =
   maos(["orchestration", "list", "--json", "--limit", "1"]).shown;
 const checkpoint = maos([

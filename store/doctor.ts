@@ -102,9 +102,13 @@ async function checkOrchestration(
   // The log is the truth: replay all of it.
   let state: OrchestrationState | undefined;
   let scan;
+  const refused: string[] = [];
   try {
     scan = scanLog(eventsFile, LOG_START, (event) => {
       state = fold(state, event);
+      if (event.type === "inbox.refused") {
+        refused.push(`#${event.seq} from ${event.from}: ${event.reason}`);
+      }
     });
   } catch (err) {
     findings.push({
@@ -256,6 +260,17 @@ async function checkOrchestration(
       }
       findings.push(finding);
     }
+  }
+
+  if (refused.length > 0) {
+    // Someone wrote as an agent without its token: worth a look, not a repair.
+    findings.push({
+      level: "warning",
+      file: rel(paths.inbox(id)),
+      message: `${refused.length} inbox line${
+        refused.length === 1 ? "" : "s"
+      } refused (not taken as the agent's): ${refused.slice(-3).join("; ")}`,
+    });
   }
 
   const skipped = readInboxSkipped(paths, id);

@@ -5,10 +5,18 @@ import { errnoCode } from "./errors.ts";
 import { newId } from "./ids.ts";
 import { appendLineOnce } from "./jsonl_appender.ts";
 import type { MaosPaths } from "./paths.ts";
-import { type InboxLine, InboxLineSchema } from "./schema.ts";
+import { Buffer } from "node:buffer";
+import {
+  type InboxLine,
+  InboxLineSchema,
+  MESSAGE_MAX_INLINE_BYTES,
+} from "./schema.ts";
 
 /** Lines stay under 4 KB so one O_APPEND write is atomic for every writer. */
 export const INBOX_LINE_LIMIT = 4000;
+
+/** How much of a body kept in a file its line (and its event) shows. */
+export const PREVIEW_CHARS = 200;
 
 /**
  * Append a message (or a progress report) to an orchestration's inbox.jsonl,
@@ -21,26 +29,41 @@ export function appendInbox(
   message: InboxLine,
 ): void {
   let line = JSON.stringify(message);
-  if (new TextEncoder().encode(line).length > INBOX_LINE_LIMIT) {
+  if (Buffer.byteLength(line) > INBOX_LINE_LIMIT) {
     if (message.kind === "progress") {
       // Only a long note makes a progress line long: keep its start.
       line = JSON.stringify({ ...message, note: message.note?.slice(0, 500) });
       appendLineOnce(paths.inbox(orchestrationId), "\n" + line);
       return;
     }
-    const dir = paths.attachments(orchestrationId);
-    ensureDir(dir);
-    const file = `${newId()}.txt`;
-    writeFileAtomic(path.join(dir, file), message.content);
     line = JSON.stringify({
       ...message,
-      content: message.content.slice(0, 200) + "…",
-      contentFile: `attachments/${file}`,
+      ...writeAttachment(paths, orchestrationId, message.content),
     });
   }
   // The leading newline isolates a line that a failed write (disk full) left
   // half-written: it stays one unreadable line instead of swallowing ours.
   appendLineOnce(paths.inbox(orchestrationId), "\n" + line);
+}
+
+/**
+ * Keep a message body in a file under the orchestration (written whole,
+ * synced): what its line or event carries instead, a preview and the name.
+ */
+export function writeAttachment(
+  paths: MaosPaths,
+  orchestrationId: string,
+  content: string,
+): { content: string; contentFile: string; contentBytes: number } {
+  const dir = paths.attachments(orchestrationId);
+  ensureDir(dir);
+  const file = `${newId()}.txt`;
+  writeFileAtomic(path.join(dir, file), content);
+  return {
+    content: content.slice(0, PREVIEW_CHARS) + "…",
+    contentFile: `attachments/${file}`,
+    contentBytes: Buffer.byteLength(content),
+  };
 }
 
 export interface InboxEntry {
@@ -57,6 +80,8 @@ export function readInbox(
   paths: MaosPaths,
   orchestrationId: string,
   from: number,
+  /** Bodies in a file up to this size are read back in; larger ones stay a file. */
+  maxInlineBytes = MESSAGE_MAX_INLINE_BYTES,
 ): { entries: InboxEntry[]; skipped: number } {
   let data: Uint8Array;
   try {
@@ -88,7 +113,12 @@ export function readInbox(
       continue;
     }
     entries.push({
-      message: resolveAttachment(paths, orchestrationId, parsed),
+      message: resolveAttachment(
+        paths,
+        orchestrationId,
+        parsed,
+        maxInlineBytes,
+      ),
       end: from + i + 1,
     });
   }
@@ -104,28 +134,33 @@ function safeParse(text: string): InboxLine | null {
   }
 }
 
+/** A body in a file comes back whole when it is small enough to be inline. */
 function resolveAttachment(
   paths: MaosPaths,
   id: string,
   message: InboxLine,
+  maxInlineBytes: number,
 ): InboxLine {
   if (
     message.kind === "progress" ||
     !message.contentFile ||
-    !/^attachments\/[0-9a-f]{12}\.txt$/.test(message.contentFile)
+    !ATTACHMENT_PATH.test(message.contentFile)
   ) {
     return message;
   }
   try {
-    const content = fs.readFileSync(
-      path.join(paths.orchestration(id), message.contentFile),
-      "utf8",
-    );
-    return { ...message, content };
+    const file = path.join(paths.orchestration(id), message.contentFile);
+    const bytes = fs.statSync(file).size;
+    if (bytes > maxInlineBytes) return { ...message, contentBytes: bytes };
+    const { contentFile: _, contentBytes: __, ...rest } = message;
+    return { ...rest, content: fs.readFileSync(file, "utf8") };
   } catch {
     return message;
   }
 }
+
+/** How inbox lines and message events name a body's file. */
+export const ATTACHMENT_PATH = /^attachments\/[0-9a-f]{12}\.txt$/;
 
 /** How many lines of the whole inbox do not parse (for `maos doctor`). */
 export function readInboxSkipped(

@@ -148,9 +148,15 @@ Deno.test("a long message goes to an attachment file and readInbox returns all o
       long,
     );
 
-    const { entries } = readInbox(paths, id, 0);
+    const { entries } = readInbox(paths, id, 0, 1024 * 1024);
     assertEquals(entries.map((e) => contentOf(e.message)), ["short one", long]);
     assertEquals((entries[1].message as InboxMessageLine).to, "analyst-001");
+    // Above maxInlineBytes it stays a file: the line names it and its size.
+    const kept = readInbox(paths, id, 0, 1000).entries[1]
+      .message as InboxMessageLine;
+    assertEquals(kept.contentFile, line.contentFile);
+    assertEquals(kept.contentBytes, new TextEncoder().encode(long).length);
+    assert(kept.content.length < 300);
   });
 });
 

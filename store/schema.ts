@@ -82,6 +82,11 @@ export const TokenPricingSchema = z.strictObject({
 });
 export type TokenPricing = z.infer<typeof TokenPricingSchema>;
 
+/** A message body above this many bytes is kept in a file the event names. */
+export const MESSAGE_MAX_INLINE_BYTES = 64 * 1024;
+/** A message body above this many bytes is refused (it is a file, not a message). */
+export const MESSAGE_MAX_BYTES = 1024 * 1024;
+
 export const ConfigSchema = z.object({
   formatVersion,
   saveIntervalSeconds: z.number().positive().max(MAX_SAVE_INTERVAL_SECONDS)
@@ -127,6 +132,16 @@ export const ConfigSchema = z.object({
       promptVia: z.enum(["stdin", "arg"]).default("stdin"),
     }).default({ promptVia: "stdin" }),
   }).default({ claude: {}, codex: {}, exec: { promptVia: "stdin" } }),
+  /** Agents' messages: longer than maxInlineBytes go to a file, longer than maxBytes are refused. */
+  messages: z.object({
+    maxInlineBytes: z.number().int().min(256).default(
+      MESSAGE_MAX_INLINE_BYTES,
+    ),
+    maxBytes: z.number().int().min(256).default(MESSAGE_MAX_BYTES),
+  }).default({
+    maxInlineBytes: MESSAGE_MAX_INLINE_BYTES,
+    maxBytes: MESSAGE_MAX_BYTES,
+  }),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -187,6 +202,8 @@ export const AgentStateSchema = z.object({
   /** The agent's newest files commit (worktree isolation), see `agent.files`. */
   files: z.object({ commit: gitCommit, head: gitCommit.nullable() })
     .optional(),
+  /** The hashes of its recent turns' MAOS_AGENT_TOKEN, newest last (agent_token.ts). */
+  turnTokens: z.array(z.object({ hash: z.string(), task: name })).optional(),
 });
 export const TaskStateSchema = z.object({
   id: name,
@@ -333,6 +350,12 @@ export const EventSchema = z.discriminatedUnion("type", [
     status: WorkStatusSchema,
     summary: z.string().optional(),
     resumeNote: z.string().optional(),
+    /**
+     * On `running`: sha-256 of the secret MAOS_AGENT_TOKEN this turn's
+     * processes got; inbox lines that claim the agent must carry one of its
+     * tokens (agent_token.ts).
+     */
+    tokenHash: z.string().optional(),
   }),
   z.object({
     ...eventBase,
@@ -353,6 +376,26 @@ export const EventSchema = z.discriminatedUnion("type", [
     content: z.string(),
     /** Set when the message came from inbox.jsonl: the inbox offset after its line. */
     inboxEnd: z.number().int().min(0).optional(),
+    /**
+     * A body above `messages.maxInlineBytes`: kept in this file (relative to
+     * the orchestration), `content` is its start.
+     */
+    contentFile: z.string().optional(),
+    /** With contentFile: the whole body's size in bytes. */
+    contentBytes: z.number().int().min(0).optional(),
+  }),
+  /**
+   * An inbox line not ingested: it claimed an agent without that agent's
+   * token, named no agent of the orchestration, or reported progress on a
+   * task not running for it. `maos doctor` reports these.
+   */
+  z.object({
+    ...eventBase,
+    type: z.literal("inbox.refused"),
+    from: z.string(),
+    kind: z.string(),
+    reason: z.string(),
+    inboxEnd: z.number().int().min(0),
   }),
   z.object({
     ...eventBase,
@@ -444,6 +487,10 @@ export const InboxMessageLineSchema = z.object({
   content: z.string(),
   /** A body too long for one atomic line is stored in a file under the orchestration. */
   contentFile: z.string().optional(),
+  /** With contentFile: the whole body's size in bytes. */
+  contentBytes: z.number().int().min(0).optional(),
+  /** MAOS_AGENT_TOKEN of the sending agent's process (absent from people). */
+  token: z.string().optional(),
 });
 export type InboxMessageLine = z.infer<typeof InboxMessageLineSchema>;
 
@@ -458,6 +505,8 @@ export const InboxProgressLineSchema = z.object({
   task: z.string(),
   percent: z.number().min(0).max(100),
   note: z.string().optional(),
+  /** MAOS_AGENT_TOKEN of the reporting agent's process. */
+  token: z.string().optional(),
 });
 export type InboxProgressLine = z.infer<typeof InboxProgressLineSchema>;
 

@@ -1,9 +1,10 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "@commander-js/extra-typings";
 import { initMaosDir } from "../../store/config.ts";
-import { MAOS_DIR_NAME } from "../../store/paths.ts";
+import { findMaosDir, MAOS_DIR_NAME, MaosPaths } from "../../store/paths.ts";
 import { loadConfig } from "../../store/config.ts";
-import { MaosPaths } from "../../store/paths.ts";
+import { usageError } from "../../store/errors.ts";
 import { colors } from "../ui/mod.ts";
 import { examples } from "./_util.ts";
 import { contextOf, printJson } from "./context.ts";
@@ -12,7 +13,11 @@ import { contextOf, printJson } from "./context.ts";
 export function initCommand() {
   const cmd = new Command("init")
     .description("create a .maos/ directory here (harmless if it exists)")
-    .action(async (_options, command) => {
+    .option(
+      "--force",
+      "create one here even though a parent folder has a .maos/ already",
+    )
+    .action(async (options, command) => {
       const ctx = contextOf(command);
       const explicit = ctx.location.dir ?? ctx.location.env.MAOS_DIR;
       // Unlike other commands, init never uses a .maos/ found in a parent.
@@ -20,6 +25,7 @@ export function initCommand() {
         ctx.location.cwd,
         explicit ?? MAOS_DIR_NAME,
       );
+      if (!explicit && !options.force) refuseSecondStore(ctx.location.cwd);
       const result = await initMaosDir(root);
       const shown = path.relative(ctx.location.cwd, root) || root;
       if (ctx.json) {
@@ -39,6 +45,7 @@ export function initCommand() {
     });
   return examples(cmd, [
     "maos init",
+    "maos init --force   # a second store in a subfolder of a project that has one",
     "maos --dir ../shared/.maos init",
     "MAOS_DIR=/tmp/scratch/.maos maos init",
   ]);
@@ -62,4 +69,24 @@ function limitsLine(config: {
     `(stallWarnSeconds), turns stopped after ${config.turnTimeoutSeconds} s (turnTimeoutSeconds), ` +
     `the planner after ${config.planTimeoutSeconds} s (planTimeoutSeconds), ` +
     `${config.modelRetries} retries of an unreachable model (modelRetries)`;
+}
+
+/**
+ * A subfolder of a project with a `.maos/` would quietly get a second store
+ * that hides the first from every command run below it: say where the
+ * existing one is, and make a second one ask for --force.
+ */
+function refuseSecondStore(cwd: string): void {
+  const here = path.resolve(cwd);
+  if (fs.existsSync(path.join(here, MAOS_DIR_NAME))) return;
+  const parent = path.dirname(here);
+  if (parent === here) return;
+  const found = findMaosDir({ cwd: parent, env: {} });
+  if (!found) return;
+  throw usageError(
+    `this project already has a store: ${
+      path.relative(here, found)
+    } (${found})`,
+    "maos uses it from here; to make a second one in this folder anyway: maos init --force",
+  );
 }

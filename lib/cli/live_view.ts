@@ -120,6 +120,14 @@ export class LiveView implements RunReporter {
     this.lastState = state;
     if (event.type === "orchestration.failed") this.failReason = event.reason;
     if (event.type === "orchestration.paused") this.paused = true;
+    if (event.type === "inbox.refused") {
+      // Someone wrote as an agent without its token: shown even with --quiet.
+      this.warn(
+        `refused an inbox line from ${oneLine(event.from)}: ${
+          oneLine(event.reason)
+        }`,
+      );
+    }
     if (!this.verbose) return;
     const text = this.describe(event, state);
     if (text !== null) this.print(text);

@@ -8,6 +8,7 @@
 import { CommanderError } from "@commander-js/extra-typings";
 import { ExitCode, MaosError } from "../../store/errors.ts";
 import { buildProgram, lastUsageErrorCommand } from "./program.ts";
+import { surviveClosedPipes } from "./closed_pipes.ts";
 
 /** Run maos with `argv` (as process.argv: runtime and script first); returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -51,9 +52,10 @@ function reportError(err: unknown): number {
   return ExitCode.failed;
 }
 
-/** `maos … | head` closes the pipe early: that is not an error worth a trace. */
+/**
+ * `maos … | head` closes the pipe early: the command goes on without that
+ * output (see closed_pipes.ts) instead of ending half-saved.
+ */
 export function ignoreClosedStdout(): void {
-  process.stdout.on?.("error", (err: NodeJS.ErrnoException) => {
-    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  });
+  surviveClosedPipes();
 }

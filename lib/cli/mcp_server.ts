@@ -9,16 +9,24 @@
 
 import process from "node:process";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { z } from "zod";
 import { MaosError } from "../../store/errors.ts";
 import { type MessageKind, MessageKindSchema } from "../../store/schema.ts";
+import { LimitedStdioTransport } from "./mcp_transport.ts";
+import {
+  DEFAULT_MCP_LIMITS,
+  type McpLimits,
+  mcpLimits,
+  PagedReader,
+  READ_LIMIT_DEFAULT,
+  READ_LIMIT_MAX,
+} from "./mcp_read.ts";
 import {
   type AgentIdentity,
   agentIdentity,
-  type ChannelMessage,
   MessageReader,
   reportAgentProgress,
+  requireAgentOf,
   sendAgentMessage,
 } from "../engine/agent_channel.ts";
 import { MCP_SERVER_NAME, MCP_TOOLS } from "../drivers/maos_mcp.ts";
@@ -47,21 +55,20 @@ function guarded<A>(fn: (args: A) => string): (args: A) => ToolResult {
   };
 }
 
-function messageLine(m: ChannelMessage): string {
-  const where = m.seq === null ? "(pending)" : `#${m.seq}`;
-  return `${where} ${m.type} from ${m.from} to ${m.to ?? "all"}: ${m.content}`;
-}
-
-/** The server with its three tools, for the agent that MAOS_* env names. */
-export function buildMcpServer(location: StoreLocation): McpServer {
+/** The server with its tools, for the agent that MAOS_* env names. */
+export function buildMcpServer(
+  location: StoreLocation,
+  limits: McpLimits = DEFAULT_MCP_LIMITS,
+): McpServer {
   // Who the agent is is read once; without it every tool says why.
   let who: AgentIdentity | undefined;
   let whoError: unknown;
-  let reader: MessageReader | undefined;
+  let reader: PagedReader | undefined;
   try {
     who = agentIdentity(location);
+    requireAgentOf(who);
     // The fallback start of the turn is now, when the CLI starts the server.
-    reader = new MessageReader(who);
+    reader = new PagedReader(new MessageReader(who));
   } catch (err) {
     whoError = err;
   }
@@ -103,7 +110,7 @@ export function buildMcpServer(location: StoreLocation): McpServer {
         content,
         to,
         kind: kind ?? "info",
-      });
+      }, limits.maxMessageBytes);
       return `Sent (${sent.kind}) to ${sent.to ?? "all"}.`;
     }),
   );
@@ -115,15 +122,26 @@ export function buildMcpServer(location: StoreLocation): McpServer {
         "Read the messages other agents of your team sent to you or to all " +
         "since your turn began. Each call returns only messages you have not " +
         "read yet. Use it before a decision others may affect, and now and " +
-        "then in a long task, so you can coordinate while you work.",
-      inputSchema: {},
+        "then in a long task, so you can coordinate while you work. " +
+        "An answer is bounded in size: when more are waiting it says so; " +
+        "call again for the next ones.",
+      inputSchema: {
+        limit: z.number().int().min(1).max(READ_LIMIT_MAX).optional()
+          .describe(
+            `at most this many messages (default ${READ_LIMIT_DEFAULT})`,
+          ),
+        after: z.number().int().min(0).optional().describe(
+          "only messages logged after this #seq (skips older unread ones)",
+        ),
+      },
     },
-    guarded(() => {
+    guarded(({ limit, after }: { limit?: number; after?: number }) => {
       agent();
-      const messages = reader!.readNew();
-      return messages.length === 0
-        ? "No new messages."
-        : messages.map(messageLine).join("\n");
+      return reader!.page({
+        limit: limit ?? READ_LIMIT_DEFAULT,
+        after,
+        maxBytes: limits.maxReadBytes,
+      });
     }),
   );
   server.registerTool(
@@ -149,12 +167,12 @@ export function buildMcpServer(location: StoreLocation): McpServer {
 
 /** Serve on stdin/stdout until the client closes stdin. */
 export async function serveMcp(location: StoreLocation): Promise<void> {
-  const server = buildMcpServer(location);
+  const server = buildMcpServer(location, await mcpLimits(location));
   const closed = new Promise<void>((resolve) => {
     server.server.onclose = () => resolve();
   });
   // Claude Code ends a server by closing its stdin: exit then.
   process.stdin.on("end", () => void server.close());
-  await server.connect(new StdioServerTransport());
+  await server.connect(new LimitedStdioTransport());
   await closed;
 }

@@ -3,7 +3,14 @@ import { usageError } from "../../store/errors.ts";
 import { appendInbox } from "../../store/inbox.ts";
 import { inspectLock } from "../../store/lock.ts";
 import type { MaosPaths } from "../../store/paths.ts";
-import { resolveRecipient } from "../engine/agent_channel.ts";
+import {
+  requireAgentOf,
+  requireWithinCap,
+  resolveRecipient,
+} from "../engine/agent_channel.ts";
+import { PERSON_SENDER, tokenFromEnv } from "../engine/agent_token.ts";
+import { pendingMessages } from "../engine/pending_messages.ts";
+import { loadConfig } from "../../store/config.ts";
 import { MessageKindSchema } from "../../store/schema.ts";
 import { messagesAfter, scanMessages } from "../queries/messages.ts";
 import {
@@ -54,7 +61,7 @@ function sendCommand() {
       "--orchestration <id>",
       "orchestration id or prefix (default: MAOS_ORCHESTRATION_ID)",
     )
-    .action((words, flags, command) => {
+    .action(async (words, flags, command) => {
       const ctx = contextOf(command);
       const env = ctx.location.env;
       const wanted = flags.orchestration ?? env.MAOS_ORCHESTRATION_ID;
@@ -68,10 +75,22 @@ function sendCommand() {
       const id = resolveOrchestrationId(paths, wanted);
       const content = words.join(" ");
       if (content.trim() === "") throw usageError("the message is empty");
-      const from = env.MAOS_AGENT_ID || "user";
+      const from = env.MAOS_AGENT_ID || PERSON_SENDER;
+      requireWithinCap(content, (await loadConfig(paths)).messages.maxBytes);
+      if (env.MAOS_AGENT_ID) {
+        requireAgentOf({ paths, orchestrationId: id, agentId: from });
+      }
       const to = resolveRecipient(paths, id, flags.to);
+      const token = tokenFromEnv(env);
       const at = new Date().toISOString();
-      appendInbox(paths, id, { at, from, to, kind: flags.type, content });
+      appendInbox(paths, id, {
+        at,
+        from,
+        to,
+        kind: flags.type,
+        content,
+        ...(token ? { token } : {}),
+      });
       if (ctx.json) {
         printJson(ctx, {
           orchestration: id,
@@ -104,7 +123,8 @@ function sendCommand() {
 function listCommand() {
   const cmd = new Command("list")
     .description(
-      "the communication history, read from the log itself (default: the newest orchestration)",
+      "the communication history, read from the log itself, then what still " +
+        "waits in the inbox, marked (pending) (default: the newest orchestration)",
     )
     .argument("[id]", "orchestration id or unique prefix (4+ characters)")
     .option(
@@ -119,9 +139,10 @@ function listCommand() {
       const id = chooseOrchestration(paths, idArg);
       const first = scanMessages(paths, id, flags.limit);
       if (!flags.follow) {
-        if (ctx.json) return printJson(ctx, first.messages);
-        if (first.messages.length === 0) ctx.out("No messages yet.");
-        for (const m of first.messages) ctx.out(messageHistoryLine(m, id));
+        const all = [...first.messages, ...pendingMessages(paths, id)];
+        if (ctx.json) return printJson(ctx, all);
+        if (all.length === 0) ctx.out("No messages yet.");
+        for (const m of all) ctx.out(messageHistoryLine(m, id));
         return;
       }
       await follow(ctx, paths, id, first);

@@ -8,6 +8,7 @@ import { ExitCode, MaosError } from "../../store/errors.ts";
 import { newId } from "../../store/ids.ts";
 import { MaosPaths, requireMaosDir } from "../../store/paths.ts";
 import { DRIVER_NAMES } from "../drivers/registry.ts";
+import { keepRunningWhenPipesClose } from "./closed_pipes.ts";
 import { orchestrate } from "../engine/orchestrator.ts";
 import { orchestrationStatus } from "../queries/queries.ts";
 import type { OrchestrateOptions, RunOutcome } from "../engine/run_options.ts";
@@ -139,6 +140,8 @@ export function orchestrateCommand() {
 
 /** The live view for a foreground run: stdout, or stderr when stdout is for JSON. */
 export function liveView(ctx: CliContext, progress: boolean): LiveView {
+  // A foreground run goes on when its output pipe closes (closed_pipes.ts).
+  keepRunningWhenPipesClose();
   const sink = ctx.json ? process.stderr : process.stdout;
   return new LiveView({
     sink,

@@ -6,7 +6,7 @@ import { usageError } from "../../store/errors.ts";
 import { resume } from "../engine/orchestrator.ts";
 import { BUDGET_HELP, budgetFrom, tokensArg, usdArg } from "./budget_flags.ts";
 import {
-  DERIVED_STATUSES,
+  LISTED_STATUSES,
   type OrchestrationStatus,
   orchestrationStatus,
 } from "../queries/queries.ts";
@@ -29,7 +29,9 @@ import {
 } from "./context.ts";
 import { finishRun, liveView } from "./orchestrate.ts";
 import { addOrchestrationExtraCommands } from "./orchestration_extra.ts";
+import { reportCommand } from "./report.ts";
 import { renderOrchestrationList, renderStatus } from "./render.ts";
+import { reportDamaged } from "./damaged_note.ts";
 
 // Clear the screen and home the cursor (only on a terminal).
 const CLEAR_SCREEN = "\x1b[2J\x1b[H";
@@ -49,6 +51,7 @@ export function orchestrationCommand() {
   addOrchestrationExtraCommands(cmd);
   cmd.addCommand(mergeCommand());
   cmd.addCommand(removeCommand());
+  cmd.addCommand(reportCommand());
   return cmd;
 }
 
@@ -57,7 +60,7 @@ function listCommand() {
     .description("orchestrations in this .maos/, newest first")
     .addOption(
       new Option("--status <status>", "only orchestrations with this status")
-        .choices(DERIVED_STATUSES),
+        .choices(LISTED_STATUSES),
     )
     .option("--limit <n>", "show at most this many", intArg(1))
     .action((flags, command) => {
@@ -68,6 +71,7 @@ function listCommand() {
         limit: flags.limit,
         onWarning: ctx.warn,
       });
+      reportDamaged(ctx, rows);
       if (ctx.json) return printJson(ctx, rows);
       if (rows.length === 0) {
         ctx.out(

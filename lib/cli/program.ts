@@ -17,6 +17,7 @@ import { messageCommand } from "./message.ts";
 import { orchestrateCommand } from "./orchestrate.ts";
 import { orchestrationCommand } from "./orchestration.ts";
 import { recoverCommand } from "./recover.ts";
+import { uiCommand } from "./ui.ts";
 
 /** The full `maos` program. Errors are thrown (exitOverride), never printed here. */
 export function buildProgram(): CommandUnknownOpts {
@@ -55,6 +56,7 @@ export function buildProgram(): CommandUnknownOpts {
   program.addCommand(messageCommand());
   program.addCommand(agentCommand());
   program.addCommand(mcpCommand());
+  program.addCommand(uiCommand());
   program.addCommand(doctorCommand());
   program.addCommand(completionsCommand(() => tree));
   finishTree(tree, "maos");

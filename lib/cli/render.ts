@@ -62,7 +62,9 @@ export function renderOrchestrationList(
     rows.map((o) => [
       shortId(o.id),
       truncate(oneLine(o.request), 40),
-      statusLabel(o.status, c),
+      o.status === "damaged"
+        ? `💥 ${c.red("damaged")}`
+        : statusLabel(o.status, c),
       String(o.agents),
       String(o.messages),
       costCell(o.cost, o.inputTokens + o.outputTokens),
@@ -154,14 +156,20 @@ function costCell(usd: number, tokens: number): string {
  * on how to read the whole message (`orchestrationId` is for that note).
  */
 export function messageLine(
-  message: MessageView,
+  message: ShownMessage,
   orchestrationId: string,
 ): string {
   const c = colors();
   const to = message.to ?? "all";
   const chars = graphemes(printable(message.content, { newlines: true }));
   let content = chars.slice(0, MESSAGE_PREVIEW_CHARS).join("").trimEnd();
-  if (chars.length > MESSAGE_PREVIEW_CHARS) {
+  if (message.contentFile !== undefined) {
+    content += c.dim(
+      ` (${
+        message.contentBytes ?? "?"
+      } bytes in .maos/orchestrations/${orchestrationId}/${message.contentFile})`,
+    );
+  } else if (chars.length > MESSAGE_PREVIEW_CHARS) {
     const more = chars.length - MESSAGE_PREVIEW_CHARS;
     content += c.dim(
       `… (${plural(more, "more character")}; see: maos message list ${
@@ -176,14 +184,19 @@ export function messageLine(
 
 /** A message with its seq and time, as `message list` prints it. */
 export function messageHistoryLine(
-  message: MessageView,
+  message: ShownMessage,
   orchestrationId: string,
 ): string {
   const c = colors();
-  return `${c.dim(`#${message.seq} ${clockTime(message.at)}`)} ${
+  // Not in the log yet (sent while paused): no seq, marked pending.
+  const where = message.seq === null ? "(pending)" : `#${message.seq}`;
+  return `${c.dim(`${where} ${clockTime(message.at)}`)} ${
     messageLine(message, orchestrationId)
   }`;
 }
+
+/** A logged message, or one still pending in the inbox (seq null). */
+export type ShownMessage = Omit<MessageView, "seq"> & { seq: number | null };
 
 export interface StatusSections {
   agents: boolean;

@@ -93,11 +93,19 @@ export interface TaskRun {
   request: string;
   /** Messages addressed to this agent (or broadcast) since its last turn. */
   inbox: InboxMessage[];
+  /**
+   * Older messages of this turn that `inbox` leaves out (oldest first): the
+   * whole inbox is these then `inbox`. The shell driver writes it to
+   * MAOS_INBOX_FILE; a prompt says how many were left out.
+   */
+  inboxEarlier?: InboxMessage[];
   /** Directory the agent works in (the project root). */
   cwd: string;
   /**
    * Extra environment: MAOS_DIR, MAOS_ORCHESTRATION_ID, MAOS_AGENT_ID,
-   * MAOS_TASK_ID, and PATH with this maos first (see maos_self.ts).
+   * MAOS_TASK_ID, MAOS_AGENT_TOKEN (the turn's secret: pass it on to every
+   * process of the agent, and to `maos mcp` through mcpServerEnv), and PATH
+   * with this maos first (see maos_self.ts).
    */
   env: Record<string, string>;
   /** Driver session to continue (claude `--resume`), when one was recorded. */

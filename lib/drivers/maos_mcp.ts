@@ -27,7 +27,12 @@ const AGENT_ENV_KEYS = [
   "MAOS_TASK_ID",
 ] as const;
 
-/** The MAOS_* part of a turn's env, for the MCP server's own env. */
+/**
+ * The MAOS_* part of a turn's env, for the MCP server's own env. The turn's
+ * secret goes as the file that holds it (MAOS_AGENT_TOKEN_FILE, private to
+ * this user), never as its value: these settings end up on the agent CLI's
+ * command line, which any local user can read. Without the file, the token.
+ */
 export function mcpServerEnv(
   env: Record<string, string | undefined>,
 ): Record<string, string> {
@@ -35,6 +40,11 @@ export function mcpServerEnv(
   for (const key of AGENT_ENV_KEYS) {
     const value = env[key];
     if (value) out[key] = value;
+  }
+  if (env.MAOS_AGENT_TOKEN_FILE) {
+    out.MAOS_AGENT_TOKEN_FILE = env.MAOS_AGENT_TOKEN_FILE;
+  } else if (env.MAOS_AGENT_TOKEN) {
+    out.MAOS_AGENT_TOKEN = env.MAOS_AGENT_TOKEN;
   }
   return out;
 }

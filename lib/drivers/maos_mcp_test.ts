@@ -87,3 +87,25 @@ Deno.test("the codex driver registers maos mcp with -c overrides before `resume`
     true,
   );
 });
+
+Deno.test("the turn's token reaches the MCP server as the private file that holds it, never on a command line", () => {
+  const turn = {
+    ...ENV,
+    MAOS_AGENT_TOKEN: "s3cret-token",
+    MAOS_AGENT_TOKEN_FILE: "/tmp/maos-token-x/token",
+  };
+  const spec = mcpServerSpec(turn, ["/opt/maos"]);
+  assertEquals(spec.env.MAOS_AGENT_TOKEN_FILE, "/tmp/maos-token-x/token");
+  assertEquals(spec.env.MAOS_AGENT_TOKEN, undefined);
+  const claude = claudeMcpConfig(spec);
+  const codex = codexMcpArgs(spec).join(" ");
+  assertEquals(claude.includes("s3cret-token"), false);
+  assertEquals(codex.includes("s3cret-token"), false);
+  assertEquals(codex.includes("MAOS_AGENT_TOKEN_FILE"), true);
+  // Without a file (a driver that runs no CLI of its own), the value.
+  assertEquals(
+    mcpServerSpec({ ...ENV, MAOS_AGENT_TOKEN: "t" }, ["/opt/maos"]).env
+      .MAOS_AGENT_TOKEN,
+    "t",
+  );
+});

@@ -40,26 +40,37 @@ export const INBOX_MAX_CHARS = 50_000;
 export function formatInbox(
   inbox: InboxMessage[],
   maxChars = INBOX_MAX_CHARS,
+  /** How many older messages were left out before `inbox`, and the file with all. */
+  whole: { earlier: number; file?: string } = { earlier: 0 },
 ): string {
   const lines: string[] = [];
   let size = 0;
+  const where = whole.file
+    ? `the whole inbox is in ${whole.file}`
+    : "see: maos message list";
   for (let i = inbox.length - 1; i >= 0; i--) {
     const m = inbox[i];
-    const line = `#${m.seq} ${m.type} from ${m.from} to ${
-      m.to ?? "all"
-    }: ${m.content}`;
+    const line = inboxLine(m);
     size += line.length + 1;
     if (size > maxChars && lines.length > 0) {
       lines.push(
-        `(${i + 1} earlier message(s) not shown; see: maos message list)`,
+        `(${i + 1 + whole.earlier} earlier message(s) left out; ${where})`,
       );
-      break;
+      return lines.reverse().join("\n");
     }
     lines.push(
       line.length > maxChars ? `${line.slice(0, maxChars - 1)}…` : line,
     );
   }
+  if (whole.earlier > 0) {
+    lines.push(`(${whole.earlier} earlier message(s) left out; ${where})`);
+  }
   return lines.reverse().join("\n");
+}
+
+/** One inbox message as one line of text. */
+export function inboxLine(m: InboxMessage): string {
+  return `#${m.seq} ${m.type} from ${m.from} to ${m.to ?? "all"}: ${m.content}`;
 }
 
 /** Options of {@link buildPrompt}. */
@@ -71,6 +82,8 @@ export interface PromptOptions {
    * `maos mcp` (claude, codex), else `maos message send` (shells, exec).
    */
   channel?: "mcp" | "command";
+  /** Where the whole inbox is, when the driver wrote it to a file. */
+  inboxFile?: string;
 }
 
 /**
@@ -100,10 +113,14 @@ export function buildPrompt(run: TaskRun, opts: PromptOptions = {}): string {
         "Continue from there; do not redo what is already done.",
     );
   }
-  if (run.inbox.length > 0) {
+  const earlier = run.inboxEarlier?.length ?? 0;
+  if (run.inbox.length > 0 || earlier > 0) {
     parts.push(
       `Messages from your team since your last turn:\n${
-        formatInbox(run.inbox)
+        formatInbox(run.inbox, INBOX_MAX_CHARS, {
+          earlier,
+          file: opts.inboxFile,
+        })
       }`,
     );
   }

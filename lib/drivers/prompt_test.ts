@@ -93,7 +93,7 @@ Deno.test("a long inbox keeps the newest messages and says how many were left ou
   const lines = text.split("\n");
   assertEquals(
     lines[0],
-    "(8 earlier message(s) not shown; see: maos message list)",
+    "(8 earlier message(s) left out; see: maos message list)",
   );
   assert(lines[1].startsWith("#9 "));
   assert(lines.at(-1)!.startsWith("#10 "));

@@ -6,7 +6,7 @@
 import process from "node:process";
 import type { AgentDriver, TaskResult, TaskRun } from "./driver.ts";
 import { runAgentProcess } from "./agent_process.ts";
-import { buildPrompt, formatInbox } from "./prompt.ts";
+import { writeTurnFiles } from "./turn_files.ts";
 import { forwardLines, outcomeOf } from "./process_outcome.ts";
 
 /** Options of the shell driver. */
@@ -17,8 +17,9 @@ export interface ShellDriverOptions {
 
 /**
  * Run tasks' `run` commands. The command sees maos's environment plus the
- * task's (MAOS_DIR, MAOS_AGENT_ID …), MAOS_PROMPT (the full prompt) and
- * MAOS_INBOX (its messages, one per line).
+ * task's (MAOS_DIR, MAOS_AGENT_ID …), MAOS_PROMPT_FILE and MAOS_INBOX_FILE
+ * (the whole prompt, and its messages one per line), and MAOS_PROMPT and
+ * MAOS_INBOX (the same, cut when long: see turn_files.ts).
  *
  * @example
  * const result = await new ShellDriver().run(taskRun);
@@ -39,22 +40,23 @@ export class ShellDriver implements AgentDriver {
       };
     }
     const lines = forwardLines(run.emit);
-    const exit = await runAgentProcess({
-      command: "/bin/sh",
-      args: ["-c", script],
-      cwd: run.cwd,
-      env: {
-        ...process.env,
-        ...run.env,
-        MAOS_PROMPT: buildPrompt(run, { includeRole: true }),
-        MAOS_INBOX: formatInbox(run.inbox),
-      },
-      onLine: lines.onLine,
-      onProcess: run.onProcess,
-      stop: run.stop,
-      kill: run.kill,
-      graceMs: this.options.graceMs,
-    });
+    const files = writeTurnFiles(run);
+    let exit;
+    try {
+      exit = await runAgentProcess({
+        command: "/bin/sh",
+        args: ["-c", script],
+        cwd: run.cwd,
+        env: { ...process.env, ...run.env, ...files.env },
+        onLine: lines.onLine,
+        onProcess: run.onProcess,
+        stop: run.stop,
+        kill: run.kill,
+        graceMs: this.options.graceMs,
+      });
+    } finally {
+      files.remove();
+    }
     if (exit.spawnError) {
       return { status: "failed", summary: exit.spawnError.message };
     }

@@ -9,7 +9,8 @@
 
 import { usageError } from "../../store/errors.ts";
 import { appendInbox, readInbox } from "../../store/inbox.ts";
-import { readSnapshot } from "../../store/journal.ts";
+import { Buffer } from "node:buffer";
+import { loadOrchestration, readSnapshot } from "../../store/journal.ts";
 import {
   LOG_START,
   type LogPosition,
@@ -17,7 +18,14 @@ import {
   scanLog,
 } from "../../store/log_read.ts";
 import { MaosPaths, requireMaosDir } from "../../store/paths.ts";
-import type { MaosEvent, MessageKind } from "../../store/schema.ts";
+import {
+  type MaosEvent,
+  MESSAGE_MAX_BYTES,
+  type MessageKind,
+  type OrchestrationState,
+} from "../../store/schema.ts";
+import { foldEvent } from "../queries/state_fold.ts";
+import { tokenFromEnv } from "./agent_token.ts";
 import { resolveOrchestrationId } from "../queries/choose.ts";
 import type { StoreLocation } from "./run_options.ts";
 
@@ -28,6 +36,8 @@ export interface AgentIdentity {
   agentId: string;
   /** The task of the current turn, when known (MAOS_TASK_ID). */
   taskId?: string;
+  /** The turn's secret (MAOS_AGENT_TOKEN), carried by every inbox line. */
+  token?: string;
 }
 
 /**
@@ -50,6 +60,7 @@ export function agentIdentity(location: StoreLocation): AgentIdentity {
     );
   }
   const paths = new MaosPaths(requireMaosDir(location));
+  const token = tokenFromEnv(env);
   return {
     paths,
     orchestrationId: resolveOrchestrationId(
@@ -58,7 +69,45 @@ export function agentIdentity(location: StoreLocation): AgentIdentity {
     ),
     agentId: env.MAOS_AGENT_ID!,
     ...(env.MAOS_TASK_ID ? { taskId: env.MAOS_TASK_ID } : {}),
+    ...(token ? { token } : {}),
   };
+}
+
+/** The state now (snapshot plus the log's tail), or null when it cannot be read. */
+function currentState(who: AgentIdentity): OrchestrationState | null {
+  try {
+    return loadOrchestration(who.paths, who.orchestrationId, foldEvent).state;
+  } catch {
+    // The orchestrator checks every line again when it ingests it.
+    return null;
+  }
+}
+
+/**
+ * Only an agent of the orchestration speaks as one: a made-up or mistyped
+ * MAOS_AGENT_ID is refused here, with the agents there are.
+ */
+export function requireAgentOf(
+  who: AgentIdentity,
+  state: OrchestrationState | null = currentState(who),
+): void {
+  if (!state || state.agents.some((a) => a.id === who.agentId)) return;
+  throw usageError(
+    `no agent '${who.agentId}' in orchestration ${
+      who.orchestrationId.slice(0, 8)
+    }`,
+    `agents: ${state.agents.map((a) => a.id).join(", ") || "none"}`,
+  );
+}
+
+/** A body above `maxBytes` is refused, saying the cap and where to change it. */
+export function requireWithinCap(content: string, maxBytes: number): void {
+  const bytes = Buffer.byteLength(content);
+  if (bytes <= maxBytes) return;
+  throw usageError(
+    `the message is ${bytes} bytes; the limit is ${maxBytes} bytes`,
+    "write it to a file and send its path, or raise messages.maxBytes in .maos/maos.json",
+  );
 }
 
 /**
@@ -105,8 +154,11 @@ export interface SentMessage {
 export function sendAgentMessage(
   who: AgentIdentity,
   message: { to?: string; kind: MessageKind; content: string },
+  maxBytes = MESSAGE_MAX_BYTES,
 ): SentMessage {
   if (message.content.trim() === "") throw usageError("the message is empty");
+  requireWithinCap(message.content, maxBytes);
+  requireAgentOf(who);
   const sent: SentMessage = {
     at: new Date().toISOString(),
     from: who.agentId,
@@ -114,7 +166,10 @@ export function sendAgentMessage(
     kind: message.kind,
     content: message.content,
   };
-  appendInbox(who.paths, who.orchestrationId, sent);
+  appendInbox(who.paths, who.orchestrationId, {
+    ...sent,
+    ...(who.token ? { token: who.token } : {}),
+  });
   return sent;
 }
 
@@ -133,6 +188,25 @@ export function reportAgentProgress(
   if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
     throw usageError(`progress must be 0-100, not ${percent}`);
   }
+  const state = currentState(who);
+  requireAgentOf(who, state);
+  const task = state?.tasks.find((t) => t.id === who.taskId);
+  if (state && (!task || task.agent !== who.agentId)) {
+    throw usageError(
+      task
+        ? `task '${who.taskId}' belongs to ${task.agent}, not ${who.agentId}`
+        : `no task '${who.taskId}' in orchestration ${
+          who.orchestrationId.slice(0, 8)
+        }`,
+      "progress is reported by an agent for the task maos gave it",
+    );
+  }
+  if (task && task.status !== "running") {
+    throw usageError(
+      `task '${task.id}' is ${task.status}, not running`,
+      "progress is reported while the task runs",
+    );
+  }
   const rounded = Math.round(percent);
   appendInbox(who.paths, who.orchestrationId, {
     at: new Date().toISOString(),
@@ -141,6 +215,7 @@ export function reportAgentProgress(
     task: who.taskId,
     percent: rounded,
     ...(note?.trim() ? { note: note.trim() } : {}),
+    ...(who.token ? { token: who.token } : {}),
   });
   return { task: who.taskId, percent: rounded };
 }

@@ -3,7 +3,11 @@ import { initMaosDir } from "../../store/config.ts";
 import { Journal } from "../../store/journal.ts";
 import { MaosPaths } from "../../store/paths.ts";
 import type { NewEvent } from "../../store/schema.ts";
-import { assertEquals, withTempDir } from "../../store/_test_util.ts";
+import {
+  assertEquals,
+  assertMaosError,
+  withTempDir,
+} from "../../store/_test_util.ts";
 import {
   type AgentIdentity,
   MessageReader,
@@ -11,6 +15,8 @@ import {
   sendAgentMessage,
 } from "./agent_channel.ts";
 import { MessageBus } from "./message_bus.ts";
+import { tokenHash } from "./agent_token.ts";
+
 import { foldEvent } from "../queries/state_fold.ts";
 
 const ID = "0123456789ab";
@@ -76,6 +82,12 @@ Deno.test("read_messages: from the turn's start, for this agent or all, from oth
     };
     journal.append(message("b-001", "a-001", "before the turn"));
     journal.append({ type: "task.status", task: "ta", status: "running" });
+    journal.append({
+      type: "task.status",
+      task: "tb",
+      status: "running",
+      tokenHash: tokenHash("b-secret"),
+    });
     journal.append(message("b-001", null, "hello all"));
     journal.append(message("b-001", "c-001", "not for a"));
     journal.append(message("a-001", null, "a's own"));
@@ -83,16 +95,9 @@ Deno.test("read_messages: from the turn's start, for this agent or all, from oth
     assertEquals(contents(reader), ["logged hello all"]);
     assertEquals(contents(reader), []);
 
-    sendAgentMessage({ ...who, agentId: "c-001" }, {
-      to: "a",
-      kind: "request",
-      content: "pending one",
-    });
-    sendAgentMessage({ ...who, agentId: "c-001" }, {
-      to: "b-001",
-      kind: "request",
-      content: "for b",
-    });
+    const b = { ...who, agentId: "b-001", taskId: "tb", token: "b-secret" };
+    sendAgentMessage(b, { to: "a", kind: "request", content: "pending one" });
+    sendAgentMessage(b, { to: "c-001", kind: "request", content: "for c" });
     assertEquals(contents(reader), ["pending pending one"]);
     // Ingested by the orchestrator: not returned a second time.
     assertEquals(bus.ingestInbox(), 2);
@@ -132,16 +137,25 @@ Deno.test("report_progress goes through the inbox: a running task takes it, an e
       agentId: "a-001",
       taskId: "ta",
     };
-    journal.append({ type: "task.status", task: "ta", status: "running" });
-    reportAgentProgress(who, 39.6, "most of it");
+    journal.append({
+      type: "task.status",
+      task: "ta",
+      status: "running",
+      tokenHash: tokenHash("a-secret"),
+    });
+    const a = { ...who, token: "a-secret" };
+    reportAgentProgress(a, 39.6, "most of it");
     bus.ingestInbox();
     const progressed = journal.state.tasks.find((t) => t.id === "ta")!;
     assertEquals(progressed.progress, 40);
     const event = journal.state.lastSeq;
     assertEquals(journal.state.inboxOffset > 0, true);
 
+    // Sent while it ran, ingested after it ended.
+    reportAgentProgress(a, 10);
     journal.append({ type: "task.status", task: "ta", status: "completed" });
-    reportAgentProgress(who, 10);
+    // Once it has ended, the agent is told so.
+    assertMaosError(() => reportAgentProgress(a, 20), 2, "not running");
     const before = journal.state.inboxOffset;
     assertEquals(bus.ingestInbox(), 1);
     assertEquals(journal.state.tasks.find((t) => t.id === "ta")!.progress, 100);

@@ -1,4 +1,8 @@
-import { readInbox } from "../../store/inbox.ts";
+import { Buffer } from "node:buffer";
+import { readInbox, writeAttachment } from "../../store/inbox.ts";
+import { MESSAGE_MAX_INLINE_BYTES } from "../../store/schema.ts";
+import { refusalOf } from "./agent_token.ts";
+import { LOG_START, scanLog } from "../../store/log_read.ts";
 import type { Journal } from "../../store/journal.ts";
 import type { MaosEvent } from "../../store/schema.ts";
 import type { InboxMessage, MessageKind } from "../drivers/driver.ts";
@@ -21,6 +25,8 @@ export class MessageBus {
     history: InboxMessage[] = [],
     /** Per agent, the seq through which it has seen its messages (see deliveredThrough). */
     delivered: ReadonlyMap<string, number> = new Map(),
+    /** A body above this many bytes is kept in a file the event names. */
+    private readonly maxInlineBytes = MESSAGE_MAX_INLINE_BYTES,
   ) {
     this.recent = history.slice(-BUS_WINDOW);
     this.delivered = new Map(delivered);
@@ -37,18 +43,37 @@ export class MessageBus {
       to: string | null;
       kind: MessageKind;
       content: string;
+      /** Already in a file (a long inbox message): its preview is `content`. */
+      contentFile?: string;
+      contentBytes?: number;
     },
     inboxEnd?: number,
   ): MaosEvent {
+    const body = message.contentFile !== undefined ||
+        Buffer.byteLength(message.content) <= this.maxInlineBytes
+      ? message
+      : {
+        ...message,
+        ...writeAttachment(
+          this.journal.paths,
+          this.journal.id,
+          message.content,
+        ),
+      };
     const event = this.journal.append({
       type: "message",
       from: message.from,
       to: message.to,
       kind: message.kind,
-      content: message.content,
+      content: body.content,
       ...(inboxEnd === undefined ? {} : { inboxEnd }),
+      ...(body.contentFile === undefined ? {} : {
+        contentFile: body.contentFile,
+        contentBytes: body.contentBytes,
+      }),
     });
-    this.recent.push({ seq: event.seq, ...message, type: message.kind });
+    const delivered = toInboxMessage(event, this.journal.id);
+    if (delivered) this.recent.push(delivered);
     if (this.recent.length > BUS_WINDOW) this.recent.shift();
     this.onPersisted(event);
     return event;
@@ -56,13 +81,34 @@ export class MessageBus {
 
   /** Messages for `agentId` it has not seen yet; marks them seen. */
   takeFor(agentId: string): InboxMessage[] {
+    return this.takeTurnInbox(agentId).inbox;
+  }
+
+  /**
+   * takeFor, plus the older unseen messages for the agent that the window
+   * no longer holds (read back from the log, oldest first), so a turn's
+   * inbox can say what it leaves out and give the whole one as a file.
+   */
+  takeTurnInbox(
+    agentId: string,
+  ): { inbox: InboxMessage[]; earlier: InboxMessage[] } {
     const since = this.delivered.get(agentId) ?? 0;
-    const mine = this.recent.filter((m) =>
-      m.seq > since && m.from !== agentId && (m.to === null || m.to === agentId)
-    );
+    const forMe = (m: { from: string; to: string | null }) =>
+      m.from !== agentId && (m.to === null || m.to === agentId);
+    const mine = this.recent.filter((m) => m.seq > since && forMe(m));
     const last = this.recent.at(-1)?.seq ?? since;
     this.delivered.set(agentId, Math.max(since, last));
-    return mine;
+    const oldest = this.recent[0]?.seq ?? 0;
+    const earlier: InboxMessage[] = [];
+    // Only a full window can have dropped messages this agent never saw.
+    if (this.recent.length >= BUS_WINDOW && oldest > since + 1) {
+      scanLog(this.journal.paths.events(this.journal.id), LOG_START, (e) => {
+        if (e.type !== "message" || e.seq <= since || e.seq >= oldest) return;
+        const m = toInboxMessage(e, this.journal.id);
+        if (m && forMe(m)) earlier.push(m);
+      });
+    }
+    return { inbox: mine, earlier };
   }
 
   /**
@@ -75,9 +121,22 @@ export class MessageBus {
       this.journal.paths,
       this.journal.id,
       this.journal.state.inboxOffset,
+      this.maxInlineBytes,
     );
     for (const entry of entries) {
       const line = entry.message;
+      const refused = refusalOf(line, this.journal.state);
+      if (refused) {
+        // Not taken as that agent's word; logged so `maos doctor` shows it.
+        this.onPersisted(this.journal.append({
+          type: "inbox.refused",
+          from: line.from,
+          kind: line.kind,
+          reason: refused,
+          inboxEnd: entry.end,
+        }));
+        continue;
+      }
       if (line.kind === "progress") {
         // Recorded even when unchanged: its inboxEnd moves the ingest offset.
         const event = this.journal.append({
@@ -90,22 +149,36 @@ export class MessageBus {
         this.onPersisted(event);
         continue;
       }
-      const { from, to, kind, content } = line;
-      this.publish({ from, to, kind, content }, entry.end);
+      const { from, to, kind, content, contentFile, contentBytes } = line;
+      this.publish(
+        { from, to, kind, content, contentFile, contentBytes },
+        entry.end,
+      );
     }
     return entries.length;
   }
 }
 
-/** A message event as the bus and the drivers see it. */
-export function toInboxMessage(event: MaosEvent): InboxMessage | null {
+/**
+ * A message event as the bus and the drivers see it. A body kept in a file
+ * is its preview plus where the whole one is, under $MAOS_DIR (the agent
+ * has it in its environment; no machine path is stored).
+ */
+export function toInboxMessage(
+  event: MaosEvent,
+  orchestrationId: string,
+): InboxMessage | null {
   if (event.type !== "message") return null;
   return {
     seq: event.seq,
     from: event.from,
     to: event.to,
     type: event.kind,
-    content: event.content,
+    content: event.contentFile === undefined
+      ? event.content
+      : `${event.content}\n(the whole message, ${
+        event.contentBytes ?? "?"
+      } bytes, is in $MAOS_DIR/orchestrations/${orchestrationId}/${event.contentFile})`,
   };
 }
 

@@ -9,6 +9,7 @@ import { assert, assertEquals, withTempDir } from "../../store/_test_util.ts";
 import type { InboxMessage } from "../drivers/driver.ts";
 import { BUS_WINDOW, deliveredThrough, MessageBus } from "./message_bus.ts";
 import { foldEvent } from "../queries/state_fold.ts";
+import { tokenHash } from "./agent_token.ts";
 
 const ID = "0123456789ab";
 
@@ -117,8 +118,18 @@ Deno.test("inbox.jsonl messages are ingested once, and the offset survives a reo
       "test",
     );
     const at = new Date().toISOString();
+    journal.append({
+      type: "task.status",
+      task: "tb",
+      status: "running",
+      tokenHash: tokenHash("b-secret"),
+    });
     appendInbox(paths, ID, { at, ...send("user", "a-001", "one") });
-    appendInbox(paths, ID, { at, ...send("b-001", null, "two") });
+    appendInbox(paths, ID, {
+      at,
+      ...send("b-001", null, "two"),
+      token: "b-secret",
+    });
     const bus = new MessageBus(journal, () => {});
     assertEquals(bus.ingestInbox(), 2);
     assertEquals(bus.ingestInbox(), 0);
@@ -128,12 +139,18 @@ Deno.test("inbox.jsonl messages are ingested once, and the offset survives a reo
     await journal.close();
 
     appendInbox(paths, ID, { at, ...send("user", null, "three") });
+    // Written while nothing ran (paused): the token of b's last turn still counts.
+    appendInbox(paths, ID, {
+      at,
+      ...send("b-001", null, "four"),
+      token: "b-secret",
+    });
     const reopened = Journal.open(paths, ID, foldEvent, "relaxed", "test");
     try {
       const again = new MessageBus(reopened, () => {});
-      assertEquals(again.ingestInbox(), 1);
-      assertEquals(contents(again.takeFor("c-001")), ["three"]);
-      assertEquals(reopened.state.messages, 3);
+      assertEquals(again.ingestInbox(), 2);
+      assertEquals(contents(again.takeFor("c-001")), ["three", "four"]);
+      assertEquals(reopened.state.messages, 4);
     } finally {
       await reopened.close();
     }
@@ -207,4 +224,101 @@ Deno.test("deliveredThrough counts completed turns; cut or failed turns and rest
     )],
     [],
   );
+});
+
+Deno.test("inbox lines that claim an agent without its token, name no agent, or report on another's task are refused and logged", async () => {
+  await withJournal((journal, paths) => {
+    journal.append({
+      type: "task.status",
+      task: "ta",
+      status: "running",
+      tokenHash: tokenHash("a-secret"),
+    });
+    journal.append({
+      type: "task.status",
+      task: "tb",
+      status: "running",
+      tokenHash: tokenHash("b-secret"),
+    });
+    const at = new Date().toISOString();
+    const lines = [
+      { at, ...send("ghost-007", null, "boo"), token: "a-secret" },
+      { at, ...send("a-001", null, "no token") },
+      { at, ...send("a-001", null, "b's token"), token: "b-secret" },
+      {
+        at,
+        from: "a-001",
+        kind: "progress" as const,
+        task: "tb",
+        percent: 50,
+        token: "a-secret",
+      },
+      {
+        at,
+        from: "a-001",
+        kind: "progress" as const,
+        task: "no-such-task",
+        percent: 50,
+        token: "a-secret",
+      },
+      { at, ...send("a-001", null, "the real a"), token: "a-secret" },
+    ];
+    for (const line of lines) appendInbox(paths, ID, line);
+    const seen: MaosEvent[] = [];
+    const bus = new MessageBus(journal, (e) => seen.push(e));
+    assertEquals(bus.ingestInbox(), lines.length);
+    const refused = seen.filter((e) => e.type === "inbox.refused");
+    assertEquals(
+      refused.map((e) => e.type === "inbox.refused" && e.reason),
+      [
+        "'ghost-007' is not an agent of this orchestration",
+        "no agent token: not sent by a process maos started for a-001",
+        "wrong agent token for a-001",
+        "task 'tb' belongs to b-001, not a-001",
+        "no task 'no-such-task'",
+      ],
+    );
+    assertEquals(journal.state.messages, 1);
+    assertEquals(contents(bus.takeFor("c-001")), ["the real a"]);
+    assertEquals(journal.state.tasks.find((t) => t.id === "tb")!.progress, 0);
+    assertEquals(journal.state.inboxOffset, fs.statSync(paths.inbox(ID)).size);
+  });
+});
+
+Deno.test("a message above maxInlineBytes is logged as a file the event names, and agents are told where it is", async () => {
+  await withJournal((journal, paths) => {
+    const bus = new MessageBus(journal, () => {}, [], new Map(), 1000);
+    const long = "x".repeat(5000);
+    const event = bus.publish({
+      from: "a-001",
+      to: null,
+      kind: "discovery",
+      content: long,
+    });
+    assert(event.type === "message" && event.contentFile !== undefined);
+    assertEquals(event.contentBytes, 5000);
+    assert(event.content.length < 300);
+    assertEquals(
+      fs.readFileSync(
+        path.join(paths.orchestration(ID), event.contentFile),
+        "utf8",
+      ),
+      long,
+    );
+    const [delivered] = bus.takeFor("b-001");
+    assert(
+      delivered.content.endsWith(
+        `(the whole message, 5000 bytes, is in $MAOS_DIR/orchestrations/${ID}/${event.contentFile})`,
+      ),
+      delivered.content,
+    );
+    // A short one stays inline.
+    const short = bus.publish({
+      from: "a-001",
+      to: null,
+      kind: "info",
+      content: "hi",
+    });
+    assert(short.type === "message" && short.contentFile === undefined);
+  });
 });

@@ -87,6 +87,13 @@ export async function orchestrate(
     ? new Set(filePlan.agents.map((a) => a.driver ?? driver))
     : new Set([driver]);
   for (const name of used) drivers.preflight(name);
+  if (!filePlan && driver === "shell") {
+    // The default team's tasks have no `run`: every one would fail.
+    throw usageError(
+      "the shell driver runs each task's `run` command, and without --plan no task has one",
+      'give a plan file: maos orchestrate "…" --plan plan.yaml (see examples/audit.yaml), or an AI driver: --driver claude',
+    );
+  }
   // Decided before .maos/ is made: `--isolation worktree` outside a repository writes nothing.
   const rootToBe = existing ?? path.join(options.cwd, ".maos");
   const isolation = await chooseIsolation(
@@ -227,13 +234,14 @@ export async function resume(options: ResumeOptions): Promise<RunOutcome> {
         return e.type === "message";
       },
     )
-      .map(toInboxMessage).filter((m) => m !== null);
+      .map((e) => toInboxMessage(e, id)).filter((m) => m !== null);
     const agentOf = new Map(before.tasks.map((t) => [t.id, t.agent]));
     const bus = new MessageBus(
       journal,
       (event) => reporter.event(event, journal.state),
       history,
       deliveredThrough(turns.reverse(), (task) => agentOf.get(task)),
+      config.messages.maxInlineBytes,
     );
     const ingested = bus.ingestInbox();
     reporter.line(
@@ -284,7 +292,13 @@ async function runToEnd(
   const run = new OrchestrationRun({
     journal,
     bus: bus ??
-      new MessageBus(journal, (event) => reporter.event(event, journal.state)),
+      new MessageBus(
+        journal,
+        (event) => reporter.event(event, journal.state),
+        [],
+        new Map(),
+        config.messages.maxInlineBytes,
+      ),
     config,
     reporter,
     driverFor: (name) => drivers.get(name),

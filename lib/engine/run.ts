@@ -13,6 +13,7 @@ import type {
 } from "../drivers/driver.ts";
 import { startWatchdog, type Watchdog } from "../drivers/watchdog.ts";
 import { AgentOutputs } from "./agent_output.ts";
+import { newTurnToken } from "./agent_token.ts";
 import { type EventSinks, recordDriverEvent } from "./driver_events.ts";
 import { AutoSaver } from "./auto_save.ts";
 import { FilesSaver } from "../workspace/files_save.ts";
@@ -249,7 +250,15 @@ export class OrchestrationRun {
     }
     this.announced.add(agent.id);
     const resumeNote = task.resumeNote ?? undefined;
-    this.record({ type: "task.status", task: task.id, status: "running" });
+    // This turn's secret: its processes prove with it that they speak for the agent.
+    const token = newTurnToken();
+    const tokenHash = token.hash;
+    this.record({
+      type: "task.status",
+      task: task.id,
+      status: "running",
+      tokenHash,
+    });
     if (agent.status !== "running") {
       this.record({ type: "agent.status", agent: agent.id, status: "running" });
     }
@@ -261,6 +270,7 @@ export class OrchestrationRun {
       pids: [],
       lastLines: [],
       done: Promise.resolve(),
+      token,
     };
     this.active.set(task.id, run);
     run.watch = watchTurn(this.setup.config, agent.id, reporter, run.stop);
@@ -298,6 +308,7 @@ export class OrchestrationRun {
       .catch((err) => this.fail(err))
       .finally(() => {
         this.active.delete(task.id);
+        run.token.remove();
         this.wakeUp();
       });
   }

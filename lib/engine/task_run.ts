@@ -11,8 +11,12 @@ export interface TurnInputs {
   agent: AgentState;
   task: TaskState;
   inbox: InboxMessage[];
+  /** Older unseen messages the inbox leaves out (the bus window dropped them). */
+  inboxEarlier: InboxMessage[];
   cwd: string;
   maosDir: string;
+  /** The turn's secret (agent_token.ts): MAOS_AGENT_TOKEN, and its file MAOS_AGENT_TOKEN_FILE. */
+  agentToken: { token: string; file: string };
   sessionId: string | undefined;
   resumeNote: string | undefined;
   extraTask: string | undefined;
@@ -48,12 +52,19 @@ export function buildTaskRun(turn: TurnInputs): TaskRun {
     },
     request: state.request,
     inbox: turn.inbox,
+    ...(turn.inboxEarlier.length > 0
+      ? { inboxEarlier: turn.inboxEarlier }
+      : {}),
     cwd: turn.cwd,
     env: {
       MAOS_DIR: turn.maosDir,
       MAOS_ORCHESTRATION_ID: state.id,
       MAOS_AGENT_ID: agent.id,
       MAOS_TASK_ID: task.id,
+      // Every driver passes `env` on, and the MCP server gets it through
+      // mcpServerEnv: the one place an agent gets its token.
+      MAOS_AGENT_TOKEN: turn.agentToken.token,
+      MAOS_AGENT_TOKEN_FILE: turn.agentToken.file,
       // `maos` on the agent's PATH is this maos (binary or source run).
       PATH: agentPath(),
     },

@@ -18,6 +18,7 @@ import type { FilesSaver } from "../workspace/files_save.ts";
 import type { RunSetup } from "./run.ts";
 import { buildTaskRun } from "./task_run.ts";
 import type { TurnWatch } from "./turn_watch.ts";
+import type { TurnToken } from "./agent_token.ts";
 
 /** A task while its turn runs. */
 export interface ActiveTask {
@@ -27,6 +28,8 @@ export interface ActiveTask {
   pids: number[];
   lastLines: string[];
   done: Promise<void>;
+  /** MAOS_AGENT_TOKEN of this turn (hash in its `running` event, file removed at its end). */
+  token: TurnToken;
   /** Its stall notice and time limit. */
   watch?: TurnWatch;
   /** A model answer is streaming: a budget pause waits for its end (it is paid for). */
@@ -58,15 +61,17 @@ export async function runTurn(
   const blocked = await files?.prepareTask(run.task);
   if (blocked) return { status: "failed", summary: blocked };
   // Taken once per turn: a fresh session after a lost one needs them too.
-  const inbox = setup.bus.takeFor(agent.id);
+  const { inbox, earlier } = setup.bus.takeTurnInbox(agent.id);
   const attempt = (session: string | undefined, note: string | undefined) =>
     driver.run(buildTaskRun({
       state: journal.state,
       agent,
       task: run.task,
       inbox,
+      inboxEarlier: earlier,
       cwd: files?.cwdFor(agent.id) ?? setup.cwd,
       maosDir: setup.maosDir,
+      agentToken: run.token,
       sessionId: session,
       resumeNote: note,
       extraTask: setup.extraTask,

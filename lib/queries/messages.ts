@@ -20,6 +20,10 @@ export function messageView(event: MaosEvent): MessageView[] {
     to: event.to,
     type: event.kind,
     content: event.content,
+    ...(event.contentFile === undefined ? {} : {
+      contentFile: event.contentFile,
+      contentBytes: event.contentBytes,
+    }),
   }];
 }
 

@@ -29,6 +29,8 @@ import type {
 } from "../../store/schema.ts";
 import { foldEvent } from "./state_fold.ts";
 import { messageView } from "./messages.ts";
+import { damagedRow, isCorrupt } from "./damaged.ts";
+import { listRow } from "./list_row.ts";
 
 /** What a person sees: the stored status, with `interrupted` derived from the lock. */
 export type DerivedStatus =
@@ -46,11 +48,21 @@ export const DERIVED_STATUSES: readonly DerivedStatus[] = [
   "failed",
 ];
 
+/** A listed orchestration's status: also `damaged` when its files cannot be read (damaged.ts). */
+export type ListedStatus = DerivedStatus | "damaged";
+export const LISTED_STATUSES: readonly ListedStatus[] = [
+  ...DERIVED_STATUSES,
+  "damaged",
+];
+
 /** One row of `maos orchestration list --json` (DESIGN.md §5). */
 export interface OrchestrationSummary {
   id: string;
   request: string;
-  status: DerivedStatus;
+  status: ListedStatus;
+  /** With status `damaged`: what is wrong (file and line), and what to run. */
+  damage?: string;
+  hint?: string;
   agents: number;
   messages: number;
   cost: number;
@@ -68,6 +80,11 @@ export interface MessageView {
   to: string | null;
   type: string;
   content: string;
+  /** A body above messages.maxInlineBytes: `content` is its start, the whole is in this file (under the orchestration). */
+  contentFile?: string;
+  contentBytes?: number;
+  /** Still in inbox.jsonl, not ingested yet (`message list` while paused). */
+  pending?: boolean;
 }
 
 export interface AgentView {
@@ -154,32 +171,31 @@ export function derivedStatus(
 export function listOrchestrations(
   paths: MaosPaths,
   options: {
-    status?: DerivedStatus;
+    status?: ListedStatus;
     limit?: number;
     onWarning?: (text: string) => void;
   } = {},
 ): OrchestrationSummary[] {
   const rows: OrchestrationSummary[] = [];
   for (const id of paths.listOrchestrationIds()) {
-    const state = listedState(paths, id, options.onWarning);
+    let state;
+    try {
+      state = listedState(paths, id, options.onWarning);
+    } catch (err) {
+      // One damaged orchestration is one row, not the end of the list.
+      if (!isCorrupt(err)) throw err;
+      if (!options.status || options.status === "damaged") {
+        rows.push(damagedRow(paths, id, err));
+      }
+      continue;
+    }
     if (!state) continue;
     // Only a `running` state needs the lock to tell running from interrupted.
     const status = state.status === "running"
       ? derivedStatus(state, inspectLock(paths.lock(id)))
       : state.status;
     if (options.status && status !== options.status) continue;
-    rows.push({
-      id: state.id,
-      request: state.request,
-      status,
-      agents: state.agents.length,
-      messages: state.messages,
-      cost: state.cost,
-      inputTokens: state.inputTokens,
-      outputTokens: state.outputTokens,
-      createdAt: state.createdAt,
-      updatedAt: state.updatedAt,
-    });
+    rows.push(listRow(state, status));
   }
   // ISO times and hex ids sort the same by code unit as by locale, which is
   // far slower (a tenth of listing 10,000, tests/bench/).

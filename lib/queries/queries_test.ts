@@ -104,7 +104,7 @@ Deno.test("listOrchestrations: newest first, filtered by derived status, limited
   }
 });
 
-Deno.test("listOrchestrations: a missing or corrupt state.json is rebuilt from the log; a corrupt log is exit 4", async () => {
+Deno.test("listOrchestrations: a missing or corrupt state.json is rebuilt from the log; a corrupt log is a damaged row, its status exit 4", async () => {
   const { paths, cleanup } = await tempProject();
   try {
     const id = await addOrchestration(paths, { end: "paused" });
@@ -123,10 +123,15 @@ Deno.test("listOrchestrations: a missing or corrupt state.json is rebuilt from t
       [[id, "paused"]],
     );
     assert.match(warnings.join("\n"), /state\.json is not valid JSON/);
-    // A corrupt log is not a cache: that stays exit 4.
+    // A corrupt log is not a cache: the row says it is damaged (issue 17),
+    // and commands about it stay exit 4.
     fs.appendFileSync(paths.events(id), "garbage\n{}\n");
+    const [row] = listOrchestrations(paths);
+    assert.equal(row.status, "damaged");
+    assert.match(row.damage ?? "", /events\.jsonl line \d+ is corrupt/);
+    assert.match(row.hint ?? "", /maos doctor/);
     assertMaosError(
-      () => listOrchestrations(paths),
+      () => orchestrationStatus(paths, id),
       4,
       /events\.jsonl line \d+ is corrupt/,
     );

@@ -105,8 +105,9 @@ function applyEvent(
       });
     case "task.added":
       return { ...state, tasks: [...state.tasks, newTask(event.task)] };
-    case "task.status":
-      return withTask(state, event.task, (t) => ({
+    case "task.status": {
+      const next = withTurnToken(state, event);
+      return withTask(next, event.task, (t) => ({
         ...t,
         status: event.status,
         progress: event.status === "completed" ? 100 : t.progress,
@@ -115,6 +116,7 @@ function applyEvent(
         resumeNote: event.resumeNote ??
           (event.status === "completed" ? null : t.resumeNote),
       }));
+    }
     case "task.progress": {
       const next = event.inboxEnd === undefined ? state : {
         ...state,
@@ -144,6 +146,12 @@ function applyEvent(
         )
         : next;
     }
+    case "inbox.refused":
+      // Not a message: only the ingest offset moves past its line.
+      return {
+        ...state,
+        inboxOffset: Math.max(state.inboxOffset, event.inboxEnd),
+      };
     case "cost": {
       if (event.planner) return withPlannerCost(state, event);
       // One invocation's spend adds up; a legacy `totalUsd` sets (schema.ts).
@@ -238,6 +246,24 @@ function withPlannerCost(
     inputTokens: state.inputTokens + add.inputTokens,
     outputTokens: state.outputTokens + add.outputTokens,
   };
+}
+
+/** How many recent turns' tokens an agent keeps (late inbox lines of older turns are refused). */
+const TURN_TOKENS_KEPT = 8;
+
+/** A turn that starts with a token: its agent keeps the hash (agent_token.ts). */
+function withTurnToken(
+  state: OrchestrationState,
+  event: Extract<MaosEvent, { type: "task.status" }>,
+): OrchestrationState {
+  if (!event.tokenHash) return state;
+  const agent = state.tasks.find((t) => t.id === event.task)?.agent;
+  if (!agent) return state;
+  const turn = { hash: event.tokenHash, task: event.task };
+  return withAgent(state, agent, (a) => ({
+    ...a,
+    turnTokens: [...(a.turnTokens ?? []).slice(1 - TURN_TOKENS_KEPT), turn],
+  }));
 }
 
 function withAgent(

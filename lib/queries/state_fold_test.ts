@@ -384,3 +384,36 @@ Deno.test("orchestration.budget sets the budget as a new total", () => {
   );
   assertEquals(state.budget, { usd: 2.5, tokens: 5000 });
 });
+
+Deno.test("a turn's token hash goes to its task's agent, which keeps the newest 8; refusals only move the inbox offset", () => {
+  const turns: NewEvent[] = Array.from({ length: 10 }, (_, i) => ({
+    type: "task.status",
+    task: "t1",
+    status: "running",
+    tokenHash: `hash-${i}`,
+  }));
+  const state = fold(
+    CREATED,
+    ...turns,
+    { type: "task.status", task: "t2", status: "running" },
+    {
+      type: "inbox.refused",
+      from: "ghost-007",
+      kind: "info",
+      reason: "not an agent",
+      inboxEnd: 120,
+    },
+  );
+  const analyst = state.agents.find((a) => a.id === "analyst-001")!;
+  assertEquals(
+    analyst.turnTokens?.map((t) => t.hash),
+    [2, 3, 4, 5, 6, 7, 8, 9].map((i) => `hash-${i}`),
+  );
+  assertEquals(analyst.turnTokens?.[0].task, "t1");
+  // A turn without a token (an older maos) records none.
+  assertEquals(
+    state.agents.find((a) => a.id === "dev-001")!.turnTokens,
+    undefined,
+  );
+  assertEquals([state.messages, state.inboxOffset], [0, 120]);
+});

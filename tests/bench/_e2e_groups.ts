@@ -14,6 +14,7 @@ import {
   outputCommand,
   sqliteMessages,
 } from "./_e2e.ts";
+import { mcpGroup } from "./_e2e_mcp.ts";
 import {
   type BenchContext,
   type Group,
@@ -157,4 +158,4 @@ const memory: Group = {
   },
 };
 
-export const E2E_GROUPS: Group[] = [messages, output, memory];
+export const E2E_GROUPS: Group[] = [messages, output, memory, mcpGroup];

@@ -3,14 +3,12 @@
  * by the MCP SDK's client, for an agent of a real running orchestration.
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   assert,
   assertEquals,
   assertIncludes,
-  maosArgv,
   MaosProcess,
   readEvents,
   taskProgress,
@@ -20,37 +18,17 @@ import {
   withProject,
   writePlan,
 } from "./_engine_helpers.ts";
-import { childEnv, runMaos } from "./run_maos.ts";
+import { runMaos } from "./run_maos.ts";
+import { callTool, connectMcp } from "./_mcp_client.ts";
 
 async function connect(
   cwd: string,
   env: Record<string, string>,
 ): Promise<Client> {
-  const [command, ...pre] = maosArgv();
-  const transport = new StdioClientTransport({
-    command,
-    args: [...pre, "mcp"],
-    cwd,
-    env: childEnv({ env }),
-    stderr: "ignore",
-  });
-  const client = new Client({ name: "maos-test", version: "1" });
-  await client.connect(transport);
-  return client;
+  return (await connectMcp(cwd, env)).client;
 }
 
-async function call(
-  client: Client,
-  name: string,
-  args: Record<string, unknown> = {},
-): Promise<{ text: string; isError: boolean }> {
-  const result = await client.callTool({ name, arguments: args });
-  const content = result.content as { type: string; text: string }[];
-  return {
-    text: content.map((c) => c.text).join("\n"),
-    isError: Boolean(result.isError),
-  };
-}
+const call = callTool;
 
 Deno.test("maos mcp: an agent of a running orchestration sends, reads only what is new, and reports progress", async () => {
   await withProject(async (dir) => {
@@ -72,7 +50,8 @@ Deno.test("maos mcp: an agent of a running orchestration sends, reads only what 
           agent: "worker-001",
           title: "Work until told to stop",
           dependsOn: ["first"],
-          run: 'printf "%s\\n" "$MAOS_INBOX" > runs/work.inbox\n' +
+          run: 'printf "%s" "$MAOS_AGENT_TOKEN" > runs/work.token\n' +
+            'printf "%s\\n" "$MAOS_INBOX" > runs/work.inbox\n' +
             "while [ ! -f runs/go ]; do sleep 0.1; done",
         },
       ],
@@ -102,6 +81,11 @@ Deno.test("maos mcp: an agent of a running orchestration sends, reads only what 
         MAOS_ORCHESTRATION_ID: id,
         MAOS_AGENT_ID: "worker-001",
         MAOS_TASK_ID: "work",
+        // The turn's secret, as the driver gives it to the agent's processes.
+        MAOS_AGENT_TOKEN: fs.readFileSync(
+          path.join(dir, "runs/work.token"),
+          "utf8",
+        ),
       });
       const { tools } = await client.listTools();
       assertEquals(tools.map((t: { name: string }) => t.name).sort(), [

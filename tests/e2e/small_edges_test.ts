@@ -1,0 +1,100 @@
+/**
+ * The smaller edges: `--driver shell` without a plan is a usage error before
+ * anything is written; `init` below a project's `.maos/` names it and needs
+ * --force; `message list` shows what waits in the inbox, marked pending.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { runMaosExpect } from "./run_maos.ts";
+import { addOrchestration, tempProject } from "./_store_fixture.ts";
+
+Deno.test("--driver shell without a plan: exit 2 with the reason, nothing created", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "maos-shell-noplan-" });
+  try {
+    const run = await runMaosExpect(2, [
+      "orchestrate",
+      "Do things",
+      "--driver",
+      "shell",
+    ], { cwd: dir });
+    assert.match(run.stderr, /the shell driver runs each task's `run` command/);
+    assert.match(run.stderr, /hint: .*--plan/);
+    assert.ok(!fs.existsSync(path.join(dir, ".maos")), "nothing written");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("init in a subfolder of a project with a .maos/ says where it is and needs --force", async () => {
+  const { dir, cleanup } = await tempProject();
+  try {
+    const sub = path.join(dir, "packages", "web");
+    fs.mkdirSync(sub, { recursive: true });
+    const refused = await runMaosExpect(2, ["init"], { cwd: sub });
+    assert.match(
+      refused.stderr,
+      /this project already has a store: \.\.\/\.\.\/\.maos \(.*\.maos\)/,
+    );
+    assert.match(refused.stderr, /maos init --force/);
+    assert.ok(!fs.existsSync(path.join(sub, ".maos")));
+    await runMaosExpect(0, ["init", "--force"], { cwd: sub });
+    assert.ok(fs.existsSync(path.join(sub, ".maos", "maos.json")));
+    // Again in the same place: harmless, as before.
+    await runMaosExpect(0, ["init"], { cwd: sub });
+    await runMaosExpect(0, ["init"], { cwd: dir });
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("message list shows a message sent while paused, marked pending (not a refused one)", async () => {
+  const { dir, paths, cleanup } = await tempProject();
+  try {
+    const id = await addOrchestration(paths, { end: "paused" });
+    await runMaosExpect(0, [
+      "message",
+      "send",
+      "--orchestration",
+      id.slice(0, 8),
+      "--to",
+      "developer-001",
+      "Use the v2 API",
+    ], { cwd: dir });
+    // A line that claims an agent without its token is not shown as a message.
+    fs.appendFileSync(
+      paths.inbox(id),
+      JSON.stringify({
+        at: new Date().toISOString(),
+        from: "analyst-001",
+        to: null,
+        kind: "info",
+        content: "forged",
+      }) + "\n",
+    );
+    const list = await runMaosExpect(0, ["message", "list", id.slice(0, 8)], {
+      cwd: dir,
+    });
+    assert.match(
+      list.stdout,
+      /\(pending\) \d\d:\d\d:\d\d .*\[user → developer-001\] Use the v2 API/,
+    );
+    assert.doesNotMatch(list.stdout, /forged/);
+    const json = await runMaosExpect(0, [
+      "--json",
+      "message",
+      "list",
+      id.slice(0, 8),
+    ], { cwd: dir });
+    const last = json.json<
+      { seq: number | null; pending?: boolean; content: string }[]
+    >().at(-1)!;
+    assert.deepEqual([last.seq, last.pending, last.content], [
+      null,
+      true,
+      "Use the v2 API",
+    ]);
+  } finally {
+    await cleanup();
+  }
+});
