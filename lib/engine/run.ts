@@ -26,7 +26,12 @@ import { InboxPoll } from "./inbox_poll.ts";
 import { endTask, settleAgent, type TaskEndContext } from "./task_end.ts";
 import { endRun } from "./run_end.ts";
 import { budgetView } from "../queries/budget.ts";
-import { type ActiveTask, noteActivity, runTurn } from "./turn_run.ts";
+import {
+  type ActiveTask,
+  noteActivity,
+  pauseTurn,
+  runTurn,
+} from "./turn_run.ts";
 import { watchTurn } from "./turn_watch.ts";
 
 export interface RunSetup {
@@ -100,10 +105,7 @@ export class OrchestrationRun {
     this.pause = new PauseSwitch({
       onPause: () => {
         for (const run of this.active.values()) {
-          // At the budget an answer being streamed is finished first (its
-          // input is paid for), and a turn whose last answer came ends by itself.
-          const wait = this.pause.budget && (run.answering || run.finishing);
-          if (!wait) run.stop.abort();
+          pauseTurn(run, this.pause.budget);
         }
         this.wakeUp();
       },

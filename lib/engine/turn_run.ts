@@ -116,5 +116,24 @@ export function noteActivity(
   if (event.finishing) run.finishing = true;
   if (event.answering === undefined) return;
   run.answering = event.answering;
+  // Another answer after the "last" one: the turn goes on after all.
+  if (event.answering) run.finishing = false;
   if (!event.answering && budgetPause && !run.finishing) run.stop.abort();
+}
+
+/** How long a budget pause waits for an answer in flight before it stops the turn anyway. */
+export const BUDGET_ANSWER_GRACE_MS = 30_000;
+
+/**
+ * Pause one turn (SIGINT with its grace). At the budget an answer being
+ * streamed is finished first (its input is paid for), and a turn whose last
+ * answer came ends by itself; a stalled answer is stopped after a grace.
+ */
+export function pauseTurn(run: ActiveTask, budget: boolean): void {
+  if (!(budget && (run.answering || run.finishing))) {
+    run.stop.abort();
+    return;
+  }
+  const timer = setTimeout(() => run.stop.abort(), BUDGET_ANSWER_GRACE_MS);
+  void run.done.finally(() => clearTimeout(timer));
 }
