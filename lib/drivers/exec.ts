@@ -8,7 +8,10 @@ import process from "node:process";
 import { ExitCode, MaosError, usageError } from "../../store/errors.ts";
 import type { AgentDriver, TaskResult, TaskRun } from "./driver.ts";
 import { runAgentProcess } from "./agent_process.ts";
+import { Buffer } from "node:buffer";
 import { buildPrompt } from "./prompt.ts";
+// The same bound the claude driver uses before it moves a prompt to stdin.
+import { MAX_ARGV_PROMPT_BYTES } from "./claude.ts";
 import { forwardLines, outcomeOf } from "./process_outcome.ts";
 
 /** The placeholder replaced by the prompt inside an argument. */
@@ -81,6 +84,16 @@ export class ExecDriver implements AgentDriver {
 
   async run(run: TaskRun): Promise<TaskResult> {
     const prompt = buildPrompt(run, { includeRole: true });
+    const bytes = Buffer.byteLength(prompt);
+    if (this.#promptVia === "arg" && bytes > MAX_ARGV_PROMPT_BYTES) {
+      // Spawning would fail with a bare E2BIG: say why, and what works.
+      return {
+        status: "failed",
+        summary:
+          `the prompt is ${bytes} bytes, too long for an argument (one may not pass 128 KiB); ` +
+          `if the agent CLI reads a prompt on stdin, set drivers.exec.promptVia to "stdin" in maos.json`,
+      };
+    }
     const [program, ...args] = execArgv(this.#command, prompt);
     const lines = forwardLines(run.emit);
     const exit = await runAgentProcess({

@@ -110,3 +110,18 @@ Deno.test("a stopped exec agent is stopped", async () => {
   }).run(run);
   assertEquals(result.status, "stopped");
 });
+
+Deno.test("a prompt too long for an argument fails the task saying so and what works, instead of a bare E2BIG", async () => {
+  const { run } = makeRun({ request: "word ".repeat(26_000) });
+  const result = await new ExecDriver({ command: [FAKE, "{prompt}"] }).run(
+    run,
+  );
+  assertEquals(result.status, "failed");
+  assertStringIncludes(result.summary, "too long for an argument");
+  assertStringIncludes(result.summary, 'drivers.exec.promptVia to "stdin"');
+  // On stdin the same prompt goes through.
+  const viaStdin = await new ExecDriver({ command: [FAKE, "--yes"] }).run(
+    makeRun({ request: "word ".repeat(26_000) }).run,
+  );
+  assertEquals(viaStdin.status, "completed");
+});

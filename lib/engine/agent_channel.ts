@@ -26,6 +26,7 @@ import {
 } from "../../store/schema.ts";
 import { foldEvent } from "../queries/state_fold.ts";
 import { tokenFromEnv } from "./agent_token.ts";
+import { withFileNote } from "./message_bus.ts";
 import { resolveOrchestrationId } from "../queries/choose.ts";
 import type { StoreLocation } from "./run_options.ts";
 
@@ -84,12 +85,27 @@ function currentState(who: AgentIdentity): OrchestrationState | null {
 }
 
 /**
+ * The agents come with the plan and never change: state.json has them, no
+ * need to replay the log's tail on every message.
+ */
+function planState(
+  who: AgentIdentity,
+): Pick<OrchestrationState, "agents"> | null {
+  try {
+    return readSnapshot(who.paths, who.orchestrationId)?.state ??
+      currentState(who);
+  } catch {
+    return currentState(who);
+  }
+}
+
+/**
  * Only an agent of the orchestration speaks as one: a made-up or mistyped
  * MAOS_AGENT_ID is refused here, with the agents there are.
  */
 export function requireAgentOf(
   who: AgentIdentity,
-  state: OrchestrationState | null = currentState(who),
+  state: Pick<OrchestrationState, "agents"> | null = planState(who),
 ): void {
   if (!state || state.agents.some((a) => a.id === who.agentId)) return;
   throw usageError(
@@ -275,7 +291,7 @@ export class MessageReader {
         from: e.from,
         to: e.to,
         type: e.kind,
-        content: e.content,
+        content: withFileNote(e, id),
       });
     });
     this.cursor = scan.end;
@@ -293,7 +309,7 @@ export class MessageReader {
         from: m.from,
         to: m.to,
         type: m.kind,
-        content: m.content,
+        content: withFileNote(m, id),
       });
     }
     return found;

@@ -174,12 +174,19 @@ export function toInboxMessage(
     from: event.from,
     to: event.to,
     type: event.kind,
-    content: event.contentFile === undefined
-      ? event.content
-      : `${event.content}\n(the whole message, ${
-        event.contentBytes ?? "?"
-      } bytes, is in $MAOS_DIR/orchestrations/${orchestrationId}/${event.contentFile})`,
+    content: withFileNote(event, orchestrationId),
   };
+}
+
+/** A body's text for an agent: itself, or its start and where the whole one is. */
+export function withFileNote(
+  m: { content: string; contentFile?: string; contentBytes?: number },
+  orchestrationId: string,
+): string {
+  if (m.contentFile === undefined) return m.content;
+  return `${m.content}\n(the whole message, ${
+    m.contentBytes ?? "?"
+  } bytes, is in $MAOS_DIR/orchestrations/${orchestrationId}/${m.contentFile})`;
 }
 
 /**

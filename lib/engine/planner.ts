@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import { PERSON_SENDER } from "./agent_token.ts";
 import YAML from "yaml";
 import { errnoCode, usageError } from "../../store/errors.ts";
 import { describeZodError, type Plan, PlanSchema } from "../../store/schema.ts";
@@ -72,6 +73,12 @@ export function validatePlan(raw: unknown, source: string): Plan {
   for (const agent of plan.agents) {
     if (agentIds.has(agent.id)) {
       throw fail(`agent id '${agent.id}' is used twice`);
+    }
+    // People's messages are signed `user` and need no agent token.
+    if (agent.id === PERSON_SENDER) {
+      throw fail(
+        `agent id '${agent.id}' is reserved for people's messages; name the agent e.g. '${agent.id}-001'`,
+      );
     }
     // Checked here, before any driver is looked for: an unknown name must be
     // named as such, not taken for a missing CLI of the default driver.

@@ -81,6 +81,15 @@ Deno.test("validatePlan names the field, the duplicate id, the unknown agent or 
   assertMaosError(
     () =>
       validatePlan({
+        agents: [agent("user")],
+        tasks: [task("t1", "user")],
+      }, "p"),
+    2,
+    "agent id 'user' is reserved for people's messages",
+  );
+  assertMaosError(
+    () =>
+      validatePlan({
         agents: [agent("a-001")],
         tasks: [task("t1", "a-001"), task("t1", "a-001")],
       }, "p"),

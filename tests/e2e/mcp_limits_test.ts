@@ -26,6 +26,8 @@ import {
   writePlan,
 } from "./_engine_helpers.ts";
 import { runMaos } from "./run_maos.ts";
+import { appendInbox } from "../../store/inbox.ts";
+import { MaosPaths } from "../../store/paths.ts";
 import { callTool, connectMcp } from "./_mcp_client.ts";
 
 const connect = async (cwd: string, env: Record<string, string>) =>
@@ -134,6 +136,21 @@ Deno.test("maos mcp limits: a big message is a file the event names, too big is 
       const listed = await runMaos(["message", "list", id], { cwd: dir });
       assertIncludes(listed.stdout, `${big.length} bytes in `);
       assertIncludes(listed.stdout, event.contentFile);
+
+      // A big one to this agent: read_messages gives its start and where it is.
+      appendInbox(new MaosPaths(path.join(dir, ".maos")), id, {
+        at: new Date().toISOString(),
+        from: "user",
+        to: "worker-001",
+        kind: "info",
+        content: "from a person\n".repeat(10_000),
+      });
+      const read = await call(client, "read_messages");
+      assert(
+        /info from user to worker-001: from a person\n[\s\S]*\(the whole message, 140000 bytes, is in \$MAOS_DIR\/orchestrations\/[0-9a-f]{12}\/attachments\/[0-9a-f]{12}\.txt\)$/
+          .test(read.text),
+        read.text.slice(-300),
+      );
 
       const tooBig = await call(client, "send_message", {
         content: "x".repeat(2 * 1024 * 1024),
