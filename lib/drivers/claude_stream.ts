@@ -78,7 +78,7 @@ export class ClaudeStream {
       case "assistant":
         return this.#assistant(msg);
       case "stream_event":
-        return this.#streamEvent(msg.event);
+        return this.#streamEvent(msg.event, String(msg.parent_tool_use_id));
       case "user":
         this.#waiting("the model to answer");
         return;
@@ -133,7 +133,7 @@ export class ClaudeStream {
    * `--include-partial-messages`: message_start carries the input usage,
    * message_delta the output so far; each is counted as it comes.
    */
-  #streamEvent(event: unknown): void {
+  #streamEvent(event: unknown, thread: string): void {
     if (!isObject(event)) return;
     // Every chunk is a sign of life (a long answer streams for minutes).
     this.emit({ type: "activity" });
@@ -147,10 +147,10 @@ export class ClaudeStream {
         answering: true,
       });
       if (typeof m.id === "string") {
-        this.#current = m.id;
+        this.#current.set(thread, m.id);
         this.#usage(m.id, m.model, m.usage);
       }
-    } else if (event.type === "message_delta" && this.#current) {
+    } else if (event.type === "message_delta" && this.#current.has(thread)) {
       // The answer is complete. With end_turn no call follows, so a budget
       // reached by it need not cut the turn (said before its cost).
       const delta = isObject(event.delta) ? event.delta : {};
@@ -163,11 +163,12 @@ export class ClaudeStream {
           ? { finishing: true, waitingFor: "Claude Code to finish" }
           : {}),
       });
-      this.#usage(this.#current, undefined, event.usage);
+      this.#usage(this.#current.get(thread)!, undefined, event.usage);
     }
   }
 
-  #current: string | undefined;
+  /** The message streaming now, per thread (the main one, or a sub-agent's parent tool call). */
+  #current = new Map<string, string>();
 
   #waiting(what: string): void {
     this.waitingFor = what;

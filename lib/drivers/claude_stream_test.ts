@@ -348,3 +348,30 @@ Deno.test("an answer that ends the turn says so before its cost (a budget reache
   const lastCost = events.findLastIndex((e) => e.type === "usage");
   assert(finishing >= 0 && finishing < lastCost, JSON.stringify(events));
 });
+
+Deno.test("a sub-agent's messages streaming between the main one's start and end count to their own message", () => {
+  const event = (e: unknown, parent: string | null = null) => ({
+    type: "stream_event",
+    event: e,
+    parent_tool_use_id: parent,
+  });
+  const start = (id: string) => ({
+    type: "message_start",
+    message: { id, model: "claude-opus-4-8", usage: { input_tokens: 100 } },
+  });
+  const end = (out: number) => ({
+    type: "message_delta",
+    delta: { stop_reason: "end_turn" },
+    usage: { output_tokens: out },
+  });
+  const { events } = feed(
+    event(start("main")),
+    event(start("sub"), "toolu_1"),
+    event(end(40), "toolu_1"),
+    event(end(10)),
+  );
+  assertEquals(
+    usages(events).map((u) => [u.inputTokens, u.outputTokens]),
+    [[100, 0], [100, 0], [0, 40], [0, 10]],
+  );
+});
