@@ -63,6 +63,18 @@ export async function endRun(ctx: RunEndContext): Promise<RunOutcome> {
       type: "orchestration.failed",
       reason: `failed tasks: ${failed.join(", ")}`,
     });
+    // A turn stopped at its time limit is worth another try, in its session.
+    if (
+      journal.state.tasks.some((t) =>
+        t.status === "failed" && t.summary?.includes("(turnTimeoutSeconds)")
+      )
+    ) {
+      reporter.line(
+        `⏱️ A turn ran out of time. Run the failed tasks again with: maos orchestration resume ${
+          journal.id.slice(0, 8)
+        }`,
+      );
+    }
   }
   await ctx.saver.save();
   if (ctx.saveError) throw ctx.saveError;

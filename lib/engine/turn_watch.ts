@@ -111,7 +111,7 @@ export function stallNotice(
 ): string {
   const what = waitingFor ? ` — waiting for ${waitingFor}` : "";
   return `⏳ ${who} has printed nothing for ${
-    seconds(Math.round(silentMs / 1000) * 1000)
+    seconds(Math.floor(silentMs / 1000) * 1000)
   }${what}`;
 }
 

@@ -50,6 +50,12 @@ Deno.test("a silent shell task gets the stall notice once, then fails at the tur
       "failed: Slow the first time — timed out after 2 s (turnTimeoutSeconds)",
     );
     const [id] = fs.readdirSync(path.join(dir, ".maos", "orchestrations"));
+    assertIncludes(
+      maos.stdout,
+      `⏱️ A turn ran out of time. Run the failed tasks again with: maos orchestration resume ${
+        id.slice(0, 8)
+      }`,
+    );
     const resumed = await maosOk(["orchestration", "resume", id], {
       cwd: dir,
     });
