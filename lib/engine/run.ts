@@ -23,7 +23,12 @@ import type { RunOutcome, RunReporter } from "./run_options.ts";
 import { schedule } from "./scheduler.ts";
 import { PauseSwitch } from "./pause_switch.ts";
 import { InboxPoll } from "./inbox_poll.ts";
-import { endTask, settleAgent, type TaskEndContext } from "./task_end.ts";
+import {
+  endTask,
+  requestedCheckpoint,
+  settleAgent,
+  type TaskEndContext,
+} from "./task_end.ts";
 import { endRun } from "./run_end.ts";
 import { budgetView } from "../queries/budget.ts";
 import {
@@ -33,6 +38,7 @@ import {
   runTurn,
 } from "./turn_run.ts";
 import { watchTurn } from "./turn_watch.ts";
+import { resumeLine } from "./resume_tasks.ts";
 
 export interface RunSetup {
   journal: Journal;
@@ -63,6 +69,8 @@ export class OrchestrationRun {
   private readonly saver: AutoSaver;
   private readonly files: FilesSaver | undefined;
   private watchdog: Watchdog | undefined;
+  /** Checkpoints asked for through the inbox, being taken. */
+  private readonly checkpointing = new Set<Promise<void>>();
   private readonly pause: PauseSwitch;
   private readonly inbox: InboxPoll;
   private readonly taskEnd: TaskEndContext;
@@ -115,6 +123,11 @@ export class OrchestrationRun {
       warn: (text) => setup.reporter.warn(text),
     });
     this.inbox = new InboxPoll(setup.bus, (text) => setup.reporter.warn(text));
+    setup.bus.onCheckpointRequest = (name, inboxEnd) => {
+      const taking = requestedCheckpoint(this.taskEnd, name, inboxEnd);
+      this.checkpointing.add(taking);
+      void taking.finally(() => this.checkpointing.delete(taking));
+    };
     this.taskEnd = {
       journal,
       config,
@@ -169,6 +182,7 @@ export class OrchestrationRun {
       }
       if (this.fatal) throw this.fatal;
       this.inbox.ingestNow();
+      await Promise.all([...this.checkpointing]);
       await this.files?.stop();
       return await endRun({
         journal: this.setup.journal,
@@ -244,11 +258,7 @@ export class OrchestrationRun {
     }
     const driver = this.setup.driverFor(agent.driver);
     if (this.setup.announceContinuing && !this.announced.has(agent.id)) {
-      const verb = task.starts > 0 ? "Continuing" : "Starting";
-      const session = agent.sessionId
-        ? ` (session ${agent.sessionId.slice(0, 8)}…)`
-        : "";
-      reporter.line(`[${agent.id}]: ${verb} ${task.title}${session}`);
+      reporter.line(resumeLine(agent, task));
     }
     this.announced.add(agent.id);
     const resumeNote = task.resumeNote ?? undefined;
@@ -280,6 +290,7 @@ export class OrchestrationRun {
       {
         setup: this.setup,
         files: this.files,
+        outputs: this.outputs,
         watchdog: this.watchdog,
         record: (event) => this.record(event),
         onEvent: (event) => this.onDriverEvent(run, event),

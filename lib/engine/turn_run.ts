@@ -15,6 +15,7 @@ import type {
 import type { Watchdog } from "../drivers/watchdog.ts";
 import { budgetLeftUsd } from "../queries/budget.ts";
 import type { FilesSaver } from "../workspace/files_save.ts";
+import type { AgentOutputs } from "./agent_output.ts";
 import type { RunSetup } from "./run.ts";
 import { buildTaskRun } from "./task_run.ts";
 import type { TurnWatch } from "./turn_watch.ts";
@@ -42,6 +43,8 @@ export interface ActiveTask {
 export interface TurnContext {
   setup: RunSetup;
   files: FilesSaver | undefined;
+  /** agents/<id>.jsonl: what preparing the worktree prints is the task's output too. */
+  outputs: AgentOutputs;
   watchdog: Watchdog | undefined;
   record(event: NewEvent): MaosEvent;
   onEvent(event: DriverEvent): void;
@@ -58,7 +61,22 @@ export async function runTurn(
   const { journal } = setup;
   const agent = journal.state.agents.find((a) => a.id === run.task.agent)!;
   // Its worktree, with the work of the tasks it depends on merged in.
-  const blocked = await files?.prepareTask(run.task);
+  const blocked = await files?.prepareTask(run.task, {
+    // Saved with the task's output and shown like it (never parsed for ::maos:: lines).
+    output: (line) => {
+      ctx.outputs.append(agent.id, run.task.id, line);
+      setup.reporter.output(agent.id, line);
+    },
+    onProcess: (pid) => watchdog?.watch(pid),
+    onExit: (pid) => watchdog?.unwatch(pid),
+    signal: run.stop.signal,
+    env: {
+      MAOS_DIR: setup.maosDir,
+      MAOS_ORCHESTRATION_ID: journal.id,
+      MAOS_AGENT_ID: agent.id,
+      MAOS_TASK_ID: run.task.id,
+    },
+  });
   if (blocked) return { status: "failed", summary: blocked };
   // Taken once per turn: a fresh session after a lost one needs them too.
   const { inbox, earlier } = setup.bus.takeTurnInbox(agent.id);

@@ -46,6 +46,11 @@ export async function removeOrchestration(
     force: options.force,
   });
   const kept = preview.filter((e) => e.action === "kept");
+  const filesRefsKept = namedByCheckpoint(paths, id);
+  // A dry run lists what would be kept and why (the CLI exits 1), never refuses.
+  if (options.dryRun) {
+    return { id, dryRun: true, agents: preview, filesRefsKept };
+  }
   if (kept.length > 0) {
     throw new MaosError(
       `orchestration ${id.slice(0, 8)} has work that would be lost: ${
@@ -61,10 +66,6 @@ export async function removeOrchestration(
           id.slice(0, 8)
         }), or remove it anyway with --force`,
     );
-  }
-  const filesRefsKept = namedByCheckpoint(paths, id);
-  if (options.dryRun) {
-    return { id, dryRun: true, agents: preview, filesRefsKept };
   }
   const agents = await pruneAgentFiles(projectRoot, state, {
     force: options.force,
