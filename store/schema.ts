@@ -140,11 +140,27 @@ export const ConfigSchema = z.object({
       /** Codex reports tokens, not dollars: with prices here, maos computes a cost. */
       pricing: TokenPricingSchema.optional(),
     }).default({}),
+    gemini: z.object({
+      bin: z.string().optional(),
+      /** `-m`; without it the Gemini CLI routes between its models itself. */
+      model: z.string().optional(),
+      /** `security.auth.selectedType` in the agent's settings; default "gemini-api-key". */
+      authType: z.string().min(1).optional(),
+      /** Tries of one API call before the task fails (the CLI's own default retries for minutes). */
+      maxAttempts: z.number().int().min(1).max(10).optional(),
+      /** The Gemini CLI reports tokens, not dollars: with prices here, maos computes a cost. */
+      pricing: TokenPricingSchema.optional(),
+    }).default({}),
     exec: z.object({
       command: z.array(z.string()).min(1).optional(),
       promptVia: z.enum(["stdin", "arg"]).default("stdin"),
     }).default({ promptVia: "stdin" }),
-  }).default({ claude: {}, codex: {}, exec: { promptVia: "stdin" } }),
+  }).default({
+    claude: {},
+    codex: {},
+    gemini: {},
+    exec: { promptVia: "stdin" },
+  }),
   /** Agents' messages: longer than maxInlineBytes go to a file, longer than maxBytes are refused. */
   messages: z.object({
     maxInlineBytes: z.number().int().min(256).default(

@@ -27,7 +27,7 @@ export interface AgentProcessOptions {
   stdin?: string;
   /** Called for each stdout line, without its line ending; a last line without newline counts. */
   onLine(line: string): void;
-  /** Called for each stderr line too, when given (the tail is kept either way). */
+  /** Called for each stderr line as it comes (e.g. a CLI's retry notices); the tail is kept either way. */
   onStderrLine?(line: string): void;
   /** Called with the pid (= process group id) right after the spawn. */
   onProcess?(pid: number): void;

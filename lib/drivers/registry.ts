@@ -9,6 +9,7 @@ import type { AgentDriver } from "./driver.ts";
 import { ClaudeDriver, claudeNotFound } from "./claude.ts";
 import { CodexDriver, codexNotFound } from "./codex.ts";
 import { ExecDriver, execNotFound } from "./exec.ts";
+import { GeminiDriver, geminiNotFound } from "./gemini.ts";
 import { findProgram } from "./find_program.ts";
 import { ShellDriver } from "./shell.ts";
 import { SimDriver } from "./sim.ts";
@@ -17,6 +18,7 @@ import { SimDriver } from "./sim.ts";
 export const DRIVER_NAMES = [
   "claude",
   "codex",
+  "gemini",
   "exec",
   "shell",
   "sim",
@@ -38,6 +40,13 @@ export interface DriverSettings {
     sandbox?: string;
     pricing?: TokenPricing;
   };
+  gemini?: {
+    bin?: string;
+    model?: string;
+    authType?: string;
+    maxAttempts?: number;
+    pricing?: TokenPricing;
+  };
   exec?: { command?: string[]; promptVia?: "stdin" | "arg" };
 }
 
@@ -47,7 +56,8 @@ export interface DriverContext {
   config?: { drivers?: DriverSettings; modelRetries?: number };
   /**
    * The environment: MAOS_CLAUDE_BIN (over drivers.claude.bin),
-   * MAOS_CODEX_BIN (over drivers.codex.bin), MAOS_SIM_SEED,
+   * MAOS_CODEX_BIN (over drivers.codex.bin), MAOS_GEMINI_BIN (over
+   * drivers.gemini.bin), MAOS_SIM_SEED,
    * MAOS_SIM_SPEED, and PATH for preflight. Default: process.env.
    */
   env?: Record<string, string | undefined>;
@@ -87,6 +97,12 @@ export function createDriver(
         bin: env.MAOS_CODEX_BIN || settings.codex?.bin || "codex",
         graceMs: ctx.graceMs,
         modelRetries: ctx.config?.modelRetries,
+      });
+    case "gemini":
+      return new GeminiDriver({
+        ...settings.gemini,
+        bin: env.MAOS_GEMINI_BIN || settings.gemini?.bin || "gemini",
+        graceMs: ctx.graceMs,
       });
     case "exec": {
       const command = settings.exec?.command;
@@ -131,6 +147,8 @@ export function preflightDriver(name: string, ctx: DriverContext = {}): void {
     ? { program: driver.bin, notFound: claudeNotFound }
     : driver instanceof CodexDriver
     ? { program: driver.bin, notFound: codexNotFound }
+    : driver instanceof GeminiDriver
+    ? { program: driver.bin, notFound: geminiNotFound }
     : driver instanceof ExecDriver
     ? { program: driver.program, notFound: execNotFound }
     : undefined;

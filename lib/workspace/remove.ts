@@ -15,6 +15,7 @@ import type { MaosPaths } from "../../store/paths.ts";
 import { resolveOrchestrationId } from "../queries/choose.ts";
 import { runningElsewhereError } from "../queries/running_elsewhere.ts";
 import { foldEvent } from "../queries/state_fold.ts";
+import { worktreesDir } from "./names.ts";
 import { pruneAgentFiles, type PruneEntry } from "./prune.ts";
 
 export interface RemoveResult {
@@ -72,6 +73,12 @@ export async function removeOrchestration(
     deleteRefs: !filesRefsKept,
   });
   fs.rmSync(paths.orchestration(id), { recursive: true, force: true });
+  // Its machine-local folder (.maos/worktrees/<id>) also holds what agent
+  // CLIs keep per agent (the gemini driver's homes), in a project without
+  // worktrees too; once no worktree was kept, it all goes.
+  if (agents.every((e) => e.action !== "kept")) {
+    fs.rmSync(worktreesDir(projectRoot, id), { recursive: true, force: true });
+  }
   return { id, dryRun: false, agents, filesRefsKept };
 }
 
