@@ -139,7 +139,9 @@ function listCommand() {
       const id = chooseOrchestration(paths, idArg);
       const first = scanMessages(paths, id, flags.limit);
       if (!flags.follow) {
-        const all = [...first.messages, ...pendingMessages(paths, id)];
+        // The last N of all: those still pending are the newest.
+        const all = [...first.messages, ...pendingMessages(paths, id)]
+          .slice(-flags.limit);
         if (ctx.json) return printJson(ctx, all);
         if (all.length === 0) ctx.out("No messages yet.");
         for (const m of all) ctx.out(messageHistoryLine(m, id));

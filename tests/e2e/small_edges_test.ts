@@ -98,3 +98,44 @@ Deno.test("message list shows a message sent while paused, marked pending (not a
     await cleanup();
   }
 });
+
+Deno.test("message list --limit N counts pending messages too: the last N in all", async () => {
+  const { dir, paths, cleanup } = await tempProject();
+  try {
+    const id = await addOrchestration(paths, { end: "paused" });
+    for (const text of ["first pending", "second pending"]) {
+      await runMaosExpect(0, [
+        "message",
+        "send",
+        "--orchestration",
+        id.slice(0, 8),
+        text,
+      ], { cwd: dir });
+    }
+    const one = await runMaosExpect(0, [
+      "message",
+      "list",
+      id.slice(0, 8),
+      "--limit",
+      "1",
+    ], { cwd: dir });
+    assert.deepEqual(
+      one.stdout.trim().split("\n").map((l) => l.replace(/^.*\] /, "")),
+      ["second pending"],
+    );
+    const json = await runMaosExpect(0, [
+      "--json",
+      "message",
+      "list",
+      id.slice(0, 8),
+      "--limit",
+      "2",
+    ], { cwd: dir });
+    assert.deepEqual(json.json<{ content: string }[]>().map((m) => m.content), [
+      "first pending",
+      "second pending",
+    ]);
+  } finally {
+    await cleanup();
+  }
+});
