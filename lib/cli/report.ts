@@ -14,7 +14,7 @@ import { usageError } from "../../store/errors.ts";
 import { chooseOrchestration } from "../queries/choose.ts";
 import { reportHtml } from "../report/page_html.ts";
 import { reportData } from "../report/report_data.ts";
-import { colors } from "../ui/mod.ts";
+import { colors, plural } from "../ui/mod.ts";
 import { examples, shortId } from "./_util.ts";
 import { contextOf, printJson, storePaths } from "./context.ts";
 
@@ -71,7 +71,9 @@ export function reportCommand() {
       ctx.out(
         `${colors().green("✓")} Report of ${shortId(id)} written to ${
           path.relative(process.cwd(), out) || out
-        } (${formatBytes(bytes)}, ${data.messages.length} messages, ${ms} ms)`,
+        } (${formatBytes(bytes)}, ${
+          plural(data.messages.length, "message")
+        }, ${ms} ms)`,
       );
       ctx.note(
         "It needs no network: open it in any browser, attach it, or commit it.",
