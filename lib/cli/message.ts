@@ -91,6 +91,19 @@ function sendCommand() {
         content,
         ...(token ? { token } : {}),
       });
+      // Written all the same (the refusal is logged, doctor reports it), but
+      // the sender is told the truth rather than "✓ Message sent".
+      const refused = from !== PERSON_SENDER && !token;
+      if (refused) {
+        ctx.warn(
+          `no MAOS_AGENT_TOKEN: this message is not taken as ${
+            oneLine(from)
+          }'s ` +
+            `(it is logged as refused); only the processes maos starts for ` +
+            `${oneLine(from)} have its token\n` +
+            "hint: to send it as yourself, unset MAOS_AGENT_ID",
+        );
+      }
       if (ctx.json) {
         printJson(ctx, {
           orchestration: id,
@@ -102,6 +115,7 @@ function sendCommand() {
         });
         return;
       }
+      if (refused) return;
       ctx.note(
         `${colors().green("✓")} Message sent to ${oneLine(to ?? "all")} ` +
           `(orchestration ${shortId(id)})`,

@@ -139,3 +139,23 @@ Deno.test("message list --limit N counts pending messages too: the last N in all
     await cleanup();
   }
 });
+
+Deno.test("message send as an agent without its token warns that it will be refused, instead of a plain '✓ Message sent'", async () => {
+  const { dir, paths, cleanup } = await tempProject();
+  try {
+    const id = await addOrchestration(paths, { end: "paused" });
+    const run = await runMaosExpect(0, ["--quiet", "message", "send", "hi"], {
+      cwd: dir,
+      env: { MAOS_ORCHESTRATION_ID: id, MAOS_AGENT_ID: "analyst-001" },
+    });
+    assert.match(
+      run.stderr,
+      /warning: no MAOS_AGENT_TOKEN: .*not taken as analyst-001's/,
+    );
+    assert.doesNotMatch(run.stderr + run.stdout, /✓ Message sent/);
+    // Still written, so the refusal is logged and doctor reports it.
+    assert.match(fs.readFileSync(paths.inbox(id), "utf8"), /"content":"hi"/);
+  } finally {
+    await cleanup();
+  }
+});
