@@ -31,6 +31,12 @@ export function reportCommand() {
     )
     .action(async (idArg, flags, command) => {
       const ctx = contextOf(command);
+      if (ctx.json && flags.out === "-") {
+        throw usageError(
+          "--json and --out - both write to stdout (--json: only JSON there)",
+          "drop --json to get the page on stdout, or write it to a file: --out report.html",
+        );
+      }
       const paths = storePaths(ctx);
       const id = chooseOrchestration(paths, idArg);
       const started = performance.now();

@@ -260,3 +260,22 @@ Deno.test("maos ui: a damaged orchestration's page is a readable HTML error nami
     }
   });
 });
+
+Deno.test("report --json with --out - is a usage error: both want stdout, and --json promises only JSON there", async () => {
+  await withProject(async (dir) => {
+    await oneRun(dir);
+    const both = await runMaos([
+      "--json",
+      "orchestration",
+      "report",
+      "--out",
+      "-",
+    ], {
+      cwd: dir,
+    });
+    assertEquals(both.code, 2, both.stderr);
+    assertEquals(both.stdout, "");
+    assertIncludes(both.stderr, "--out -");
+    assertIncludes(both.stderr, "hint:");
+  });
+});
