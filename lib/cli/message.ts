@@ -8,7 +8,13 @@ import {
   requireWithinCap,
   resolveRecipient,
 } from "../engine/agent_channel.ts";
-import { PERSON_SENDER, tokenFromEnv } from "../engine/agent_token.ts";
+import {
+  PERSON_SENDER,
+  refusalOf,
+  tokenFromEnv,
+} from "../engine/agent_token.ts";
+import { loadOrchestration } from "../../store/journal.ts";
+import { foldEvent } from "../queries/state_fold.ts";
 import { pendingMessages } from "../engine/pending_messages.ts";
 import { loadConfig } from "../../store/config.ts";
 import { MessageKindSchema } from "../../store/schema.ts";
@@ -83,22 +89,25 @@ function sendCommand() {
       const to = resolveRecipient(paths, id, flags.to);
       const token = tokenFromEnv(env);
       const at = new Date().toISOString();
-      appendInbox(paths, id, {
+      const line = {
         at,
         from,
         to,
         kind: flags.type,
         content,
         ...(token ? { token } : {}),
-      });
+      };
+      // What the orchestrator will make of the line (the turn's token hash
+      // is logged before its processes start): a refusal is told at once.
+      const refusal = from === PERSON_SENDER
+        ? null
+        : refusalOf(line, loadOrchestration(paths, id, foldEvent).state);
+      appendInbox(paths, id, line);
       // Written all the same (the refusal is logged, doctor reports it), but
       // the sender is told the truth rather than "✓ Message sent".
-      const refused = from !== PERSON_SENDER && !token;
-      if (refused) {
+      if (refusal) {
         ctx.warn(
-          `no MAOS_AGENT_TOKEN: this message is not taken as ${
-            oneLine(from)
-          }'s ` +
+          `${refusal}: this message is not taken as ${oneLine(from)}'s ` +
             `(it is logged as refused); only the processes maos starts for ` +
             `${oneLine(from)} have its token\n` +
             "hint: to send it as yourself, unset MAOS_AGENT_ID",
@@ -115,7 +124,7 @@ function sendCommand() {
         });
         return;
       }
-      if (refused) return;
+      if (refusal) return;
       ctx.note(
         `${colors().green("✓")} Message sent to ${oneLine(to ?? "all")} ` +
           `(orchestration ${shortId(id)})`,

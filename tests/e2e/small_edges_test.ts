@@ -150,11 +150,33 @@ Deno.test("message send as an agent without its token warns that it will be refu
     });
     assert.match(
       run.stderr,
-      /warning: no MAOS_AGENT_TOKEN: .*not taken as analyst-001's/,
+      /warning: no agent token: .*not taken as analyst-001's/,
     );
     assert.doesNotMatch(run.stderr + run.stdout, /✓ Message sent/);
     // Still written, so the refusal is logged and doctor reports it.
     assert.match(fs.readFileSync(paths.inbox(id), "utf8"), /"content":"hi"/);
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("message send with a token that is not one of the agent's turns (another orchestration's) warns that it will be refused", async () => {
+  const { dir, paths, cleanup } = await tempProject();
+  try {
+    const id = await addOrchestration(paths, { end: "paused" });
+    const run = await runMaosExpect(0, ["message", "send", "hi"], {
+      cwd: dir,
+      env: {
+        MAOS_ORCHESTRATION_ID: id,
+        MAOS_AGENT_ID: "analyst-001",
+        MAOS_AGENT_TOKEN: "0".repeat(64),
+      },
+    });
+    assert.match(
+      run.stderr,
+      /warning: wrong agent token for analyst-001: .*not taken as analyst-001's/,
+    );
+    assert.doesNotMatch(run.stderr + run.stdout, /✓ Message sent/);
   } finally {
     await cleanup();
   }
