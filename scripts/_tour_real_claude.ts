@@ -1,13 +1,13 @@
 /**
- * The tour step "real Claude Code against the model stand-in": starts the
- * stand-in with its built-in model (as `deno task standin` does), points the
- * pinned Claude Code from .tools/agent-clis/ at it, and runs
- * `maos orchestrate … --driver claude` in a scratch git project of its own
- * (so the tour's other blocks are not changed by it).
+ * The tour steps "real Claude Code (or Gemini CLI) against the model
+ * stand-in": starts the stand-in with its built-in model (as `deno task
+ * standin` does), points the pinned CLI from .tools/agent-clis/ at it, and
+ * runs `maos orchestrate … --driver claude|gemini` in a scratch git project
+ * of its own (so the tour's other blocks are not changed by it).
  *
  * scripts/update_readme.ts calls it; run alone it prints the block:
  *
- *   deno run -A scripts/_tour_real_claude.ts
+ *   deno run -A scripts/_tour_real_claude.ts [claude|gemini]
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -26,13 +26,34 @@ export const TOUR_REQUEST = "Add a health check endpoint";
  * (stdout and stderr interleaved). Undefined when the pinned CLIs are not
  * installed (`deno task agent-clis`).
  */
-export async function realClaudeTour(
+export function realClaudeTour(
+  maosArgv: string[],
+  baseEnv: Record<string, string | undefined>,
+): Promise<string | undefined> {
+  return realCliTour("claude", maosArgv, baseEnv);
+}
+
+/** The same with the real Gemini CLI (`--driver gemini`). */
+export function realGeminiTour(
+  maosArgv: string[],
+  baseEnv: Record<string, string | undefined>,
+): Promise<string | undefined> {
+  return realCliTour("gemini", maosArgv, baseEnv);
+}
+
+const CLI_LABELS = {
+  claude: ["Claude Code", AGENT_CLIS["@anthropic-ai/claude-code"]],
+  gemini: ["Gemini CLI", AGENT_CLIS["@google/gemini-cli"]],
+} as const;
+
+async function realCliTour(
+  driver: "claude" | "gemini",
   maosArgv: string[],
   baseEnv: Record<string, string | undefined>,
 ): Promise<string | undefined> {
   const bins = installedClis();
-  if (!bins.claude) return undefined;
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "maos-tour-claude-"));
+  if (!bins[driver]) return undefined;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `maos-tour-${driver}-`));
   await using model = await ModelStandin.start([], autoModel());
   try {
     const project = path.join(work, "my-app");
@@ -67,17 +88,17 @@ export async function realClaudeTour(
       ANTHROPIC_AUTH_TOKEN: "",
       CLAUDECODE: "",
     };
-    const args = ["orchestrate", TOUR_REQUEST, "--driver", "claude"];
+    const args = ["orchestrate", TOUR_REQUEST, "--driver", driver];
     // Not spawnSync: the stand-in answers from this process's event loop.
     const shown = await output(
       "/bin/sh",
       ["-c", 'exec "$@" 2>&1', "sh", ...maosArgv, ...args],
       { cwd: project, env },
     );
-    const version = AGENT_CLIS["@anthropic-ai/claude-code"];
+    const [name, version] = CLI_LABELS[driver];
     return [
-      `# real Claude Code ${version} against a local model stand-in (no network)`,
-      `$ maos orchestrate "${TOUR_REQUEST}" --driver claude`,
+      `# real ${name} ${version} against a local model stand-in (no network)`,
+      `$ maos orchestrate "${TOUR_REQUEST}" --driver ${driver}`,
       shown.trimEnd(),
     ].join("\n");
   } finally {
@@ -106,7 +127,9 @@ function output(
 
 if (import.meta.main) {
   const repo = path.resolve(import.meta.dirname ?? ".", "..");
-  const block = await realClaudeTour(
+  const driver = process.argv[2] === "gemini" ? "gemini" : "claude";
+  const block = await realCliTour(
+    driver,
     [Deno.execPath(), "run", "-A", path.join(repo, "main.ts")],
     { ...process.env, NO_COLOR: "1", COLUMNS: "100" },
   );

@@ -1,5 +1,6 @@
 /**
- * Install the real agent CLIs the tests run — Claude Code and Codex, pinned —
+ * Install the real agent CLIs the tests run — Claude Code, Codex and the
+ * Gemini CLI, pinned —
  * into .tools/agent-clis/ (gitignored) with npm, when they are missing.
  * `deno task test` and .ci/run call it first; when both are there at the
  * pinned versions it returns at once without touching the network.
@@ -15,6 +16,7 @@ import process from "node:process";
 export const AGENT_CLIS = {
   "@anthropic-ai/claude-code": "2.1.197",
   "@openai/codex": "0.169.0",
+  "@google/gemini-cli": "0.61.0",
 } as const;
 
 export const AGENT_CLIS_DIR = path.join(
@@ -46,7 +48,9 @@ export function missingClis(dir = AGENT_CLIS_DIR): string[] {
 }
 
 function binName(pkg: string): string {
-  return pkg === "@openai/codex" ? "codex" : "claude";
+  if (pkg === "@openai/codex") return "codex";
+  if (pkg === "@google/gemini-cli") return "gemini";
+  return "claude";
 }
 
 if (import.meta.main) {

@@ -1,7 +1,8 @@
 /**
  * Run the model stand-in (standin/) for a person: a local server on
- * 127.0.0.1 that plays the model for the real Claude Code and Codex, so
- * `maos orchestrate --driver claude|codex` runs offline and free. It answers
+ * 127.0.0.1 that plays the model for the real Claude Code, Codex and Gemini
+ * CLI, so `maos orchestrate --driver claude|codex|gemini` runs offline and
+ * free. It answers
  * maos's prompts by itself (standin/auto_model.ts), writes a Codex
  * config and an env file, prints what to export, and runs until Ctrl-C.
  *
@@ -16,7 +17,7 @@ import { autoModel } from "../standin/auto_model.ts";
 import { standinCodexConfig } from "../standin/codex_config.ts";
 import { AGENT_CLIS_DIR, missingClis } from "./agent_clis.ts";
 
-/** The key both CLIs send; the stand-in takes any. */
+/** The key the CLIs send; the stand-in takes any. */
 export const STANDIN_KEY = "sk-standin";
 
 /** Where the stand-in keeps Claude Code's and Codex's config and sessions. */
@@ -28,9 +29,10 @@ export interface StandinDirs {
 }
 
 /**
- * The environment that points both CLIs at the stand-in at `url`, keeps
+ * The environment that points the CLIs at the stand-in at `url`, keeps
  * them offline (no update checks, telemetry, error reports) and their
- * config in `dirs` (not in ~/.claude or ~/.codex).
+ * config in `dirs` (not in ~/.claude or ~/.codex). The Gemini CLI needs only
+ * its base URL and a key: maos's gemini driver writes its settings per agent.
  *
  * @example
  * standinEnv("http://127.0.0.1:8123", dirs).ANTHROPIC_BASE_URL; // "http://127.0.0.1:8123"
@@ -38,7 +40,7 @@ export interface StandinDirs {
 export function standinEnv(
   url: string,
   dirs: StandinDirs,
-  bins: { claude?: string; codex?: string } = installedClis(),
+  bins: { claude?: string; codex?: string; gemini?: string } = installedClis(),
 ): Record<string, string> {
   return {
     ANTHROPIC_BASE_URL: url,
@@ -50,8 +52,11 @@ export function standinEnv(
     DISABLE_ERROR_REPORTING: "1",
     CODEX_HOME: dirs.codexHome,
     STANDIN_API_KEY: STANDIN_KEY,
+    GOOGLE_GEMINI_BASE_URL: url,
+    GEMINI_API_KEY: STANDIN_KEY,
     ...(bins.claude ? { MAOS_CLAUDE_BIN: bins.claude } : {}),
     ...(bins.codex ? { MAOS_CODEX_BIN: bins.codex } : {}),
+    ...(bins.gemini ? { MAOS_GEMINI_BIN: bins.gemini } : {}),
   };
 }
 
@@ -84,10 +89,18 @@ export function prepareDirs(
 }
 
 /** The pinned CLIs in .tools/agent-clis/ (scripts/agent_clis.ts), when installed. */
-export function installedClis(): { claude?: string; codex?: string } {
+export function installedClis(): {
+  claude?: string;
+  codex?: string;
+  gemini?: string;
+} {
   if (missingClis().length > 0) return {};
   const bin = path.join(AGENT_CLIS_DIR, "node_modules", ".bin");
-  return { claude: path.join(bin, "claude"), codex: path.join(bin, "codex") };
+  return {
+    claude: path.join(bin, "claude"),
+    codex: path.join(bin, "codex"),
+    gemini: path.join(bin, "gemini"),
+  };
 }
 
 function shellQuote(text: string): string {
@@ -113,7 +126,7 @@ async function main(): Promise<void> {
   if (values.help) {
     console.log(
       "deno task standin [--port N] [--delay SECONDS] [--dir DIR] [--quiet]\n" +
-        "Run a local model stand-in for Claude Code and Codex (see README).",
+        "Run a local model stand-in for Claude Code, Codex and the Gemini CLI (see README).",
     );
     return;
   }
@@ -142,7 +155,7 @@ async function main(): Promise<void> {
   const bins = installedClis();
   console.log(
     [
-      `Model stand-in on ${model.url} — Anthropic Messages (Claude Code) and OpenAI Responses (Codex).`,
+      `Model stand-in on ${model.url} — Anthropic Messages (Claude Code), OpenAI Responses (Codex) and the Gemini API (Gemini CLI).`,
       `Nothing leaves this machine and nothing is billed: its replies are canned, its token counts made up.`,
       ``,
       `In another terminal, point the CLIs at it (${
@@ -159,13 +172,14 @@ async function main(): Promise<void> {
         path.join(dirs.codexHome, "config.toml")
       } (a provider "standin" at ${model.url}/v1).`,
       ...(bins.claude ? [] : [
-        `The pinned CLIs are not in .tools/agent-clis/: run \`deno task agent-clis\`, or set MAOS_CLAUDE_BIN / MAOS_CODEX_BIN.`,
+        `The pinned CLIs are not in .tools/agent-clis/: run \`deno task agent-clis\`, or set MAOS_CLAUDE_BIN / MAOS_CODEX_BIN / MAOS_GEMINI_BIN.`,
       ]),
       ``,
       `Then, in a project of yours:`,
       ``,
       `  maos orchestrate "Add a health check endpoint" --driver claude`,
       `  maos orchestrate "Add a health check endpoint" --driver codex`,
+      `  maos orchestrate "Add a health check endpoint" --driver gemini`,
       ``,
       `Ctrl-C here stops the stand-in.`,
     ].join("\n"),

@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { realClaudeTour } from "./_tour_real_claude.ts";
+import { realClaudeTour, realGeminiTour } from "./_tour_real_claude.ts";
 
 const repo = path.resolve(import.meta.dirname ?? ".", "..");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "maos-tour-"));
@@ -176,6 +176,9 @@ blocks.worktrees = [
 const realClaude = await realClaudeTour(maosArgv, env);
 if (realClaude) blocks["real-claude"] = realClaude;
 else console.error("tour: real-claude skipped (run `deno task agent-clis`)");
+const realGemini = await realGeminiTour(maosArgv, env);
+if (realGemini) blocks["real-gemini"] = realGemini;
+else console.error("tour: real-gemini skipped (run `deno task agent-clis`)");
 
 const readmePath = path.join(repo, "README.md");
 let readme = fs.readFileSync(readmePath, "utf8");

@@ -1,14 +1,14 @@
 /**
  * A built-in model for the stand-in, for people trying maos offline
  * (`deno task standin`) and for the tour: it needs no script, and answers
- * maos's own prompts sensibly, for both CLIs.
+ * maos's own prompts sensibly, for each CLI.
  *
  * - A planning request (driver_planner.ts's "Reply with ONLY a JSON
  *   object") gets a small valid plan: analyst-001 → developer-001.
  * - A task's first turn gets a short text with a `::maos::discovery::` line
  *   and one tool call that messages the team: `mcp__maos__send_message` for
- *   Claude Code (when offered), `maos message send` through Codex's
- *   `exec_command`.
+ *   Claude Code and `mcp_maos_send_message` for the Gemini CLI (when
+ *   offered), `maos message send` through Codex's `exec_command`.
  * - After the tool's result: a one-paragraph summary, which ends the turn.
  *
  * @example
@@ -16,6 +16,7 @@
  */
 import { conversation, systemText, toolNames } from "./anthropic.ts";
 import { responsesInput } from "./openai_responses.ts";
+import { geminiContents, geminiTools } from "./gemini.ts";
 import type { RecordedRequest, Responder } from "./server.ts";
 import type { Turn } from "./script.ts";
 
@@ -29,7 +30,7 @@ export interface AutoModelOptions {
 
 /** What a main request asks, read from the prompt maos wrote. */
 export interface Asked {
-  cli: "claude" | "codex";
+  cli: "claude" | "codex" | "gemini";
   /** The planner's request for a JSON plan. */
   planning: boolean;
   /** The tool call of this task's turn has been answered: time to sum up. */
@@ -42,7 +43,7 @@ export interface Asked {
   request: string;
   /** Messages from the team the prompt carried. */
   inbox: number;
-  /** Claude Code offered the maos MCP tools. */
+  /** Claude Code or the Gemini CLI offered the maos MCP tools. */
   mcp: boolean;
 }
 
@@ -86,6 +87,25 @@ export function answer(asked: Asked): Turn {
         name: "mcp__maos__send_message",
         input: { content: note, kind: "info" },
       }],
+    };
+  }
+  if (asked.cli === "gemini") {
+    return {
+      text,
+      tools: [
+        asked.mcp
+          ? {
+            name: "mcp_maos_send_message",
+            input: { content: note, kind: "info" },
+          }
+          : {
+            name: "run_shell_command",
+            input: {
+              command: `maos message send --type info ${shellQuote(note)}`,
+              description: "tell the team",
+            },
+          },
+      ],
     };
   }
   if (asked.cli === "claude") {
@@ -165,6 +185,15 @@ export function readAsk(request: RecordedRequest): Asked {
     );
     context = systemText(body);
     mcp = toolNames(body).includes("mcp__maos__send_message");
+  } else if (request.api === "gemini") {
+    const parts = geminiContents(body);
+    const at = promptIndex(
+      parts.map((p) => ({ user: p.role === "user", text: p.text })),
+    );
+    prompt = parts[at]?.text ?? "";
+    afterTool = parts.slice(at + 1).some((p) => p.role === "function_response");
+    context = "";
+    mcp = geminiTools(body).includes("mcp_maos_send_message");
   } else {
     const items = responsesInput(body);
     const at = promptIndex(
@@ -183,7 +212,11 @@ export function readAsk(request: RecordedRequest): Asked {
     /Messages from your team since your last turn:\n([\s\S]*?)(\n\n|$)/
       .exec(prompt)?.[1];
   return {
-    cli: request.api === "anthropic" ? "claude" : "codex",
+    cli: request.api === "anthropic"
+      ? "claude"
+      : request.api === "gemini"
+      ? "gemini"
+      : "codex",
     planning: /Reply with ONLY a JSON object/.test(prompt),
     afterTool,
     resumed: /You were interrupted/.test(prompt),

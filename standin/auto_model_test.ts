@@ -7,10 +7,17 @@ import { assert, assertEquals } from "../store/_test_util.ts";
 const PROMPT = "The team's request: Add a health check\n\n" +
   "Your task (analyse): Analyse the request\nFind the code.";
 
-function recorded(api: "anthropic" | "openai", body: unknown): RecordedRequest {
+function recorded(
+  api: "anthropic" | "openai" | "gemini",
+  body: unknown,
+): RecordedRequest {
   return {
     method: "POST",
-    path: api === "anthropic" ? "/v1/messages?beta=true" : "/v1/responses",
+    path: api === "anthropic"
+      ? "/v1/messages?beta=true"
+      : api === "gemini"
+      ? "/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse"
+      : "/v1/responses",
     headers: {},
     body,
     api,
@@ -93,4 +100,44 @@ Deno.test("auto model: a planning prompt gets the JSON plan", () => {
   }));
   assert(asked.planning);
   assertEquals(JSON.parse(answer(asked).text!), planFor("X"));
+});
+
+Deno.test("auto model: the Gemini CLI's first turn messages the team through mcp_maos_send_message; after the function's response, a summary", () => {
+  const prompt =
+    "You are dev-001, the developer in a team of agents coordinated by maos.\n\n" +
+    PROMPT;
+  const body = {
+    contents: [{
+      role: "user",
+      parts: [{ text: "<session_context>…</session_context>" }, {
+        text: prompt,
+      }],
+    }],
+    tools: [{
+      functionDeclarations: [{ name: "run_shell_command" }, {
+        name: "mcp_maos_send_message",
+      }],
+    }],
+  };
+  const asked = readAsk(recorded("gemini", body));
+  assertEquals(
+    [asked.cli, asked.agent, asked.task, asked.afterTool, asked.mcp],
+    ["gemini", "dev-001", "analyse", false, true],
+  );
+  assertEquals(answer(asked).tools?.[0].name, "mcp_maos_send_message");
+  const after = readAsk(recorded("gemini", {
+    ...body,
+    contents: [
+      ...body.contents,
+      { role: "model", parts: [{ functionCall: { name: "x", args: {} } }] },
+      {
+        role: "user",
+        parts: [{
+          functionResponse: { name: "x", response: { output: "ok" } },
+        }],
+      },
+    ],
+  }));
+  assert(after.afterTool);
+  assertEquals(answer(after).tools, undefined);
 });

@@ -16,3 +16,4 @@ export {
   toolNames,
 } from "./anthropic.ts";
 export { responsesInput, responsesTools } from "./openai_responses.ts";
+export { geminiContents, geminiSystem, geminiTools } from "./gemini.ts";

@@ -1,11 +1,11 @@
 /**
  * What the model stand-in does for one turn (one main request of a CLI),
  * written by a test, and the builders that make such turns short to write.
- * The same script drives both APIs: anthropic.ts and openai_responses.ts
- * encode a turn in their own wire format.
+ * The same script drives every API: anthropic.ts, openai_responses.ts and
+ * gemini.ts encode a turn in their own wire format.
  */
 
-/** A tool call the model makes: Claude's `Bash`/`Edit`/`mcp__…`, or Codex's `exec_command`. */
+/** A tool call the model makes: Claude's `Bash`/`Edit`/`mcp__…`, Codex's `exec_command`, Gemini's `run_shell_command`/`mcp_…`. */
 export interface ToolCall {
   name: string;
   input: Record<string, unknown>;
@@ -107,6 +107,18 @@ export function codexExec(cmd: string, usage?: Usage): Turn {
  */
 export function codexCode(code: string, usage?: Usage): Turn {
   return { tools: [{ name: "exec", input: {}, custom: code }], usage };
+}
+
+/** The Gemini CLI's shell tool, `run_shell_command` ({command, description}); offered only when allowed. */
+export function geminiShell(command: string, usage?: Usage): Turn {
+  return tool("run_shell_command", { command, description: "run a command" }, {
+    usage,
+  });
+}
+
+/** The Gemini CLI's `write_file` ({file_path, content}); a relative path is in the workspace. */
+export function geminiWrite(filePath: string, content: string): Turn {
+  return tool("write_file", { file_path: filePath, content });
 }
 
 /** Hang for `ms` before answering (the CLI sees no byte), then do `then`. */

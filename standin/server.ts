@@ -1,6 +1,6 @@
 /**
  * The model stand-in: a local HTTP server (127.0.0.1, a random port) that
- * plays the model for the real Claude Code and Codex CLIs, so tests run them
+ * plays the model for the real Claude Code, Codex and Gemini CLIs, so tests run them
  * offline. A test scripts the turns (script.ts), points the CLI at `url`
  * (tests/agents/_real_cli.ts does that), and asserts on `requests` — every
  * request, recorded with its parsed body.
@@ -24,6 +24,14 @@ import {
   responsesError,
   responsesEvents,
 } from "./openai_responses.ts";
+import {
+  geminiError,
+  geminiEvents,
+  geminiModel,
+  geminiSideAnswer,
+  isGeminiPath,
+  isGeminiTurn,
+} from "./gemini.ts";
 import type { Turn } from "./script.ts";
 
 /** One request as the stand-in received it. */
@@ -35,7 +43,7 @@ export interface RecordedRequest {
   /** The JSON body parsed (the raw text when it is not JSON; undefined when empty). */
   body: unknown;
   /** Which API it was for. */
-  api: "anthropic" | "openai" | "other";
+  api: "anthropic" | "openai" | "gemini" | "other";
   /** Answered from the script (a main request), not a side call. */
   turn: boolean;
   /** When it arrived (ms since the epoch). */
@@ -145,8 +153,11 @@ export class ModelStandin {
       ? "anthropic"
       : path.startsWith("/v1/responses")
       ? "openai"
+      : isGeminiPath(path)
+      ? "gemini"
       : "other";
-    const turn = isAnthropicTurn(path, body) || isResponsesTurn(path, body);
+    const turn = isAnthropicTurn(path, body) || isResponsesTurn(path, body) ||
+      isGeminiTurn(path);
     const record: RecordedRequest = {
       method: req.method ?? "GET",
       path,
@@ -159,7 +170,9 @@ export class ModelStandin {
     this.requests.push(record);
 
     if (api === "other") return this.#other(record, res);
-    const model = String((body as { model?: unknown })?.model ?? "standin");
+    const model = api === "gemini"
+      ? geminiModel(path)
+      : String((body as { model?: unknown })?.model ?? "standin");
     let script: Turn;
     if (this.outage) {
       script = this.outage;
@@ -175,6 +188,8 @@ export class ModelStandin {
     if (script.status) {
       const error = api === "anthropic"
         ? anthropicError(script.status)
+        : api === "gemini"
+        ? geminiError(script.status)
         : responsesError(script.status);
       return json(res, script.status, error, { "retry-after": "0" });
     }
@@ -182,6 +197,11 @@ export class ModelStandin {
       return json(res, 200, { input_tokens: 100 });
     }
     const n = this.requests.length;
+    if (api === "gemini") {
+      if (!turn) return json(res, 200, geminiSideAnswer(path, body, model));
+      const { events, mid } = geminiEvents(script, model, n);
+      return await this.#stream(res, events, mid, script);
+    }
     const streamed = (body as { stream?: unknown })?.stream === true;
     if (!streamed) {
       return json(
@@ -225,7 +245,9 @@ export class ModelStandin {
         if (script.stallMidMs) await this.#sleep(script.stallMidMs, res);
         if (res.destroyed) return;
       }
-      res.write(`event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
+      // Gemini's chunks have no event name: `data:` lines only.
+      const name = e.event ? `event: ${e.event}\n` : "";
+      res.write(`${name}data: ${JSON.stringify(e.data)}\n\n`);
     }
     res.end();
   }

@@ -90,8 +90,42 @@ export function readCheckpoint(paths: MaosPaths, id: string): CheckpointFile {
 }
 
 /** Resolve a checkpoint id prefix (4+ hex) to the full id. */
+/**
+ * A checkpoint by id prefix (4+ hex characters) or by name: the exact
+ * name, else a unique beginning of one, like an id prefix. An ambiguous
+ * name is an error listing the ids it could be (exit 2).
+ */
 export function resolveCheckpointId(paths: MaosPaths, prefix: string): string {
-  return resolveIdPrefix(prefix, paths.listCheckpointIds(), "checkpoint");
+  const ids = paths.listCheckpointIds();
+  if (
+    /^[0-9a-f]{4,12}$/.test(prefix) && ids.some((id) => id.startsWith(prefix))
+  ) {
+    return resolveIdPrefix(prefix, ids, "checkpoint");
+  }
+  const named = scanCheckpoints(paths).checkpoints;
+  const exact = named.filter((cp) => cp.name === prefix);
+  const matches = exact.length > 0
+    ? exact
+    : named.filter((cp) => cp.name.startsWith(prefix));
+  if (matches.length === 1) return matches[0].id;
+  if (matches.length > 1) {
+    throw new MaosError(
+      `checkpoint name '${prefix}' is ambiguous: ${
+        matches.slice(0, 10).map((cp) => `${cp.id.slice(0, 8)} (${cp.name})`)
+          .join(", ")
+      }${matches.length > 10 ? ", …" : ""}`,
+      ExitCode.usage,
+      "give its id, or more of its name",
+    );
+  }
+  if (/^[0-9a-f]+$/.test(prefix)) {
+    return resolveIdPrefix(prefix, ids, "checkpoint"); // its usual errors
+  }
+  throw new MaosError(
+    `checkpoint '${prefix}' not found (no id or name matches)`,
+    ExitCode.usage,
+    "list them with: maos recover list",
+  );
 }
 
 /** All checkpoints, newest first. A corrupt file is an error naming it (exit 4). */

@@ -29,7 +29,10 @@ export function appendInbox(
   message: InboxLine,
 ): void {
   let line = JSON.stringify(message);
-  if (Buffer.byteLength(line) > INBOX_LINE_LIMIT) {
+  if (
+    message.kind !== "checkpoint" && // its name is short: never too long
+    Buffer.byteLength(line) > INBOX_LINE_LIMIT
+  ) {
     if (message.kind === "progress") {
       // Only a long note makes a progress line long: keep its start.
       line = JSON.stringify({ ...message, note: message.note?.slice(0, 500) });
@@ -142,7 +145,7 @@ function resolveAttachment(
   maxInlineBytes: number,
 ): InboxLine {
   if (
-    message.kind === "progress" ||
+    message.kind === "progress" || message.kind === "checkpoint" ||
     !message.contentFile ||
     !ATTACHMENT_PATH.test(message.contentFile)
   ) {

@@ -25,7 +25,8 @@ function setup(dir: string): { paths: MaosPaths; id: string } {
   return { paths, id };
 }
 
-const contentOf = (m: InboxLine) => m.kind === "progress" ? "" : m.content;
+const contentOf = (m: InboxLine) =>
+  m.kind === "progress" || m.kind === "checkpoint" ? "" : m.content;
 
 const message = (content: string): InboxLine => ({
   at: new Date().toISOString(),

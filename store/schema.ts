@@ -81,6 +81,19 @@ export type TokenPricing = z.infer<typeof TokenPricingSchema>;
 export const MESSAGE_MAX_INLINE_BYTES = 64 * 1024;
 /** A message body above this many bytes is refused (it is a file, not a message). */
 export const MESSAGE_MAX_BYTES = 1024 * 1024;
+/** A path inside the project: relative, no "..", no .git or .maos in it. */
+const projectPath = z.string().min(1).refine(
+  (p) =>
+    !p.startsWith("/") &&
+    !p.split(/[\\/]/).some((part) =>
+      part === ".." || part === ".git" || part === ".maos"
+    ),
+  "use a path inside the project (relative, no '..', not .git or .maos)",
+);
+export const WorktreesConfigSchema = z.object({
+  setup: z.array(z.string().min(1)).default([]),
+  copy: z.array(projectPath).default([]),
+}).default({ setup: [], copy: [] });
 
 export const ConfigSchema = z.object({
   formatVersion,
@@ -106,11 +119,27 @@ export const ConfigSchema = z.object({
       /** Codex reports tokens, not dollars: with prices here, maos computes a cost. */
       pricing: TokenPricingSchema.optional(),
     }).default({}),
+    gemini: z.object({
+      bin: z.string().optional(),
+      /** `-m`; without it the Gemini CLI routes between its models itself. */
+      model: z.string().optional(),
+      /** `security.auth.selectedType` in the agent's settings; default "gemini-api-key". */
+      authType: z.string().min(1).optional(),
+      /** Tries of one API call before the task fails (the CLI's own default retries for minutes). */
+      maxAttempts: z.number().int().min(1).max(10).optional(),
+      /** The Gemini CLI reports tokens, not dollars: with prices here, maos computes a cost. */
+      pricing: TokenPricingSchema.optional(),
+    }).default({}),
     exec: z.object({
       command: z.array(z.string()).min(1).optional(),
       promptVia: z.enum(["stdin", "arg"]).default("stdin"),
     }).default({ promptVia: "stdin" }),
-  }).default({ claude: {}, codex: {}, exec: { promptVia: "stdin" } }),
+  }).default({
+    claude: {},
+    codex: {},
+    gemini: {},
+    exec: { promptVia: "stdin" },
+  }),
   /** Agents' messages: longer than maxInlineBytes go to a file, longer than maxBytes are refused. */
   messages: z.object({
     maxInlineBytes: z.number().int().min(256).default(
@@ -121,6 +150,8 @@ export const ConfigSchema = z.object({
     maxInlineBytes: MESSAGE_MAX_INLINE_BYTES,
     maxBytes: MESSAGE_MAX_BYTES,
   }),
+  /** What each new agent worktree gets: `copy` (paths from the project), then `setup` commands. */
+  worktrees: WorktreesConfigSchema,
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -360,6 +391,8 @@ export const EventSchema = z.discriminatedUnion("type", [
     checkpoint: hexId,
     name: z.string(),
     auto: z.boolean(),
+    /** Taken on a request from the inbox (`maos orchestration checkpoint` while it runs). */
+    inboxEnd: z.number().int().min(0).optional(),
   }),
   z.object({
     ...eventBase,
@@ -450,10 +483,33 @@ export const InboxProgressLineSchema = z.object({
 });
 export type InboxProgressLine = z.infer<typeof InboxProgressLineSchema>;
 
+/**
+ * A checkpoint request in inbox.jsonl: `maos orchestration checkpoint` of
+ * an orchestration another process runs. That process saves the agents'
+ * files now, writes the checkpoint and logs `checkpoint.created`; an older
+ * maos skips the line (its `kind` is no message kind).
+ */
+export const InboxCheckpointLineSchema = z.object({
+  at: isoTime,
+  from: z.string(),
+  kind: z.literal("checkpoint"),
+  name: z.string().min(1).max(80),
+});
+export type InboxCheckpointLine = z.infer<typeof InboxCheckpointLineSchema>;
+
+/** One line of `agents/<agent-id>.jsonl`: an agent's raw output. */
+export const AgentOutputLineSchema = z.object({
+  at: z.string(),
+  task: z.string(),
+  line: z.string(),
+});
+export type AgentOutputLine = z.infer<typeof AgentOutputLineSchema>;
+
 /** One line of inbox.jsonl. */
 export const InboxLineSchema = z.union([
   InboxMessageLineSchema,
   InboxProgressLineSchema,
+  InboxCheckpointLineSchema,
 ]);
 export type InboxLine = z.infer<typeof InboxLineSchema>;
 

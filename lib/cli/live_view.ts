@@ -160,9 +160,16 @@ export class LiveView implements RunReporter {
         } (${facts})`,
       );
       if (!this.options.quiet) {
+        // Where the reason is: status names each failed task's, the logs hold what the agent printed.
+        const failed = s.tasks.find((t) => t.status === "failed");
         this.print(
           this.c.dim(
-            `See: maos orchestration status ${shortId(s.id)} --messages`,
+            `See why: maos orchestration status ${shortId(s.id)}` +
+              (failed
+                ? ` · what ${failed.agent} printed: maos agent logs ${
+                  shortId(s.id)
+                } ${failed.agent} --task ${failed.id} --tail 20`
+                : ""),
           ),
         );
       }

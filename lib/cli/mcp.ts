@@ -11,7 +11,7 @@ export function mcpCommand() {
     .description(
       "serve the MCP tools an AI agent uses to talk to its team " +
         "(send_message, read_messages, report_progress) on stdin/stdout; " +
-        "started by the claude and codex drivers, reads MAOS_* env",
+        "started by the claude, codex and gemini drivers, reads MAOS_* env",
     )
     .action(async (_flags, command) => {
       const ctx = contextOf(command);

@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { Command, Option } from "@commander-js/extra-typings";
 import { withAgentFiles } from "../workspace/agent_files.ts";
 import { mergeCommand, removeCommand } from "./orchestration_merge.ts";
+import { diffCommand, discardCommand } from "./orchestration_work.ts";
 import { usageError } from "../../store/errors.ts";
 import { resume } from "../engine/orchestrator.ts";
 import {
@@ -48,7 +49,9 @@ export function orchestrationCommand() {
   cmd.addCommand(statusCommand());
   cmd.addCommand(resumeCommand());
   addOrchestrationExtraCommands(cmd);
+  cmd.addCommand(diffCommand());
   cmd.addCommand(mergeCommand());
+  cmd.addCommand(discardCommand());
   cmd.addCommand(removeCommand());
   cmd.addCommand(reportCommand());
   return cmd;

@@ -32,19 +32,29 @@ export function mergeCommand() {
       "the branch to merge into (default: the one checked out here)",
     )
     .option("--squash", "one commit with all the agents' work")
-    .option("--dry-run", "show what would be merged, change nothing")
+    .option("--agent <agent>", "merge only this agent's branch")
+    .option(
+      "--dry-run",
+      "show what would be merged and what would conflict, change nothing " +
+        "(exit 0: it would merge cleanly, 1: it would conflict)",
+    )
     .action(async (id, flags, command) => {
       const ctx = contextOf(command);
       const result = await mergeOrchestration(storePaths(ctx), id, {
         into: flags.into,
         squash: flags.squash,
         dryRun: flags.dryRun,
+        agent: flags.agent,
       });
       reportMerge(ctx, result);
+      if (result.branches.some((b) => b.status === "would conflict")) {
+        process.exitCode = 1;
+      }
     });
   return examples(cmd, [
     "maos orchestration merge a1b2 --dry-run",
     "maos orchestration merge a1b2",
+    "maos orchestration merge a1b2 --agent developer-001",
     "maos orchestration merge a1b2 --into release --squash",
   ]);
 }
@@ -74,6 +84,30 @@ export function reportMerge(ctx: CliContext, result: MergeBackResult): void {
     const files = b.files.slice(0, 8).join(", ") +
       (b.files.length > 8 ? `, … (${b.files.length} files)` : "");
     ctx.out(`  ${b.branch}  ${files}`);
+    if (b.conflicts) {
+      ctx.out(
+        `    ${c.red("✗")} would conflict in ${
+          b.conflicts.join(", ") || "(files git did not name)"
+        }`,
+      );
+    }
+  }
+  for (const b of result.branches.filter((b) => b.holdsDiscarded)) {
+    ctx.warn(
+      `${b.branch} holds the discarded work of ${
+        b.holdsDiscarded!.join(", ")
+      } (merged into it for its task)${
+        result.dryRun ? "" : "; it came in with this merge"
+      }`,
+    );
+  }
+  const leftOut = result.branches.filter((b) => b.maosLeftOut);
+  if (leftOut.length > 0) {
+    ctx.warn(
+      `${
+        leftOut.map((b) => b.agent).join(", ")
+      } changed the project's .maos/; that was left out (maos never merges .maos/)`,
+    );
   }
   for (const u of result.uncommitted) {
     ctx.warn(
@@ -93,23 +127,42 @@ export function removeCommand() {
         "(refused while an agent has work not merged or not committed)",
     )
     .argument("<id>", "orchestration id or prefix")
-    .option("--force", "remove it even when work would be lost")
-    .option("--dry-run", "show what would be removed, change nothing")
+    .option(
+      "--force",
+      "remove it even when work is not merged or not committed " +
+        "(that work is saved first to refs/maos/<id>/<agent>.forced)",
+    )
+    .option(
+      "--dry-run",
+      "show what would be removed or kept and why, change nothing " +
+        "(exit 0: it would be removed, 1: it would be refused)",
+    )
     .action(async (id, flags, command) => {
       const ctx = contextOf(command);
       const result = await removeOrchestration(storePaths(ctx), id, {
         force: flags.force,
         dryRun: flags.dryRun,
       });
+      const refused = result.agents.filter((a) => a.action === "kept");
+      // A dry run that would be refused says why, and exits 1 like the removal would.
+      if (refused.length > 0) process.exitCode = 1;
       if (ctx.json) return printJson(ctx, result);
       const id8 = shortId(result.id);
       ctx.out(
-        result.dryRun
-          ? `Dry run: nothing was changed. Removing ${id8} would delete it and:`
-          : `${colors().green("✓")} Removed orchestration ${id8}`,
+        !result.dryRun
+          ? `${colors().green("✓")} Removed orchestration ${id8}`
+          : refused.length
+          ? `Dry run: nothing was changed. Removing ${id8} would be refused (add --force to remove it anyway):`
+          : `Dry run: nothing was changed. Removing ${id8} would delete it and:`,
       );
       for (const a of result.agents) {
-        ctx.out(`  ${a.agent}: worktree and branch ${a.branch}`);
+        ctx.out(
+          a.action === "kept"
+            ? `  ${a.agent}: keeps ${a.branch}: ${a.reason}`
+            : `  ${a.agent}: worktree and branch ${a.branch}${
+              a.savedTo ? ` (its work saved first to ${a.savedTo})` : ""
+            }`,
+        );
       }
       if (result.filesRefsKept && result.agents.length > 0) {
         ctx.note(

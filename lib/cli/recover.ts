@@ -116,7 +116,10 @@ function restoreCommand() {
       "rewind to a checkpoint (refused while the orchestration runs); " +
         "the log keeps its history",
     )
-    .argument("<checkpoint>", "checkpoint id or prefix")
+    .argument(
+      "<checkpoint>",
+      "checkpoint id, prefix or name (or the start of a name)",
+    )
     .option("--dry-run", "show what would change and write nothing")
     .option(
       "--fork",
@@ -146,7 +149,10 @@ function restoreCommand() {
 function infoCommand() {
   const cmd = new Command("info")
     .description("what a checkpoint holds")
-    .argument("<checkpoint>", "checkpoint id or prefix")
+    .argument(
+      "<checkpoint>",
+      "checkpoint id, prefix or name (or the start of a name)",
+    )
     .action((checkpoint, _flags, command) => {
       const ctx = contextOf(command);
       const info = checkpointInfo(storePaths(ctx), checkpoint);
@@ -155,6 +161,7 @@ function infoCommand() {
     });
   return examples(cmd, [
     "maos recover info 3f9a",
+    "maos recover info before-refactor",
     "maos --json recover info 3f9a",
   ]);
 }
@@ -162,7 +169,10 @@ function infoCommand() {
 function deleteCommand() {
   const cmd = new Command("delete")
     .description("delete a checkpoint (its orchestrations are not touched)")
-    .argument("<checkpoint>", "checkpoint id or prefix")
+    .argument(
+      "<checkpoint>",
+      "checkpoint id, prefix or name (or the start of a name)",
+    )
     .action((checkpoint, _flags, command) => {
       const ctx = contextOf(command);
       const removed = deleteCheckpoint(storePaths(ctx), checkpoint);
@@ -181,7 +191,10 @@ function deleteCommand() {
 function exportCommand() {
   const cmd = new Command("export")
     .description("copy a checkpoint to a portable JSON file")
-    .argument("<checkpoint>", "checkpoint id or prefix")
+    .argument(
+      "<checkpoint>",
+      "checkpoint id, prefix or name (or the start of a name)",
+    )
     .argument("<file>", "where to write it")
     .action((checkpoint, file, _flags, command) => {
       const ctx = contextOf(command);
@@ -264,7 +277,8 @@ function cleanupCommand() {
     )
     .option(
       "--force",
-      "also remove worktrees and branches of completed orchestrations whose work is not merged",
+      "also remove worktrees and branches of completed orchestrations whose work is not merged " +
+        "(saved first to refs/maos/<id>/<agent>.forced)",
     )
     .option("--dry-run", "list what would be deleted and delete nothing")
     .action(async (flags, command) => {

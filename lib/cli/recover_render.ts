@@ -57,6 +57,13 @@ export function reportCheckpoint(
       }`,
     );
   }
+  if (result.live.length > 0) {
+    ctx.warn(
+      `${
+        result.live.map(shortId).join(", ")
+      } is running elsewhere: this checkpoint holds its last save, not its files now; checkpoint it alone (--orchestration ID) for those`,
+    );
+  }
   ctx.note(`Restore it with: maos recover restore ${shortId(summary.id)}`);
 }
 
@@ -144,9 +151,14 @@ export function reportRestore(ctx: CliContext, result: RestoreResult): void {
     ctx.out("  no task changes its status");
   }
   if (!result.dryRun) {
-    const ids = result.orchestrations.map((o) => o.target ?? o.id);
-    for (const id of ids) {
-      ctx.note(`Resume with: maos orchestration resume ${shortId(id)}`);
+    for (const o of result.orchestrations) {
+      const id = shortId(o.target ?? o.id);
+      // A completed one has nothing to resume; it takes a new task.
+      ctx.note(
+        o.statusAfter === "completed"
+          ? `It is completed; give it more with: maos orchestration resume ${id} --task "…"`
+          : `Resume with: maos orchestration resume ${id}`,
+      );
     }
   }
 }
@@ -223,7 +235,9 @@ export function reportCleanup(
     ctx.out(
       w.action === "kept"
         ? `  kept ${w.branch}: ${w.reason} (add --force to remove it)`
-        : `  ${w.action} worktree and branch ${w.branch}`,
+        : `  ${w.action} worktree and branch ${w.branch}${
+          w.savedTo ? ` (its work saved first to ${w.savedTo})` : ""
+        }`,
     );
   }
   const worktreesGo = worktrees.some((w) => w.action !== "kept");

@@ -178,7 +178,9 @@ function renderAgentFiles(s: OrchestrationStatus): string[] {
     const unmerged = a.unmergedFiles ?? [];
     const dirty = a.uncommittedFiles ?? [];
     const parts = [
-      a.branchRemoved
+      a.branchRemoved && a.discarded
+        ? `discarded (its work is kept in ${a.discarded})`
+        : a.branchRemoved
         ? "branch and worktree removed (saved files stay in refs/maos)"
         : changed.length
         ? `changed ${list(changed)}`
@@ -195,6 +197,9 @@ function renderAgentFiles(s: OrchestrationStatus): string[] {
         c.dim((a.branch ?? "").padEnd(branchWidth))
       }  ${parts.join(" · ")}`,
     );
+    if (a.worktree) {
+      lines.push(c.dim(`  ${" ".repeat(width)}  worktree ${a.worktree}`));
+    }
   }
   if (s.agents.some((a) => (a.unmergedFiles ?? []).length > 0)) {
     lines.push(
@@ -244,6 +249,21 @@ export function renderStatus(
           c.dim(t.agent.padEnd(agentWidth))
         }  ${oneLine(t.title)}${pct}${after}`,
       );
+      if (t.status === "failed") {
+        out.push(
+          `    ${c.red("why:")} ${
+            oneLine(t.result?.summary ?? "(no reason was recorded)")
+          }${
+            t.starts
+              ? c.dim(
+                `  (output: maos agent logs ${
+                  shortId(s.id)
+                } ${t.agent} --task ${t.id})`,
+              )
+              : ""
+          }`,
+        );
+      }
     }
   }
   if (sections.messages) {

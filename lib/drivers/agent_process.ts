@@ -27,6 +27,8 @@ export interface AgentProcessOptions {
   stdin?: string;
   /** Called for each stdout line, without its line ending; a last line without newline counts. */
   onLine(line: string): void;
+  /** Called for each stderr line as it comes (e.g. a CLI's retry notices); the tail is kept either way. */
+  onStderrLine?(line: string): void;
   /** Called with the pid (= process group id) right after the spawn. */
   onProcess?(pid: number): void;
   /** Aborted: SIGINT to the group, SIGTERM a little later, SIGKILL after `graceMs`. */
@@ -169,9 +171,13 @@ export function runAgentProcess(opts: AgentProcessOptions): Promise<AgentExit> {
 
     const lines = new LineSplitter(opts.onLine);
     child.stdout!.on("data", (chunk: Uint8Array) => lines.push(chunk));
-    child.stderr!.setEncoding("utf8");
-    child.stderr!.on("data", (chunk: string) => {
-      stderr += chunk;
+    const errLines = opts.onStderrLine
+      ? new LineSplitter(opts.onStderrLine)
+      : null;
+    const decoder = new TextDecoder();
+    child.stderr!.on("data", (chunk: Uint8Array) => {
+      errLines?.push(chunk);
+      stderr += decoder.decode(chunk, { stream: true });
       if (stderr.length > stderrLimit) stderr = stderr.slice(-stderrLimit);
     });
 
@@ -189,6 +195,7 @@ export function runAgentProcess(opts: AgentProcessOptions): Promise<AgentExit> {
     });
     child.on("close", (code, signal) => {
       lines.end();
+      errLines?.end();
       const end = exited ?? { code, signal };
       finish({ exitCode: end.code, signal: end.signal });
       // Rare: a leftover that ignores SIGTERM and holds no pipe of ours.

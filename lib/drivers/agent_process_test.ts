@@ -158,3 +158,31 @@ Deno.test("what the leader leaves running in its group ends with it", async () =
   assert(Date.now() - started < 2000);
   assert(await waitGone(Number(lines[0]), 2000), "leftover still alive");
 });
+
+Deno.test("stderr lines arrive as they come (a line split across writes whole), and one of them can decide to kill", async () => {
+  const errLines: string[] = [];
+  const kill = new AbortController();
+  const { done } = sh(
+    "printf 'Attempt 1 fa' >&2; sleep 0.05; printf 'iled\\nnext\\n' >&2; sleep 30",
+    {
+      onStderrLine: (l) => {
+        errLines.push(l);
+        if (l === "next") kill.abort();
+      },
+      kill: kill.signal,
+    },
+  );
+  const exit = await done;
+  assertEquals(errLines, ["Attempt 1 failed", "next"]);
+  assertEquals(exit.signal, "SIGKILL");
+  assertEquals(exit.stderr, "Attempt 1 failed\nnext\n");
+});
+
+Deno.test("a last stderr line without newline is given at the end", async () => {
+  const errLines: string[] = [];
+  const { done } = sh("printf 'one\\r\\ntwo' >&2", {
+    onStderrLine: (l) => errLines.push(l),
+  });
+  await done;
+  assertEquals(errLines, ["one", "two"]);
+});

@@ -9,6 +9,7 @@ import type { AgentDriver } from "./driver.ts";
 import { ClaudeDriver, claudeNotFound } from "./claude.ts";
 import { CodexDriver, codexNotFound } from "./codex.ts";
 import { ExecDriver, execNotFound } from "./exec.ts";
+import { GeminiDriver, geminiNotFound } from "./gemini.ts";
 import { findProgram } from "./find_program.ts";
 import { ShellDriver } from "./shell.ts";
 import { SimDriver } from "./sim.ts";
@@ -17,6 +18,7 @@ import { SimDriver } from "./sim.ts";
 export const DRIVER_NAMES = [
   "claude",
   "codex",
+  "gemini",
   "exec",
   "shell",
   "sim",
@@ -33,6 +35,13 @@ export interface DriverSettings {
     sandbox?: string;
     pricing?: TokenPricing;
   };
+  gemini?: {
+    bin?: string;
+    model?: string;
+    authType?: string;
+    maxAttempts?: number;
+    pricing?: TokenPricing;
+  };
   exec?: { command?: string[]; promptVia?: "stdin" | "arg" };
 }
 
@@ -42,7 +51,8 @@ export interface DriverContext {
   config?: { drivers?: DriverSettings };
   /**
    * The environment: MAOS_CLAUDE_BIN (over drivers.claude.bin),
-   * MAOS_CODEX_BIN (over drivers.codex.bin), MAOS_SIM_SEED,
+   * MAOS_CODEX_BIN (over drivers.codex.bin), MAOS_GEMINI_BIN (over
+   * drivers.gemini.bin), MAOS_SIM_SEED,
    * MAOS_SIM_SPEED, and PATH for preflight. Default: process.env.
    */
   env?: Record<string, string | undefined>;
@@ -79,6 +89,12 @@ export function createDriver(
       return new CodexDriver({
         ...settings.codex,
         bin: env.MAOS_CODEX_BIN || settings.codex?.bin || "codex",
+        graceMs: ctx.graceMs,
+      });
+    case "gemini":
+      return new GeminiDriver({
+        ...settings.gemini,
+        bin: env.MAOS_GEMINI_BIN || settings.gemini?.bin || "gemini",
         graceMs: ctx.graceMs,
       });
     case "exec": {
@@ -124,6 +140,8 @@ export function preflightDriver(name: string, ctx: DriverContext = {}): void {
     ? { program: driver.bin, notFound: claudeNotFound }
     : driver instanceof CodexDriver
     ? { program: driver.bin, notFound: codexNotFound }
+    : driver instanceof GeminiDriver
+    ? { program: driver.bin, notFound: geminiNotFound }
     : driver instanceof ExecDriver
     ? { program: driver.program, notFound: execNotFound }
     : undefined;

@@ -3,6 +3,7 @@ import { ExitCode, MaosError } from "../../store/errors.ts";
 import { ClaudeDriver } from "./claude.ts";
 import { CodexDriver } from "./codex.ts";
 import { ExecDriver } from "./exec.ts";
+import { GeminiDriver } from "./gemini.ts";
 import {
   createDriver,
   DRIVER_NAMES,
@@ -33,6 +34,7 @@ Deno.test("each known name gives its driver, and only sim is simulated", () => {
   assertEquals(drivers.map((d) => d.name), [
     "claude",
     "codex",
+    "gemini",
     "exec",
     "shell",
     "sim",
@@ -45,7 +47,7 @@ Deno.test("an unknown driver name is a usage error listing the valid names", () 
   assertEquals(err.code, ExitCode.usage);
   assertEquals(
     err.message,
-    "unknown driver 'gpt'; valid drivers: claude, codex, exec, shell, sim",
+    "unknown driver 'gpt'; valid drivers: claude, codex, gemini, exec, shell, sim",
   );
 });
 
@@ -80,6 +82,19 @@ Deno.test("maos.json settings reach the drivers, MAOS_CLAUDE_BIN over drivers.cl
     }) as CodexDriver).bin,
     "codex-from-env",
   );
+  const geminiConfig = { drivers: { gemini: { bin: "gemini-from-config" } } };
+  assertEquals(
+    (createDriver("gemini", { config: geminiConfig, env: {} }) as GeminiDriver)
+      .bin,
+    "gemini-from-config",
+  );
+  assertEquals(
+    (createDriver("gemini", {
+      config: geminiConfig,
+      env: { MAOS_GEMINI_BIN: "gemini-from-env" },
+    }) as GeminiDriver).bin,
+    "gemini-from-env",
+  );
   assertEquals(
     (createDriver("exec", { config, env: {} }) as ExecDriver).program,
     "fake-agent",
@@ -101,13 +116,14 @@ Deno.test("preflight passes when the agent CLIs are on PATH", () => {
     PATH: FIXTURES,
     MAOS_CLAUDE_BIN: "fake-claude",
     MAOS_CODEX_BIN: "fake-claude",
+    MAOS_GEMINI_BIN: "fake-claude",
   };
   for (const name of DRIVER_NAMES) {
     preflightDriver(name, { config: execConfig, env });
   }
 });
 
-Deno.test("preflight names a missing Claude Code, Codex or exec program", () => {
+Deno.test("preflight names a missing Claude Code, Codex, Gemini CLI or exec program", () => {
   const env = { PATH: "/nonexistent" };
   assertEquals(
     thrown(() => preflightDriver("claude", { env })).message,
@@ -116,6 +132,10 @@ Deno.test("preflight names a missing Claude Code, Codex or exec program", () => 
   assertEquals(
     thrown(() => preflightDriver("codex", { env })).message,
     "Codex CLI (`codex`) not found; install it (npm install -g @openai/codex) or set MAOS_CODEX_BIN",
+  );
+  assertEquals(
+    thrown(() => preflightDriver("gemini", { env })).message,
+    "Gemini CLI (`gemini`) not found; install it (npm install -g @google/gemini-cli) or set MAOS_GEMINI_BIN",
   );
   assertEquals(
     thrown(() => preflightDriver("exec", { config: execConfig, env })).message,

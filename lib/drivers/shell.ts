@@ -49,6 +49,8 @@ export class ShellDriver implements AgentDriver {
         cwd: run.cwd,
         env: { ...process.env, ...run.env, ...files.env },
         onLine: lines.onLine,
+        // Saved and shown like stdout (never read as ::maos:: lines): why a command failed is there.
+        onStderrLine: (line) => run.emit({ type: "output", line }),
         onProcess: run.onProcess,
         stop: run.stop,
         kill: run.kill,

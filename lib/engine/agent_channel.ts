@@ -302,7 +302,9 @@ export class MessageReader {
     );
     for (const { message: m, end } of pending.entries) {
       this.inboxSeen = Math.max(this.inboxSeen, end);
-      if (m.kind === "progress" || !this.forMe(m)) continue;
+      if (m.kind === "progress" || m.kind === "checkpoint" || !this.forMe(m)) {
+        continue;
+      }
       found.push({
         seq: null,
         at: m.at,

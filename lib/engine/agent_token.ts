@@ -103,7 +103,8 @@ function turnOf(
  * it ended still counts).
  */
 export function refusalOf(
-  line: InboxLine,
+  // A checkpoint request is nobody's word: the bus takes it before this.
+  line: Exclude<InboxLine, { kind: "checkpoint" }>,
   state: OrchestrationState,
 ): string | null {
   if (line.from === PERSON_SENDER && line.kind !== "progress") return null;

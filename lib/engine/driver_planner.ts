@@ -16,16 +16,20 @@ tasks that can run in parallel should not depend on each other.`;
 export const PLANNER_NAMES: Record<string, string> = {
   claude: "Claude",
   codex: "Codex",
+  gemini: "Gemini",
 };
 
 /** Summaries of runs that failed for want of a login or key (claude.ts and codex.ts say so). */
-const AUTH_FAILURE = /not logged in|API key was refused|has no API key/i;
+const AUTH_FAILURE =
+  /not logged in|API key was refused|has no API key|refused the key|cannot authenticate/i;
 
 const AUTH_HINTS: Record<string, string> = {
   claude:
     "log in with `claude` then /login (or set a valid ANTHROPIC_API_KEY), or use --driver shell or sim",
   codex:
     "run `codex login` (or set the provider's API key), or use --driver shell or sim",
+  gemini:
+    "set GEMINI_API_KEY (a key the API accepts), or use --driver shell or sim",
 };
 
 export type PlannerResult =

@@ -111,10 +111,15 @@ export class MessageBus {
     return { inbox: mine, earlier };
   }
 
+  /** Set by a run: take the checkpoint an inbox line asks for. */
+  onCheckpointRequest: ((name: string, inboxEnd: number) => void) | undefined;
+  private readonly checkpointsAsked = new Set<number>();
+
   /**
    * Move what `maos message send` and `maos mcp` left in inbox.jsonl into
    * the log, each line once: messages onto the bus, progress reports as
-   * task.progress.
+   * task.progress (checkpoint requests go to `onCheckpointRequest` and are
+   * not counted).
    */
   ingestInbox(): number {
     const { entries } = readInbox(
@@ -123,8 +128,18 @@ export class MessageBus {
       this.journal.state.inboxOffset,
       this.maxInlineBytes,
     );
+    let checkpoints = 0;
     for (const entry of entries) {
       const line = entry.message;
+      if (line.kind === "checkpoint") {
+        // Taken by the run (files saved now); the event it logs moves the offset.
+        if (this.onCheckpointRequest && !this.checkpointsAsked.has(entry.end)) {
+          this.checkpointsAsked.add(entry.end);
+          this.onCheckpointRequest(line.name, entry.end);
+        }
+        checkpoints++;
+        continue;
+      }
       const refused = refusalOf(line, this.journal.state);
       if (refused) {
         // Not taken as that agent's word; logged so `maos doctor` shows it.
@@ -155,7 +170,7 @@ export class MessageBus {
         entry.end,
       );
     }
-    return entries.length;
+    return entries.length - checkpoints;
   }
 }
 

@@ -32,6 +32,7 @@ import { foldEvent } from "../queries/state_fold.ts";
 import { chooseResumable } from "../queries/choose.ts";
 import { chooseIsolation } from "../workspace/isolation.ts";
 import { Workspace } from "../workspace/workspace.ts";
+import { requireWorkToResume } from "../workspace/clone_check.ts";
 
 /** Plan and run an orchestration in the foreground until it ends or is paused. */
 export async function orchestrate(
@@ -191,6 +192,8 @@ export async function resume(options: ResumeOptions): Promise<RunOutcome> {
     for (const name of new Set(before.agents.map((a) => a.driver))) {
       drivers.preflight(name);
     }
+    // Work the log names but this clone lacks is never dropped by starting over.
+    await requireWorkToResume(path.dirname(root), before);
 
     const shownStatus = before.status === "running"
       ? "interrupted"

@@ -29,7 +29,8 @@ export function pendingMessages(
   const { entries } = readInbox(paths, id, state.inboxOffset);
   const out: PendingMessageView[] = [];
   for (const { message: m } of entries) {
-    if (m.kind === "progress" || refusalOf(m, state) !== null) continue;
+    if (m.kind === "progress" || m.kind === "checkpoint") continue;
+    if (refusalOf(m, state) !== null) continue;
     out.push({
       seq: null,
       at: m.at,

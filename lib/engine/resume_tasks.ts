@@ -6,7 +6,11 @@
  * @module
  */
 import type { Journal } from "../../store/journal.ts";
-import type { OrchestrationState } from "../../store/schema.ts";
+import type {
+  AgentState,
+  OrchestrationState,
+  TaskState,
+} from "../../store/schema.ts";
 import { readTaskOutputTail, resumeNoteFrom } from "./agent_output.ts";
 
 /**
@@ -69,4 +73,20 @@ export function addFollowUpTask(journal: Journal, text: string): void {
       dependsOn: [],
     },
   });
+}
+
+/**
+ * What each agent says as a resumed run gives it its first task. A shell
+ * command has no session to continue: it runs again from its first line,
+ * and says so.
+ */
+export function resumeLine(agent: AgentState, task: TaskState): string {
+  if (task.starts === 0) return `[${agent.id}]: Starting ${task.title}`;
+  if (agent.driver === "shell") {
+    return `[${agent.id}]: Running ${task.title} again from the start (a shell command cannot continue where it stopped; its worktree keeps what it wrote)`;
+  }
+  const session = agent.sessionId
+    ? ` (session ${agent.sessionId.slice(0, 8)}…)`
+    : "";
+  return `[${agent.id}]: Continuing ${task.title}${session}`;
 }

@@ -24,8 +24,14 @@ import type { RunOutcome, RunReporter } from "./run_options.ts";
 import { schedule } from "./scheduler.ts";
 import { PauseSwitch } from "./pause_switch.ts";
 import { InboxPoll } from "./inbox_poll.ts";
-import { endTask, settleAgent, type TaskEndContext } from "./task_end.ts";
+import {
+  endTask,
+  requestedCheckpoint,
+  settleAgent,
+  type TaskEndContext,
+} from "./task_end.ts";
 import { endRun } from "./run_end.ts";
+import { resumeLine } from "./resume_tasks.ts";
 
 export interface RunSetup {
   journal: Journal;
@@ -67,6 +73,8 @@ export class OrchestrationRun {
   private readonly saver: AutoSaver;
   private readonly files: FilesSaver | undefined;
   private watchdog: Watchdog | undefined;
+  /** Checkpoints asked for through the inbox, being taken. */
+  private readonly checkpointing = new Set<Promise<void>>();
   private readonly pause: PauseSwitch;
   private readonly inbox: InboxPoll;
   private readonly taskEnd: TaskEndContext;
@@ -117,6 +125,11 @@ export class OrchestrationRun {
       warn: (text) => setup.reporter.warn(text),
     });
     this.inbox = new InboxPoll(setup.bus, (text) => setup.reporter.warn(text));
+    setup.bus.onCheckpointRequest = (name, inboxEnd) => {
+      const taking = requestedCheckpoint(this.taskEnd, name, inboxEnd);
+      this.checkpointing.add(taking);
+      void taking.finally(() => this.checkpointing.delete(taking));
+    };
     this.taskEnd = {
       journal,
       config,
@@ -163,6 +176,7 @@ export class OrchestrationRun {
       }
       if (this.fatal) throw this.fatal;
       this.inbox.ingestNow();
+      await Promise.all([...this.checkpointing]);
       await this.files?.stop();
       return await endRun({
         journal: this.setup.journal,
@@ -236,11 +250,7 @@ export class OrchestrationRun {
     }
     const driver = this.setup.driverFor(agent.driver);
     if (this.setup.announceContinuing && !this.announced.has(agent.id)) {
-      const verb = task.starts > 0 ? "Continuing" : "Starting";
-      const session = agent.sessionId
-        ? ` (session ${agent.sessionId.slice(0, 8)}…)`
-        : "";
-      reporter.line(`[${agent.id}]: ${verb} ${task.title}${session}`);
+      reporter.line(resumeLine(agent, task));
     }
     this.announced.add(agent.id);
     const resumeNote = task.resumeNote ?? undefined;
@@ -295,7 +305,22 @@ export class OrchestrationRun {
     const { journal } = this.setup;
     const agent = journal.state.agents.find((a) => a.id === run.task.agent)!;
     // Its worktree, with the work of the tasks it depends on merged in.
-    const blocked = await this.files?.prepareTask(run.task);
+    const blocked = await this.files?.prepareTask(run.task, {
+      // Saved with the task's output and shown like it (never parsed for ::maos:: lines).
+      output: (line) => {
+        this.outputs.append(agent.id, run.task.id, line);
+        this.setup.reporter.output(agent.id, line);
+      },
+      onProcess: (pid) => this.watchdog?.watch(pid),
+      onExit: (pid) => this.watchdog?.unwatch(pid),
+      signal: run.stop.signal,
+      env: {
+        MAOS_DIR: this.setup.maosDir,
+        MAOS_ORCHESTRATION_ID: journal.id,
+        MAOS_AGENT_ID: agent.id,
+        MAOS_TASK_ID: run.task.id,
+      },
+    });
     if (blocked) return { status: "failed", summary: blocked };
     // Taken once per turn: a fresh session after a lost one needs them too.
     const { inbox, earlier } = this.setup.bus.takeTurnInbox(agent.id);

@@ -16,6 +16,7 @@ import type {
 } from "../../store/schema.ts";
 import type { TaskResult } from "../drivers/driver.ts";
 import { withoutMaosLines } from "../drivers/maos_lines.ts";
+import { scanCheckpoints, writeCheckpoint } from "../../store/checkpoints.ts";
 import { writeAutoCheckpoint } from "../recovery/auto_checkpoint.ts";
 import type { FilesSaver } from "../workspace/files_save.ts";
 import { resumeNoteFrom } from "./agent_output.ts";
@@ -110,5 +111,41 @@ async function autoCheckpoint(ctx: TaskEndContext): Promise<void> {
     });
   } catch (err) {
     ctx.reporter.warn(`auto-checkpoint failed: ${errorText(err)}`);
+  }
+}
+
+/**
+ * A checkpoint someone asked for through the inbox while this run drives
+ * the orchestration: every agent's files saved now (not the last interval
+ * save), the checkpoint written, and `checkpoint.created` logged with the
+ * request's inbox offset, so it is taken once.
+ */
+export async function requestedCheckpoint(
+  ctx: TaskEndContext,
+  name: string,
+  inboxEnd: number,
+): Promise<void> {
+  // Already taken (the asker gave up waiting and took it itself): once is enough.
+  const taken = scanCheckpoints(ctx.journal.paths).checkpoints;
+  if (taken.some((c) => c.name === name)) return;
+  await ctx.files?.save(
+    ctx.journal.state.agents.map((a) => a.id),
+    "checkpoint",
+  );
+  try {
+    const checkpoint = await writeCheckpoint(ctx.journal.paths, {
+      name,
+      auto: false,
+      states: [ctx.journal.state],
+    });
+    ctx.record({
+      type: "checkpoint.created",
+      checkpoint: checkpoint.id,
+      name,
+      auto: false,
+      inboxEnd,
+    });
+  } catch (err) {
+    ctx.reporter.warn(`checkpoint '${name}' failed: ${errorText(err)}`);
   }
 }

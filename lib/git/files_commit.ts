@@ -48,7 +48,10 @@ export async function removeStaleIndexes(worktree: string): Promise<void> {
 }
 
 /** The tree of the worktree's files as they are now (through a temporary index). */
-export async function worktreeTree(worktree: string): Promise<string> {
+export async function worktreeTree(
+  worktree: string,
+  exclude: readonly string[] = [],
+): Promise<string> {
   const gitDir = await gitDirOf(worktree);
   const index = path.join(gitDir, "index");
   const temp = path.join(
@@ -60,7 +63,7 @@ export async function worktreeTree(worktree: string): Promise<string> {
       fs.copyFileSync(index, temp);
     } catch { /* no index yet: start empty */ }
     const env = { GIT_INDEX_FILE: temp };
-    await git(worktree, ["add", "-A", "--", "."], { env });
+    await git(worktree, ["add", "-A", "--", ".", ...exclude], { env });
     return await gitText(worktree, ["write-tree"], { env });
   } finally {
     fs.rmSync(temp, { force: true });
@@ -82,9 +85,9 @@ export async function commitFiles(
   ref: string,
   previous: { commit: string; tree?: string; head?: string | null } | null,
   message: string,
-  options: { checkHead?: boolean } = {},
+  options: { checkHead?: boolean; exclude?: readonly string[] } = {},
 ): Promise<FilesCommit> {
-  const tree = await worktreeTree(worktree);
+  const tree = await worktreeTree(worktree, options.exclude);
   const previousTree = previous
     ? previous.tree ?? await treeOf(worktree, previous.commit)
     : null;
@@ -144,15 +147,17 @@ export async function joinFiles(
 }
 
 /**
- * Commit everything in the worktree (untracked included) on its branch, as
- * `author`. Returns the new commit, or null when there was nothing to commit.
+ * Commit everything in the worktree (untracked included, `exclude`
+ * pathspecs not) on its branch, as `author`. Returns the new commit, or
+ * null when there was nothing to commit.
  */
 export async function commitAll(
   worktree: string,
   message: string,
   author: string,
+  exclude: readonly string[] = [],
 ): Promise<string | null> {
-  await git(worktree, ["add", "-A", "--", "."]);
+  await git(worktree, ["add", "-A", "--", ".", ...exclude]);
   const staged = await git(worktree, ["diff", "--cached", "--quiet"], {
     allowFail: true,
   });

@@ -8,8 +8,11 @@
 import { execFile } from "node:child_process";
 import { MaosError } from "../../store/errors.ts";
 
-/** `git worktree remove` (2.17) is the newest subcommand maos relies on. */
-export const MIN_GIT_VERSION: readonly [number, number] = [2, 17];
+/**
+ * `git sparse-checkout set --no-cone` (2.35), for worktrees without the
+ * project's `.maos/`, is the newest thing maos relies on.
+ */
+export const MIN_GIT_VERSION: readonly [number, number] = [2, 35];
 
 /** Output of a git call that succeeded (or failed with `allowFail`). */
 export interface GitResult {

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { git } from "./git.ts";
 import { resolveCommit } from "./repo.ts";
+import { leaveOut } from "./sparse.ts";
 
 export interface WorktreeEntry {
   path: string;
@@ -22,20 +23,33 @@ export interface WorktreeEntry {
 
 /**
  * Make a worktree at `dir` on `branch`: the branch is created at `start`
- * when it does not exist yet, else checked out as it is.
+ * when it does not exist yet, else checked out as it is. With `without`
+ * (directories from the repository's top) those are never checked out:
+ * the worktree is added empty and locked "initializing" until its sparse
+ * checkout is set and its files written, so a kill in between leaves one
+ * that the next start removes and makes again (an empty checkout must
+ * never look like an agent that deleted every file).
  */
 export async function addWorktree(
   repo: string,
   dir: string,
   branch: string,
   start: string,
+  without: readonly string[] = [],
 ): Promise<void> {
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   const exists = await resolveCommit(repo, `refs/heads/${branch}`);
+  const sparse = without.length > 0
+    ? ["--no-checkout", "--lock", "--reason", "initializing"]
+    : [];
   const args = exists
-    ? ["worktree", "add", dir, branch]
-    : ["worktree", "add", "--no-track", "-b", branch, dir, start];
+    ? ["worktree", "add", ...sparse, dir, branch]
+    : ["worktree", "add", ...sparse, "--no-track", "-b", branch, dir, start];
   await git(repo, args);
+  if (without.length === 0) return;
+  await leaveOut(dir, without);
+  await git(dir, ["reset", "-q", "--hard", "HEAD"]);
+  await git(repo, ["worktree", "unlock", dir]);
 }
 
 /**
@@ -87,4 +101,30 @@ export async function deleteBranch(
   branch: string,
 ): Promise<void> {
   await git(repo, ["branch", "-D", branch], { allowFail: true });
+}
+
+/**
+ * Is there a worktree at `dir` that maos may read and commit? Not when
+ * `git worktree add` (or maos's sparse add) was cut before its files were
+ * written: it is still locked "initializing", and its empty checkout would
+ * read as every file deleted.
+ */
+export function worktreeReady(dir: string): boolean {
+  let pointer: string;
+  try {
+    pointer = fs.readFileSync(path.join(dir, ".git"), "utf8");
+  } catch {
+    return false;
+  }
+  const match = /^gitdir: (.+)$/m.exec(pointer);
+  if (!match) return true; // a full .git directory: a main checkout
+  try {
+    const reason = fs.readFileSync(
+      path.join(path.resolve(dir, match[1].trim()), "locked"),
+      "utf8",
+    );
+    return reason.trim() !== "initializing";
+  } catch {
+    return true; // not locked
+  }
 }

@@ -61,3 +61,21 @@ export function chooseOrchestration(paths: MaosPaths, idArg?: string): string {
   }
   return id;
 }
+
+/**
+ * The agent `agent` of an orchestration, or a usage error (exit 2) that
+ * lists the agents it has.
+ */
+export function requireAgentOf<A extends { id: string }>(
+  orchestration: { id: string; agents: readonly A[] },
+  agent: string,
+): A {
+  const found = orchestration.agents.find((a) => a.id === agent);
+  if (found) return found;
+  throw usageError(
+    `orchestration ${orchestration.id.slice(0, 8)} has no agent '${agent}'`,
+    `its agents: ${
+      orchestration.agents.map((a) => a.id).join(", ") || "(none)"
+    }`,
+  );
+}

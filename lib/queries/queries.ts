@@ -103,6 +103,8 @@ export interface AgentView {
   /** Its branch and worktree are gone (`recover cleanup` after a merge); the files ref stays. */
   branchRemoved?: boolean;
   worktree?: string | null;
+  /** After `orchestration discard`: the ref that keeps its work. */
+  discarded?: string | null;
   changedFiles?: string[];
   unmergedFiles?: string[];
   uncommittedFiles?: string[];
@@ -115,6 +117,10 @@ export interface TaskView {
   status: WorkStatus;
   progress: number;
   dependsOn: string[];
+  /** How its last run ended (null while it has not ended): the reason a failed task failed. */
+  result?: { status: "completed" | "failed"; summary: string | null } | null;
+  /** How many times it was started (0: it never ran, so it has no output). */
+  starts?: number;
 }
 
 /** `maos orchestration status --json` (DESIGN.md §5). */
@@ -335,6 +341,10 @@ export function orchestrationStatus(
       status: shown(t.status),
       progress: t.progress,
       dependsOn: t.dependsOn,
+      result: t.status === "completed" || t.status === "failed"
+        ? { status: t.status, summary: t.summary }
+        : null,
+      starts: t.starts,
     })),
     recentMessages: recent.flatMap(messageView),
     isolation: state.isolation ?? { mode: "shared", base: null },

@@ -179,7 +179,10 @@ function applyEvent(
         files: { commit: event.commit, head: event.head },
       }));
     case "checkpoint.created":
-      return state;
+      return event.inboxEnd === undefined ? state : {
+        ...state,
+        inboxOffset: Math.max(state.inboxOffset, event.inboxEnd),
+      };
     case "checkpoint.restored":
       // Rewind to the checkpoint's state, but the log (and seq) keeps going.
       return {

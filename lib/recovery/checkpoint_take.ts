@@ -17,13 +17,15 @@ import type {
   Durability,
   OrchestrationState,
 } from "../../store/schema.ts";
+import { inspectLock } from "../../store/lock.ts";
 import { saveJournalFiles } from "../workspace/files_save.ts";
+import { askRunningProcess } from "./checkpoint_request.ts";
 import { foldEvent } from "../queries/state_fold.ts";
 
 export interface CheckpointResult {
   /** Null when there was nothing unfinished to checkpoint. */
   checkpoint: CheckpointFile | null;
-  /** Orchestrations run live by another process: the file has them, their log does not. */
+  /** Orchestrations run by another process that did not answer: the file has their last save, their log nothing. */
   live: string[];
   /** Unfinished-or-not could not be told (a corrupt file): left out, with why. */
   skipped: { id: string; reason: string }[];
@@ -33,8 +35,11 @@ export interface CheckpointResult {
  * Checkpoint one orchestration (id or prefix), or every unfinished one.
  * Where no live process holds the orchestration, its agents' worktree
  * files are saved (`agent.files`) and `checkpoint.created` is also
- * appended to its log; a live one only gets the checkpoint file, since
- * its log belongs to the process running it. A `name` already used by
+ * appended to its log. An orchestration that a live process runs is asked
+ * of that process (it saves the files now and logs it; within a checkpoint
+ * of several it takes one of its own, `NAME (id8)`, whose state this one
+ * holds); when it does not answer, it is in the file as of its last save,
+ * since its log belongs to the process running it. A `name` already used by
  * another checkpoint is refused (exit 2), so a name finds one checkpoint.
  */
 export async function checkpointOrchestrations(
@@ -54,6 +59,11 @@ export async function checkpointOrchestrations(
       "orchestration",
     )];
   if (ids.length === 0) return { checkpoint: null, live: [], skipped };
+  if (ids.length === 1 && inspectLock(paths.lock(ids[0])).state === "live") {
+    // Its log and files are the running process's: it takes the checkpoint.
+    const answered = await askRunningProcess(paths, ids[0], name);
+    if (answered) return { checkpoint: answered, live: [], skipped };
+  }
   const { durability } = await loadConfig(paths);
   const journals: Journal[] = [];
   const states: OrchestrationState[] = [];
@@ -67,8 +77,14 @@ export async function checkpointOrchestrations(
         await saveJournalFiles(path.dirname(paths.root), journal, "checkpoint");
         states.push(journal.state);
       } else {
-        live.push(id);
-        states.push(loadOrchestration(paths, id, foldEvent).state);
+        // One of several: its process takes one of its own (files now, in
+        // its log), and this checkpoint holds the same state.
+        const own = ids.length > 1
+          ? await askRunningProcess(paths, id, ownName(name, id, taken))
+          : null;
+        const state = own?.orchestrations.find((o) => o.id === id)?.state;
+        if (!state) live.push(id);
+        states.push(state ?? loadOrchestration(paths, id, foldEvent).state);
       }
     }
     const checkpoint = await writeCheckpoint(paths, {
@@ -88,6 +104,18 @@ export async function checkpointOrchestrations(
   } finally {
     for (const journal of journals) await journal.close();
   }
+}
+
+/** The name of a running orchestration's own checkpoint within one of several: `NAME (id8)`. */
+function ownName(
+  name: string,
+  id: string,
+  taken: Map<string, CheckpointFile>,
+): string {
+  const base = `${name.slice(0, 60)} (${id.slice(0, 8)})`;
+  let candidate = base;
+  for (let n = 2; taken.has(candidate); n++) candidate = `${base}-${n}`;
+  return candidate;
 }
 
 /** One corrupt orchestration must not stop the others from being checkpointed. */

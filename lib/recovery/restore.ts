@@ -63,7 +63,8 @@ export interface RestoreEntry {
   /** Last event of the orchestration now (null when it does not exist). */
   currentSeq: number | null;
   statusBefore: DerivedStatus | null;
-  statusAfter: "paused";
+  /** Paused, or the status the checkpoint had when it had ended. */
+  statusAfter: "paused" | "completed" | "failed";
   tasks: TaskChange[];
   /** Dry run only: the restore would be refused (exit 3) because this holder runs it. */
   runningBy?: string;
@@ -241,7 +242,7 @@ function previewRestore(
     checkpointSeq: entry.seq,
     currentSeq: current?.lastSeq ?? null,
     statusBefore: current && lock ? derivedStatus(current, lock) : null,
-    statusAfter: "paused",
+    statusAfter: after.status as RestoreEntry["statusAfter"],
     tasks: after.tasks.map((t) => ({
       id: t.id,
       title: t.title,

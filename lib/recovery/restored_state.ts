@@ -23,8 +23,10 @@ import { foldEvent } from "../queries/state_fold.ts";
 
 /**
  * The checkpoint's state as it is restored: paused, and whatever was
- * running then is interrupted now, so a resume runs it again. Parsed by the
- * schema so its key order is the one a replay of the log gives.
+ * running then is interrupted now, so a resume runs it again — unless it
+ * had ended (completed or failed): it keeps that status, so a fork of a
+ * finished checkpoint does not look paused with every task done. Parsed by
+ * the schema so its key order is the one a replay of the log gives.
  */
 export function rewoundState(
   state: OrchestrationState,
@@ -35,10 +37,17 @@ export function rewoundState(
   return OrchestrationStateSchema.parse({
     ...state,
     ...overrides,
-    status: "paused",
+    status: restoredStatus(state.status),
     agents: state.agents.map(interrupted),
     tasks: state.tasks.map(interrupted),
   });
+}
+
+/** The status an orchestration gets back from a checkpoint's state. */
+export function restoredStatus(
+  status: OrchestrationState["status"],
+): "paused" | "completed" | "failed" {
+  return status === "completed" || status === "failed" ? status : "paused";
 }
 
 /**

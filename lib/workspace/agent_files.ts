@@ -15,6 +15,7 @@ import {
   resolveCommit,
   split0,
 } from "../git/repo.ts";
+import { discardedRef } from "./names.ts";
 import { Workspace } from "./workspace.ts";
 
 /**
@@ -70,6 +71,12 @@ export async function withAgentFiles(
       branch,
       branchRemoved: !head && !hasWorktree,
       worktree: hasWorktree ? worktree : null,
+      discarded: await resolveCommit(
+          projectRoot,
+          discardedRef(status.id, agent.id),
+        )
+        ? discardedRef(status.id, agent.id)
+        : null,
       changedFiles: head
         ? await diffNames(projectRoot, workspace.base, head)
         : [],

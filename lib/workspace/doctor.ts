@@ -14,10 +14,16 @@ import type { OrchestrationState } from "../../store/schema.ts";
 import { joinFiles } from "../git/files_commit.ts";
 import { git } from "../git/git.ts";
 import { currentBranch, isMerged, resolveCommit } from "../git/repo.ts";
-import { listWorktrees, type WorktreeEntry } from "../git/worktree.ts";
+import {
+  listWorktrees,
+  type WorktreeEntry,
+  worktreeReady,
+} from "../git/worktree.ts";
 import { unmergedFiles } from "./agent_files.ts";
 import { foldEvent } from "../queries/state_fold.ts";
 import { FETCH_HINT, filesRef, Workspace } from "./workspace.ts";
+import { discardedRef } from "./names.ts";
+import { isSparse, leaveOut } from "../git/sparse.ts";
 
 /** Findings about the worktrees of every orchestration of `paths` that uses them. */
 export async function checkWorktrees(
@@ -97,6 +103,11 @@ async function checkOne(
       );
       if (finding) findings.push({ ...finding, file: label });
     }
+    // `orchestration discard` removed them on purpose; a ref keeps the work.
+    if (
+      !head && !fs.existsSync(path.join(dir, ".git")) &&
+      await resolveCommit(repo, discardedRef(state.id, agent.id))
+    ) continue;
     // `recover cleanup` removes a completed orchestration's worktrees and
     // branches once their work is merged here: nothing to resume needs them,
     // and the files ref stays. Unmerged work gone is still reported.
@@ -129,7 +140,16 @@ async function checkOne(
           } (still in refs/maos/${state.id}/${agent.id})`,
       });
     }
-    if (entry?.locked) {
+    if (entry?.lockReason === "initializing") {
+      // Its creation was cut (kill -9): never unlocked as it is, since it may
+      // be an empty checkout; the next resume removes it and makes it again.
+      findings.push({
+        level: "warning",
+        file: label,
+        message:
+          "the worktree's creation was cut; resume makes it again from the newest saved files",
+      });
+    } else if (entry?.locked) {
       const finding: Finding = {
         level: "warning",
         file: label,
@@ -162,6 +182,22 @@ async function checkOne(
           entry.branch ?? "a detached HEAD"
         } checked out, not ${branch}`,
       });
+    }
+    // Made by a maos from before worktrees left the project's .maos/ out.
+    if (worktreeReady(dir) && !await isSparse(dir)) {
+      const finding: Finding = {
+        level: "warning",
+        file: label,
+        message:
+          `the worktree holds a copy of ${workspace.maosDir}/ (made before maos left it out)${
+            repair ? "" : "; --repair leaves it out"
+          }`,
+      };
+      if (repair) {
+        await leaveOut(dir, [workspace.maosDir]);
+        finding.repaired = true;
+      }
+      findings.push(finding);
     }
   }
   if (findings.length === 0) {

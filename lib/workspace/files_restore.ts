@@ -6,8 +6,7 @@
  *
  * @module
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
+import { worktreeReady } from "../git/worktree.ts";
 import type { Journal } from "../../store/journal.ts";
 import type { AgentState, OrchestrationState } from "../../store/schema.ts";
 import { git } from "../git/git.ts";
@@ -56,9 +55,9 @@ export async function previewFilesRestore(
   for (const agent of current.agents) {
     const goal = targetOf(target.agents.find((a) => a.id === agent.id), target);
     const dir = workspace.worktreeOf(agent.id);
-    if (!goal || !fs.existsSync(path.join(dir, ".git"))) continue;
+    if (!goal || !worktreeReady(dir)) continue;
     const goalTree = await requireTree(dir, goal.commit, agent.id);
-    const nowTree = await worktreeTree(dir);
+    const nowTree = await worktreeTree(dir, await workspace.keepOut(agent.id));
     changes.push({
       agent: agent.id,
       commit: goal.commit,
@@ -151,7 +150,7 @@ export async function restoreAgentFiles(
     const goal = targetOf(target.agents.find((a) => a.id === agent.id), target);
     const dir = workspace.worktreeOf(agent.id);
     // A missing worktree is made at the restored files when it resumes.
-    if (!goal || !fs.existsSync(path.join(dir, ".git"))) continue;
+    if (!goal || !worktreeReady(dir)) continue;
     const goalTree = (await treeOf(dir, goal.commit))!;
     const nowTree = nowTrees.get(agent.id);
     if ((await headCommit(dir)) !== goal.head) {

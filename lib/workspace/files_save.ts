@@ -14,6 +14,7 @@ import type {
   TaskState,
 } from "../../store/schema.ts";
 import { type SavedFiles, Workspace } from "./workspace.ts";
+import { copyInto, runSetup, type SetupHooks } from "./worktree_setup.ts";
 
 export class FilesSaver {
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -52,15 +53,30 @@ export class FilesSaver {
 
   /**
    * Before a task runs: its agent's worktree exists, and the branches of
-   * the tasks it depends on are merged in. Returns why the task cannot
-   * run (a merge conflict), or null.
+   * the tasks it depends on are merged in, `worktrees.copy` is copied in
+   * and `worktrees.setup` has run there (with `hooks`). Returns why the
+   * task cannot run (a merge conflict, a failed setup), or null.
    */
-  async prepareTask(task: TaskState): Promise<string | null> {
+  async prepareTask(
+    task: TaskState,
+    hooks?: SetupHooks,
+  ): Promise<string | null> {
     const agent = this.state().agents.find((a) => a.id === task.agent);
     if (!agent) return null;
     const warning = await this.workspace.ensure(agent);
     if (warning) this.warn(warning);
-    return await this.workspace.mergeDependencies(task, this.state());
+    const { copy, setup } = this.workspace.settings;
+    const missing = copyInto(this.workspace, agent.id, copy);
+    if (missing.length > 0) {
+      this.warn(
+        `worktrees.copy: ${
+          missing.join(", ")
+        } not in the project; ${agent.id}'s worktree goes without`,
+      );
+    }
+    const blocked = await this.workspace.mergeDependencies(task, this.state());
+    if (blocked || !hooks) return blocked;
+    return await runSetup(this.workspace, agent.id, setup, hooks);
   }
 
   /** A task ended: a completed one's work is committed on its branch; then the files are saved. */

@@ -17,10 +17,13 @@ import { git, gitText } from "../git/git.ts";
 import { mergeBranch } from "../git/merge.ts";
 import { currentBranch, isMerged, resolveCommit } from "../git/repo.ts";
 import { listWorktrees, removeWorktree } from "../git/worktree.ts";
-import { resolveOrchestrationId } from "../queries/choose.ts";
+import { requireAgentOf, resolveOrchestrationId } from "../queries/choose.ts";
 import { runningElsewhereError } from "../queries/running_elsewhere.ts";
 import { foldEvent } from "../queries/state_fold.ts";
+import { changedDir, withDirOf } from "../git/subtree.ts";
 import { Workspace } from "./workspace.ts";
+import { requireWorkInClone } from "./clone_check.ts";
+import { discardedHeads } from "./discard.ts";
 import { unmergedFiles } from "./agent_files.ts";
 
 export interface MergeBackOptions {
@@ -28,6 +31,8 @@ export interface MergeBackOptions {
   into?: string;
   squash?: boolean;
   dryRun?: boolean;
+  /** Only this agent's branch. */
+  agent?: string;
 }
 
 export interface BranchMerge {
@@ -35,7 +40,13 @@ export interface BranchMerge {
   branch: string;
   /** Files the branch changes that `into` does not have yet. */
   files: string[];
-  status: "merged" | "would merge" | "already merged";
+  status: "merged" | "would merge" | "already merged" | "would conflict";
+  /** Files a dry run found in conflict (status "would conflict"). */
+  conflicts?: string[];
+  /** The branch changed the project's `.maos/`, and the merge left that out. */
+  maosLeftOut?: boolean;
+  /** Discarded agents whose work this branch holds (merged into it for a task). */
+  holdsDiscarded?: string[];
 }
 
 export interface MergeBackResult {
@@ -101,11 +112,37 @@ export async function mergeState(
     branches: [],
     uncommitted: [],
   };
-  const toMerge: string[] = [];
-  for (const agent of state.agents) {
+  const agents = agentsToMerge(state, options.agent);
+  await requireWorkInClone(workspace, agents, "nothing was merged");
+  /** Branch name → the commit merged for it (with `.maos/` as `into` has it). */
+  const toMerge = new Map<string, string>();
+  const discarded = await discardedHeads(workspace, state);
+  for (const agent of agents) {
     const branch = workspace.branchOf(agent.id);
-    const head = await resolveCommit(projectRoot, `refs/heads/${branch}`);
-    if (!head) continue;
+    const tip = await resolveCommit(projectRoot, `refs/heads/${branch}`);
+    if (!tip) continue;
+    // DESIGN §4b: no merge changes the project's .maos/, whatever a branch did to it.
+    const head = await changedDir(
+        workspace.repo.root,
+        tip,
+        intoHead,
+        workspace.maosDir,
+      )
+      ? await withDirOf(
+        workspace.repo.root,
+        tip,
+        intoHead,
+        workspace.maosDir,
+        `maos: leave ${workspace.maosDir}/ out of ${branch} (it is never merged)`,
+      )
+      : tip;
+    const holds: string[] = [];
+    for (const [other, otherHead] of discarded) {
+      if (
+        !await isMerged(projectRoot, otherHead, intoHead) &&
+        await isMerged(projectRoot, otherHead, tip)
+      ) holds.push(other);
+    }
     const files = await unmergedFiles(workspace.repo.root, intoHead, head);
     const merged = files.length === 0 ||
       await isMerged(projectRoot, head, intoHead);
@@ -118,15 +155,32 @@ export async function mergeState(
         : options.dryRun
         ? "would merge"
         : "merged",
+      ...(head !== tip ? { maosLeftOut: true } : {}),
+      ...(holds.length && !merged ? { holdsDiscarded: holds } : {}),
     });
-    if (!merged) toMerge.push(branch);
+    if (!merged) toMerge.set(branch, head);
     const dirty = await workspace.uncommitted(agent.id);
     if (dirty.length > 0) {
       result.uncommitted.push({ agent: agent.id, files: dirty });
     }
   }
-  if (toMerge.length === 0) return result;
-  const tips = await withoutContained(projectRoot, toMerge);
+  if (toMerge.size === 0) return result;
+  // Rejected work must not come back in through a branch that merged it.
+  const carrying = result.branches.filter((b) => b.holdsDiscarded);
+  if (carrying.length > 0 && !options.dryRun && options.agent === undefined) {
+    throw new MaosError(
+      carrying.map((b) =>
+        `${b.branch} holds the discarded work of ${
+          b.holdsDiscarded!.join(", ")
+        }`
+      ).join("; ") + "; nothing was merged",
+      ExitCode.failed,
+      `merge the others one by one (--agent), merge it anyway with --agent ${
+        carrying[0].agent
+      }, or discard it too`,
+    );
+  }
+  const tips = await withoutContained(projectRoot, [...toMerge.keys()]);
 
   // Every branch merged in a scratch worktree: a conflict touches nothing of the user's.
   const scratch = path.join(
@@ -144,20 +198,25 @@ export async function mergeState(
   let merged: string;
   try {
     for (const branch of tips) {
-      const outcome = await mergeBranch(scratch, branch, {
+      const outcome = await mergeBranch(scratch, toMerge.get(branch)!, {
         message: `Merge ${branch} (maos ${id8}: ${
           firstLine(state.request, 60)
         })`,
       });
-      if (outcome.status === "conflict") {
-        throw new MaosError(
-          `merging ${branch} into ${into} conflicts in ${
-            outcome.files.join(", ") || "(files git did not name)"
-          }; nothing was changed`,
-          ExitCode.failed,
-          `merge it by hand (git merge ${branch}), or resolve it in the agent's worktree and run this again`,
-        );
+      if (outcome.status !== "conflict") continue;
+      const files = outcome.files.join(", ") || "(files git did not name)";
+      if (options.dryRun) {
+        // A dry run reports every conflict, and goes on with the others.
+        const entry = result.branches.find((b) => b.branch === branch)!;
+        entry.status = "would conflict";
+        entry.conflicts = outcome.files;
+        continue;
       }
+      throw new MaosError(
+        `merging ${branch} into ${into} conflicts in ${files}; nothing was changed`,
+        ExitCode.failed,
+        `merge it by hand (git merge ${branch}), or resolve it in the agent's worktree and run this again`,
+      );
     }
     merged = await gitText(scratch, ["rev-parse", "HEAD"]);
   } finally {
@@ -167,7 +226,7 @@ export async function mergeState(
 
   let target = merged;
   if (options.squash) {
-    const names = toMerge.join(", ");
+    const names = [...toMerge.keys()].join(", ");
     target = await gitText(projectRoot, [
       "commit-tree",
       `${merged}^{tree}`,
@@ -180,6 +239,15 @@ export async function mergeState(
   await moveBranch(projectRoot, into, intoHead, target);
   result.commit = target;
   return result;
+}
+
+/** The agents whose branches a merge takes: all, or the one `--agent` names. */
+function agentsToMerge(
+  state: OrchestrationState,
+  agent: string | undefined,
+): OrchestrationState["agents"] {
+  if (agent === undefined) return state.agents;
+  return [requireAgentOf(state, agent)];
 }
 
 /**

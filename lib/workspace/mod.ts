@@ -11,3 +11,4 @@
 export { Workspace } from "./workspace.ts";
 export { FilesSaver } from "./files_save.ts";
 export { mergeOrchestration } from "./merge_back.ts";
+export { type AgentChanges, agentChanges } from "./agent_changes.ts";

@@ -31,3 +31,13 @@ export function worktreesDir(
 /** The hint for a commit a clone does not have. */
 export const FETCH_HINT =
   "fetch maos's refs from where it ran: git fetch origin 'refs/maos/*:refs/maos/*' 'refs/heads/maos/*:refs/heads/maos/*'";
+
+/** The ref that keeps an agent's work after `orchestration discard` (a "." is never in an agent id). */
+export function discardedRef(orchestrationId: string, agent: string): string {
+  return `refs/maos/${orchestrationId}/${agent}.discarded`;
+}
+
+/** The ref that keeps what `remove --force` or `cleanup --force` would have lost. */
+export function forcedRef(orchestrationId: string, agent: string): string {
+  return `refs/maos/${orchestrationId}/${agent}.forced`;
+}

@@ -22,6 +22,8 @@ import {
 } from "../git/repo.ts";
 import { deleteBranch, removeWorktree } from "../git/worktree.ts";
 import { unmergedFiles } from "./agent_files.ts";
+import { keepWork } from "./keep_work.ts";
+import { forcedRef } from "./names.ts";
 import { Workspace } from "./workspace.ts";
 
 export interface PruneEntry {
@@ -31,6 +33,8 @@ export interface PruneEntry {
   action: "removed" | "would remove" | "kept";
   /** Why it was kept: the work that is not merged or not committed. */
   reason?: string;
+  /** With --force, where that work went first (`refs/maos/<id>/<agent>.forced`). */
+  savedTo?: string;
 }
 
 export interface PruneOptions {
@@ -79,6 +83,20 @@ export async function pruneAgentFiles(
         dirty.length ? `uncommitted: ${list(dirty)}` : "",
       ].filter(Boolean).join("; ");
     } else if (!options.dryRun) {
+      if (unmerged.length || dirty.length) {
+        // Forced: what would be lost goes to a ref of its own first.
+        const ref = forcedRef(state.id, agent.id);
+        if (
+          await keepWork(
+            workspace,
+            agent.id,
+            ref,
+            `maos: ${agent.id}'s work in ${
+              state.id.slice(0, 8)
+            }, kept before a forced removal`,
+          )
+        ) entry.savedTo = ref;
+      }
       if (hasDir) await removeWorktree(repo, dir, true);
       if (head) await deleteBranch(repo, branch);
     }
@@ -93,7 +111,10 @@ export async function pruneAgentFiles(
     });
     if (options.deleteRefs) {
       const refs = await listRefs(repo, `refs/maos/${state.id}/`);
-      for (const ref of refs.keys()) await deleteRef(repo, ref);
+      for (const ref of refs.keys()) {
+        // What discard and --force kept is the user's to delete.
+        if (!/\.(forced|discarded)$/.test(ref)) await deleteRef(repo, ref);
+      }
     }
   }
   return entries;

@@ -15,6 +15,7 @@ import type { MaosPaths } from "../../store/paths.ts";
 import { resolveOrchestrationId } from "../queries/choose.ts";
 import { runningElsewhereError } from "../queries/running_elsewhere.ts";
 import { foldEvent } from "../queries/state_fold.ts";
+import { worktreesDir } from "./names.ts";
 import { pruneAgentFiles, type PruneEntry } from "./prune.ts";
 
 export interface RemoveResult {
@@ -46,6 +47,11 @@ export async function removeOrchestration(
     force: options.force,
   });
   const kept = preview.filter((e) => e.action === "kept");
+  const filesRefsKept = namedByCheckpoint(paths, id);
+  // A dry run lists what would be kept and why (the CLI exits 1), never refuses.
+  if (options.dryRun) {
+    return { id, dryRun: true, agents: preview, filesRefsKept };
+  }
   if (kept.length > 0) {
     throw new MaosError(
       `orchestration ${id.slice(0, 8)} has work that would be lost: ${
@@ -62,15 +68,17 @@ export async function removeOrchestration(
         }), or remove it anyway with --force`,
     );
   }
-  const filesRefsKept = namedByCheckpoint(paths, id);
-  if (options.dryRun) {
-    return { id, dryRun: true, agents: preview, filesRefsKept };
-  }
   const agents = await pruneAgentFiles(projectRoot, state, {
     force: options.force,
     deleteRefs: !filesRefsKept,
   });
   fs.rmSync(paths.orchestration(id), { recursive: true, force: true });
+  // Its machine-local folder (.maos/worktrees/<id>) also holds what agent
+  // CLIs keep per agent (the gemini driver's homes), in a project without
+  // worktrees too; once no worktree was kept, it all goes.
+  if (agents.every((e) => e.action !== "kept")) {
+    fs.rmSync(worktreesDir(projectRoot, id), { recursive: true, force: true });
+  }
   return { id, dryRun: false, agents, filesRefsKept };
 }
 

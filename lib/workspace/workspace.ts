@@ -22,31 +22,38 @@ import type {
   OrchestrationState,
   TaskState,
 } from "../../store/schema.ts";
-import { git } from "../git/git.ts";
-import {
-  commitAll,
-  commitFiles,
-  removeStaleIndexes,
-  restoreFiles,
-} from "../git/files_commit.ts";
+import { commitAll, commitFiles, restoreFiles } from "../git/files_commit.ts";
 import { mergeBranch, prepareForMerge } from "../git/merge.ts";
 import {
   dirtyPaths,
   findRepo,
   headCommit,
+  isMerged,
   type RepoInfo,
   resolveCommit,
   treeOf,
 } from "../git/repo.ts";
+import { excludeSpecs, untracked } from "../git/sparse.ts";
+import { clearUnfinished, reuseWorktree } from "./worktree_reuse.ts";
+import {
+  readWorktreesConfig,
+  type WorktreesConfig,
+} from "./worktrees_config.ts";
 import {
   addWorktree,
   listWorktrees,
   pruneWorktrees,
-  removeWorktree,
+  worktreeReady,
 } from "../git/worktree.ts";
 
 export { agentBranch, FETCH_HINT, filesRef, worktreesDir } from "./names.ts";
-import { agentBranch, FETCH_HINT, filesRef, worktreesDir } from "./names.ts";
+import {
+  agentBranch,
+  discardedRef,
+  FETCH_HINT,
+  filesRef,
+  worktreesDir,
+} from "./names.ts";
 
 export interface SavedFiles {
   commit: string;
@@ -98,6 +105,27 @@ export class Workspace {
     return new Workspace(repo, state.id, state.isolation.base, rel, real);
   }
 
+  /** The project's `.maos/` from the repository's top: never in an agent's checkout (DESIGN §4b). */
+  get maosDir(): string {
+    return this.projectRel ? `${this.projectRel}/.maos` : ".maos";
+  }
+
+  /** `worktrees` of maos.json (the copied files stay out of commits). */
+  get settings(): WorktreesConfig {
+    return this.worktreesConfig ??= readWorktreesConfig(this.projectRoot);
+  }
+  private worktreesConfig: WorktreesConfig | undefined;
+
+  /** Pathspecs that keep `.maos/` and the copied files out of every `git add` maos makes in `agent`'s worktree. */
+  async keepOut(agent: string): Promise<string[]> {
+    const rel = (p: string) =>
+      path.posix.join(this.projectRel.split(path.sep).join("/"), p);
+    const dir = this.worktreeOf(agent);
+    // A copied path that git tracks is the agent's to change and commit.
+    const copied = await untracked(dir, this.settings.copy.map(rel));
+    return await excludeSpecs(dir, [this.maosDir, ...copied]);
+  }
+
   branchOf(agent: string): string {
     return agentBranch(this.id, agent);
   }
@@ -124,39 +152,26 @@ export class Workspace {
   private async ensureNow(agent: AgentState): Promise<string | null> {
     if (this.ready.has(agent.id)) return null;
     const dir = this.worktreeOf(agent.id);
-    await this.serial(() => this.clearUnfinished(dir));
-    if (fs.existsSync(path.join(dir, ".git"))) {
-      const top = await git(dir, ["rev-parse", "--show-toplevel"], {
-        allowFail: true,
-      });
-      if (top.code === 0) {
-        await removeStaleIndexes(dir);
-        this.ready.add(agent.id);
-        return null;
-      }
-      // Its admin files in .git/worktrees were pruned: reattach it.
-      await git(this.repo.root, ["worktree", "repair", dir], {
-        allowFail: true,
-      });
-      if (
-        (await git(dir, ["rev-parse", "--show-toplevel"], { allowFail: true }))
-          .code === 0
-      ) {
-        this.ready.add(agent.id);
-        return null;
-      }
-      throw new MaosError(
-        `the worktree of ${agent.id} (${dir}) is no longer a git worktree`,
-        1,
-        "run: maos doctor --repair",
-      );
+    await this.serial(() => clearUnfinished(this.repo.root, dir));
+    if (await reuseWorktree(this.repo.root, dir, this.maosDir, agent.id)) {
+      this.ready.add(agent.id);
+      return null;
     }
     const branch = this.branchOf(agent.id);
-    let warning: string | null = null;
-    const saved = agent.files;
+    const saved = await this.unlessDiscarded(agent);
     let start = this.base;
     if (saved?.head && await resolveCommit(this.repo.root, saved.head)) {
       start = saved.head;
+    }
+    if (saved && !await resolveCommit(this.repo.root, saved.commit)) {
+      // Never started over without them, before any worktree is made (resume checks first).
+      throw new MaosError(
+        `${agent.id}'s saved files (commit ${
+          saved.commit.slice(0, 12)
+        }) are not in this clone`,
+        1,
+        FETCH_HINT,
+      );
     }
     if (!await resolveCommit(this.repo.root, start)) {
       throw new MaosError(
@@ -176,40 +191,28 @@ export class Workspace {
       if ((await listWorktrees(this.repo.root)).some((w) => w.path === dir)) {
         await pruneWorktrees(this.repo.root); // registered, but its directory is gone
       }
-      await addWorktree(this.repo.root, dir, branch, start);
+      await addWorktree(this.repo.root, dir, branch, start, [this.maosDir]);
     });
     if (saved) {
-      if (await resolveCommit(this.repo.root, saved.commit)) {
-        const head = await headCommit(dir);
-        const headTree = head ? await treeOf(dir, head) : null;
-        if (headTree !== await treeOf(dir, saved.commit)) {
-          await restoreFiles(dir, saved.commit);
-        }
-      } else {
-        warning = `${agent.id}'s saved files (commit ${
-          saved.commit.slice(0, 12)
-        }) are not in this clone; its worktree starts from its branch. Hint: ${FETCH_HINT}`;
+      const head = await headCommit(dir);
+      const headTree = head ? await treeOf(dir, head) : null;
+      if (headTree !== await treeOf(dir, saved.commit)) {
+        await restoreFiles(dir, saved.commit);
       }
     }
     this.ready.add(agent.id);
-    return warning;
+    return null;
   }
 
-  /**
-   * A crash during `git worktree add` leaves a worktree locked
-   * "initializing" (or a directory without `.git`): no agent has worked in
-   * it yet, so it is removed (a directory is moved aside) and made again.
-   */
-  private async clearUnfinished(dir: string): Promise<void> {
-    if (!fs.existsSync(dir)) return;
-    const entry = (await listWorktrees(this.repo.root)).find((w) =>
-      w.path === dir
+  /** The agent's saved files, unless `orchestration discard` rejected them after their save. */
+  private async unlessDiscarded(agent: AgentState) {
+    const kept = await resolveCommit(
+      this.repo.root,
+      discardedRef(this.id, agent.id),
     );
-    if (entry?.lockReason === "initializing") {
-      await removeWorktree(this.repo.root, dir, true);
-    } else if (!fs.existsSync(path.join(dir, ".git"))) {
-      fs.renameSync(dir, `${dir}.unfinished-${Date.now()}`);
-    }
+    if (!kept || !agent.files) return agent.files;
+    const after = await isMerged(this.repo.root, agent.files.commit, kept);
+    return after ? undefined : agent.files;
   }
 
   /**
@@ -225,7 +228,7 @@ export class Workspace {
   ): Promise<SavedFiles | null> {
     return this.queue(agent, async () => {
       const dir = this.worktreeOf(agent);
-      if (!fs.existsSync(path.join(dir, ".git"))) return null;
+      if (!worktreeReady(dir)) return null;
       const previous = last();
       const saved = await commitFiles(
         dir,
@@ -239,7 +242,10 @@ export class Workspace {
           : null,
         `maos files: ${agent} (${reason})`,
         // Only the interval save may miss a moved HEAD (it runs often).
-        { checkHead: reason !== "interval" },
+        {
+          checkHead: reason !== "interval",
+          exclude: await this.keepOut(agent),
+        },
       );
       this.trees.set(saved.commit, saved.tree);
       if (!saved.changed) return null;
@@ -292,13 +298,14 @@ export class Workspace {
   commitTask(task: TaskState): Promise<string | null> {
     return this.queue(task.agent, async () => {
       const dir = this.worktreeOf(task.agent);
-      if (!fs.existsSync(path.join(dir, ".git"))) return null;
+      if (!worktreeReady(dir)) return null;
       return await commitAll(
         dir,
         `${task.title}\n\nmaos task ${task.id} of orchestration ${
           this.id.slice(0, 8)
         }, by ${task.agent}`,
         `maos ${task.agent}`,
+        await this.keepOut(task.agent),
       );
     });
   }
@@ -306,7 +313,7 @@ export class Workspace {
   /** Files changed in the agent's worktree and not committed on its branch (none when it has no worktree). */
   async uncommitted(agent: string): Promise<string[]> {
     const dir = this.worktreeOf(agent);
-    if (!fs.existsSync(path.join(dir, ".git"))) return [];
+    if (!worktreeReady(dir)) return [];
     return await dirtyPaths(dir);
   }
 

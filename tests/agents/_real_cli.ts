@@ -27,6 +27,10 @@ export const CLAUDE_BIN = Deno.env.get("MAOS_TEST_CLAUDE_BIN") ||
 export const CODEX_BIN = Deno.env.get("MAOS_TEST_CODEX_BIN") ||
   path.join(CLIS, "codex");
 
+/** The real Gemini CLI (override with MAOS_TEST_GEMINI_BIN). */
+export const GEMINI_BIN = Deno.env.get("MAOS_TEST_GEMINI_BIN") ||
+  path.join(CLIS, "gemini");
+
 /** The API key both CLIs send to the stand-in (it accepts any). */
 export const STANDIN_KEY = "sk-standin-test";
 
@@ -53,6 +57,18 @@ export function claudeEnv(
     DISABLE_TELEMETRY: "1",
     DISABLE_ERROR_REPORTING: "1",
     CLAUDE_CODE_MAX_RETRIES: String(maxRetries),
+  };
+}
+
+/**
+ * What points the Gemini CLI at the stand-in; its settings (auth type,
+ * trust, the maos MCP server) are written by maos's gemini driver.
+ */
+export function geminiEnv(model: ModelStandin): Record<string, string> {
+  return {
+    GOOGLE_GEMINI_BASE_URL: model.url,
+    GEMINI_API_KEY: STANDIN_KEY,
+    MAOS_GEMINI_BIN: GEMINI_BIN,
   };
 }
 
@@ -114,6 +130,7 @@ export async function cliSandbox(
     STANDIN_API_KEY: STANDIN_KEY,
     MAOS_CLAUDE_BIN: CLAUDE_BIN,
     MAOS_CODEX_BIN: CODEX_BIN,
+    ...geminiEnv(model),
   };
   return {
     root,

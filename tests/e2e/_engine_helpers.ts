@@ -71,6 +71,30 @@ export function writePlan(dir: string, plan: PlanSpec): string {
   return file;
 }
 
+/**
+ * A plan file of agents of one driver from [agent, task, dependsOn?] rows
+ * (each agent's role is its id, each task titled "Do TASK"); returns its path.
+ *
+ * @example
+ * driverPlan(dir, "codex", [["analyst", "analyze"], ["dev", "build", "analyze"]]);
+ */
+export function driverPlan(
+  dir: string,
+  driver: string,
+  tasks: [string, string, string?][],
+): string {
+  const agents = [...new Set(tasks.map(([agent]) => agent))];
+  return writePlan(dir, {
+    agents: agents.map((id) => ({ id, role: id, driver })),
+    tasks: tasks.map(([agent, id, after]) => ({
+      id,
+      agent,
+      title: `Do ${id}`,
+      dependsOn: after ? [after] : [],
+    })),
+  });
+}
+
 /** A maos process that runs until it exits by itself or is signalled. */
 export class MaosProcess {
   readonly pid: number;

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { git, gitText } from "../../lib/git/git.ts";
-import { readEvents } from "./_engine_helpers.ts";
+import { readEvents, writePlan } from "./_engine_helpers.ts";
 import type { MaosEvent } from "../../store/schema.ts";
 
 /** Make `dir` a repository with everything in it committed; `runs/` is ignored. */
@@ -54,4 +54,26 @@ export function readFile(file: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * A one-agent plan (agent `dev`, task `slow`) that runs `first`, then
+ * waits until the test writes the returned `go` file, then runs `last`.
+ */
+export function waitingPlan(
+  dir: string,
+  first: string,
+  last = "true",
+): { plan: string; go: string } {
+  const go = path.join(dir, "runs", "go");
+  const plan = writePlan(dir, {
+    agents: [{ id: "dev", role: "developer" }],
+    tasks: [{
+      id: "slow",
+      agent: "dev",
+      title: "Slow",
+      run: `${first}; while [ ! -e '${go}' ]; do sleep 0.05; done; ${last}`,
+    }],
+  });
+  return { plan, go };
 }

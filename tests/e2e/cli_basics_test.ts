@@ -235,7 +235,7 @@ Deno.test("--driver takes only a known driver, and its help lists them", async (
     });
     assert.match(
       help.stdout.replace(/\s+/g, " "),
-      /--driver <name> .*\(choices: "claude", "codex", "exec", "shell", "sim"\)/,
+      /--driver <name> .*\(choices: "claude", "codex", "gemini", "exec", "shell", "sim"\)/,
     );
     const run = await runMaosExpect(
       2,
@@ -246,7 +246,7 @@ Deno.test("--driver takes only a known driver, and its help lists them", async (
     );
     assert.match(
       run.stderr,
-      /Allowed choices are claude, codex, exec, shell, sim/,
+      /Allowed choices are claude, codex, gemini, exec, shell, sim/,
     );
     assert.ok(!fs.existsSync(path.join(dir, ".maos")), "nothing was created");
   } finally {

@@ -54,7 +54,16 @@ const AGENT_KEYS = [
   "sessionId",
   "status",
 ];
-const TASK_KEYS = ["agent", "dependsOn", "id", "progress", "status", "title"];
+const TASK_KEYS = [
+  "agent",
+  "dependsOn",
+  "id",
+  "progress",
+  "result",
+  "starts",
+  "status",
+  "title",
+];
 const MESSAGE_KEYS = ["at", "content", "from", "seq", "to", "type"];
 
 const MESSAGES = [

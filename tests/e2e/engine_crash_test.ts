@@ -141,9 +141,12 @@ Deno.test("kill -9 mid-run: agents end within 5 s, it shows interrupted, and res
       resumed.stdout,
       "✓ Message bus restored (1 new from the inbox)",
     );
-    assertIncludes(resumed.stdout, "[slow-001]: Continuing Slow work");
+    assertIncludes(
+      resumed.stdout,
+      "[slow-001]: Running Slow work again from the start (a shell command cannot continue",
+    );
     assert(
-      !resumed.stdout.includes("[fast-001]: Continuing"),
+      !resumed.stdout.includes("[fast-001]:"),
       "the completed agent is not continued",
     );
 

@@ -128,7 +128,7 @@ Deno.test("SIGINT pauses (exit 130, saved, lock released) and resume continues t
         "✓ Message bus restored",
         "✓ 2 agents restored",
         "✓ Loaded 1 messages",
-        "[slow-001]: Continuing Slow work",
+        "[slow-001]: Running Slow work again from the start",
       ]
     ) assertIncludes(resumed.stdout, line);
     assertEquals(countLines(dir, "runs/quick"), 1);

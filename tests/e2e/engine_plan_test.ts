@@ -70,12 +70,12 @@ const BAD_PLANS: [string, string, string[]][] = [
     // Named as such, not as a missing Claude Code (the default driver).
     "driver.json",
     JSON.stringify({
-      agents: [{ id: "coder", role: "developer", driver: "gemini" }],
+      agents: [{ id: "coder", role: "developer", driver: "aider" }],
       tasks: [{ id: "t1", agent: "coder", title: "A" }],
     }),
     [
-      "agent 'coder' names unknown driver 'gemini'",
-      "known drivers: claude, codex, exec, shell, sim",
+      "agent 'coder' names unknown driver 'aider'",
+      "known drivers: claude, codex, gemini, exec, shell, sim",
     ],
   ],
 ];
@@ -107,12 +107,12 @@ Deno.test("invalid plans exit 2 with one line naming the problem, and write noth
     }
     assert(!fs.existsSync(path.join(dir, ".maos")), "nothing was written");
 
-    const flag = await runMaos(["orchestrate", "Go", "--driver", "gemini"], {
+    const flag = await runMaos(["orchestrate", "Go", "--driver", "aider"], {
       cwd: dir,
     });
     assertEquals(flag.code, 2, flag.stderr);
-    assertIncludes(flag.stderr, "'gemini' is invalid");
-    assertIncludes(flag.stderr, "claude, codex, exec, shell, sim");
+    assertIncludes(flag.stderr, "'aider' is invalid");
+    assertIncludes(flag.stderr, "claude, codex, gemini, exec, shell, sim");
   });
 });
 

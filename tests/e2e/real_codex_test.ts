@@ -10,6 +10,7 @@ import {
   assertContiguousSeq,
   assertEquals,
   assertIncludes,
+  driverPlan,
   liveAgentsOf,
   maosOk,
   MaosProcess,
@@ -49,21 +50,7 @@ async function withCodexProject(
 
 /** A plan file of codex agents: [agent, task, dependsOn?] rows. */
 function codexPlan(dir: string, tasks: [string, string, string?][]): string {
-  const file = path.join(dir, "plan.json");
-  const agents = [...new Set(tasks.map(([agent]) => agent))];
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      agents: agents.map((id) => ({ id, role: id, driver: "codex" })),
-      tasks: tasks.map(([agent, id, after]) => ({
-        id,
-        agent,
-        title: `Do ${id}`,
-        dependsOn: after ? [after] : [],
-      })),
-    }),
-  );
-  return file;
+  return driverPlan(dir, "codex", tasks);
 }
 
 /** The text of every input item of a Responses request, joined. */

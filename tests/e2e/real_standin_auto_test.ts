@@ -1,9 +1,10 @@
 /**
  * What a new user does with `deno task standin`: the environment and Codex
  * config the script writes, and its built-in model (no script), drive the
- * real Claude Code and Codex through `maos orchestrate --driver …` with no
- * plan file — the CLI plans, two agents work, messages go through the MCP
- * tool (claude) or `maos message send` (codex) and `::maos::` lines.
+ * real Claude Code, Codex and Gemini CLI through `maos orchestrate --driver …`
+ * with no plan file — the CLI plans, two agents work, messages go through
+ * the MCP tool (claude, gemini) or `maos message send` (codex) and
+ * `::maos::` lines.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -17,7 +18,7 @@ import {
 } from "./_engine_helpers.ts";
 import { ModelStandin } from "../../standin/server.ts";
 import { autoModel } from "../../standin/auto_model.ts";
-import { CLAUDE_BIN, CODEX_BIN } from "../agents/_real_cli.ts";
+import { CLAUDE_BIN, CODEX_BIN, GEMINI_BIN } from "../agents/_real_cli.ts";
 import { statusOf } from "../agents/_maos_claude.ts";
 import { prepareDirs, standinEnv } from "../../scripts/standin.ts";
 
@@ -34,7 +35,7 @@ async function withAutoStandin(
   try {
     const dir = path.join(root, "project");
     fs.mkdirSync(dir);
-    const bins = { claude: CLAUDE_BIN, codex: CODEX_BIN };
+    const bins = { claude: CLAUDE_BIN, codex: CODEX_BIN, gemini: GEMINI_BIN };
     const dirs = prepareDirs(
       path.join(root, "standin"),
       (d) => standinEnv(model.url, d, bins),
@@ -46,6 +47,8 @@ async function withAutoStandin(
       // take its auth or refuse to start.
       ANTHROPIC_AUTH_TOKEN: "",
       CLAUDECODE: "",
+      // The Gemini CLI writes an error report there on an API error.
+      TMPDIR: root,
     };
     await fn({ model, env, dir });
   } finally {
@@ -65,7 +68,9 @@ async function messagesOf(
   return list.map((m) => `${m.from} ${m.type}: ${m.content}`).sort();
 }
 
-for (const driver of ["claude", "codex"] as const) {
+const PLANNERS = { claude: "Claude", codex: "Codex", gemini: "Gemini" };
+
+for (const driver of ["claude", "codex", "gemini"] as const) {
   Deno.test(`standin's built-in model: maos orchestrate --driver ${driver} with no plan runs to completion with the real ${driver}`, async () => {
     await withAutoStandin(async ({ model, env, dir }) => {
       const run = await maosOk(
@@ -74,7 +79,7 @@ for (const driver of ["claude", "codex"] as const) {
       );
       assertIncludes(
         run.stdout + run.stderr,
-        `Asking ${driver === "claude" ? "Claude" : "Codex"} for a plan`,
+        `Asking ${PLANNERS[driver]} for a plan`,
       );
       const [id] = orchestrationIds(dir);
       const done = await statusOf(dir, id, env);
@@ -95,9 +100,7 @@ for (const driver of ["claude", "codex"] as const) {
         JSON.stringify(summary),
         "with 2 message(s) from the team",
       );
-      const via = driver === "claude"
-        ? "MCP send_message"
-        : "maos message send";
+      const via = driver === "codex" ? "maos message send" : "MCP send_message";
       assertEquals(await messagesOf(dir, id, env), [
         "analyst-001 discovery: analyst-001 checked analyse: nothing blocks the next step",
         "analyst-001 info: analyst-001 is halfway through analyse",
@@ -107,6 +110,11 @@ for (const driver of ["claude", "codex"] as const) {
       // A plan, then two turns per task; tokens were counted.
       assertEquals(model.turns().length, 5);
       assert(done.agents.every((a) => a.inputTokens > 0));
+      // The Gemini planner's temporary home (in TMPDIR) is gone.
+      assertEquals(
+        fs.readdirSync(env.TMPDIR).filter((f) => f.startsWith("maos-gemini-")),
+        [],
+      );
     });
   });
 }
@@ -130,6 +138,7 @@ Deno.test("deno task standin: prints the exports, writes env.sh and Codex's conf
     const url = /Model stand-in on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
     assert(url, out);
     assertIncludes(out, `export ANTHROPIC_BASE_URL=${url}`);
+    assertIncludes(out, `export GOOGLE_GEMINI_BASE_URL=${url}`);
     assertIncludes(out, `. ${path.join(root, "env.sh")}`);
     const envFile = fs.readFileSync(path.join(root, "env.sh"), "utf8");
     assertIncludes(envFile, `export CODEX_HOME=${path.join(root, "codex")}`);
