@@ -181,3 +181,16 @@ Deno.test("message send with a token that is not one of the agent's turns (anoth
     await cleanup();
   }
 });
+
+Deno.test("init where .maos is a file: exit 2 saying so, the file untouched", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "maos-init-file-" });
+  try {
+    fs.writeFileSync(path.join(dir, ".maos"), "mine\n");
+    const run = await runMaosExpect(2, ["init"], { cwd: dir });
+    assert.match(run.stderr, /\.maos is a file, not a directory/);
+    assert.match(run.stderr, /hint: .*--dir/);
+    assert.equal(fs.readFileSync(path.join(dir, ".maos"), "utf8"), "mine\n");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
