@@ -279,3 +279,25 @@ Deno.test("report --json with --out - is a usage error: both want stdout, and --
     assertIncludes(both.stderr, "hint:");
   });
 });
+
+Deno.test("a message kept in a file (above messages.maxInlineBytes) shows in the report with where the whole one is, not only its cut start", async () => {
+  await withProject(async (dir) => {
+    const plan = writePlan(dir, {
+      agents: [{ id: "big-001", role: "big" }],
+      tasks: [{
+        id: "send",
+        agent: "big-001",
+        title: "Send a big one",
+        run: `maos message send "$(head -c 70000 /dev/zero | tr '\\0' x)"`,
+      }],
+    });
+    await maosOk(["orchestrate", "Big", "--plan", plan], { cwd: dir });
+    const data = await reportOf<{ messages: unknown[][] }>(dir);
+    const content = String(data.messages.at(-1)?.[5]);
+    assert(
+      /\(the whole message, 70000 bytes, is in \.maos\/orchestrations\/[0-9a-f]{12}\/attachments\/[0-9a-f]{12}\.txt\)$/
+        .test(content),
+      content.slice(-200),
+    );
+  });
+});
