@@ -12,6 +12,7 @@ import { git } from "../git/git.ts";
 import {
   currentBranch,
   diffNames,
+  outsideDir,
   resolveCommit,
   split0,
 } from "../git/repo.ts";
@@ -22,13 +23,16 @@ import { Workspace } from "./workspace.ts";
  * Files the branch at `head` changed since it left `into` whose content
  * `into` does not have: empty once it is merged (squashed too). `top` is
  * the repository's top directory (the names are pathspecs from there).
+ * `leaveOut` (the project's `.maos/`, which no merge takes) never counts.
  */
 export async function unmergedFiles(
   top: string,
   into: string,
   head: string,
+  leaveOut?: string,
 ): Promise<string[]> {
-  const changed = await diffNames(top, `${into}...${head}`);
+  const all = await diffNames(top, `${into}...${head}`);
+  const changed = leaveOut ? outsideDir(all, leaveOut) : all;
   if (changed.length === 0) return [];
   const out = await git(top, [
     "diff",
@@ -78,10 +82,18 @@ export async function withAgentFiles(
         ? discardedRef(status.id, agent.id)
         : null,
       changedFiles: head
-        ? await diffNames(projectRoot, workspace.base, head)
+        ? outsideDir(
+          await diffNames(projectRoot, workspace.base, head),
+          workspace.maosDir,
+        )
         : [],
       unmergedFiles: head && intoHead
-        ? await unmergedFiles(workspace.repo.root, intoHead, head)
+        ? await unmergedFiles(
+          workspace.repo.root,
+          intoHead,
+          head,
+          workspace.maosDir,
+        )
         : [],
       uncommittedFiles: await workspace.uncommitted(agent.id),
     });

@@ -143,7 +143,12 @@ export async function mergeState(
         await isMerged(projectRoot, otherHead, tip)
       ) holds.push(other);
     }
-    const files = await unmergedFiles(workspace.repo.root, intoHead, head);
+    const files = await unmergedFiles(
+      workspace.repo.root,
+      intoHead,
+      head,
+      workspace.maosDir,
+    );
     const merged = files.length === 0 ||
       await isMerged(projectRoot, head, intoHead);
     result.branches.push({
