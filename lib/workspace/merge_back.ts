@@ -23,7 +23,7 @@ import { foldEvent } from "../queries/state_fold.ts";
 import { changedDir, withDirOf } from "../git/subtree.ts";
 import { Workspace } from "./workspace.ts";
 import { requireWorkInClone } from "./clone_check.ts";
-import { discardedHeads } from "./discard.ts";
+import { discardedHeads, noBranchError } from "./discard.ts";
 import { unmergedFiles } from "./agent_files.ts";
 
 export interface MergeBackOptions {
@@ -120,6 +120,9 @@ export async function mergeState(
   for (const agent of agents) {
     const branch = workspace.branchOf(agent.id);
     const tip = await resolveCommit(projectRoot, `refs/heads/${branch}`);
+    if (!tip && options.agent !== undefined) {
+      throw await noBranchError(workspace, agent.id, branch);
+    }
     if (!tip) continue;
     // DESIGN §4b: no merge changes the project's .maos/, whatever a branch did to it.
     const head = await changedDir(

@@ -1,8 +1,9 @@
 /**
  * What an agent does to the project's `.maos/` is never its work (DESIGN
  * §4b): `status`, `merge` and `remove` do not count it as changed,
- * unmerged or uncommitted. Found by review 2, trying maos as a new user
- * on a project with `.maos/` committed.
+ * unmerged or uncommitted. And `merge --agent` of an agent whose branch
+ * is gone says so instead of "already in main". Found by review 2, trying
+ * maos as a new user on a project with `.maos/` committed.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -104,5 +105,39 @@ Deno.test("agents that write .maos/ in their worktree or git rm it on their bran
       fs.readFileSync(path.join(dir, log), "utf8").includes("junk"),
       false,
     );
+  });
+});
+
+Deno.test("merge --agent of a discarded agent says its work was discarded and where it is kept, not that it is already merged", async () => {
+  await withProject(async (dir) => {
+    const plan = writePlan(dir, {
+      agents: [{ id: "dev", role: "developer" }, {
+        id: "writer",
+        role: "writer",
+      }],
+      tasks: [
+        { id: "c", agent: "dev", title: "Code", run: "echo c > code.txt" },
+        { id: "d", agent: "writer", title: "Docs", run: "echo d > doc.txt" },
+      ],
+    });
+    await gitInit(dir);
+    await maosOk(["orchestrate", "Two", "--plan", plan], { cwd: dir });
+    const [id] = ids(dir);
+    const id8 = id.slice(0, 8);
+    await maosOk(["orchestration", "discard", id8, "--agent", "writer"], {
+      cwd: dir,
+    });
+    const merge = await runMaos(
+      ["orchestration", "merge", id8, "--agent", "writer"],
+      { cwd: dir },
+    );
+    assertEquals(merge.code, 2, merge.stdout + merge.stderr);
+    assert(!merge.stdout.includes("already in"), merge.stdout);
+    assertIncludes(merge.stderr, "discarded");
+    assertIncludes(merge.stderr, `refs/maos/${id}/writer.discarded`);
+    assertEquals(await showFile(dir, "HEAD", "doc.txt"), null);
+    // The others still merge.
+    const all = await maosOk(["orchestration", "merge", id8], { cwd: dir });
+    assertIncludes(all.stdout, "code.txt");
   });
 });
