@@ -8,7 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { MaosError, usageError } from "../../store/errors.ts";
+import { MaosError } from "../../store/errors.ts";
 import { loadOrchestration } from "../../store/journal.ts";
 import { inspectLock } from "../../store/lock.ts";
 import type { MaosPaths } from "../../store/paths.ts";
@@ -101,25 +101,4 @@ export async function discardedHeads(
     if (parent) heads.set(agent.id, parent);
   }
   return heads;
-}
-
-/** `merge --agent A` when A's branch is gone: discarded (and where it is kept) or removed. */
-export async function noBranchError(
-  workspace: Workspace,
-  agent: string,
-  branch: string,
-): Promise<MaosError> {
-  const ref = discardedRef(workspace.id, agent);
-  if (await resolveCommit(workspace.repo.root, ref)) {
-    return usageError(
-      `${agent}'s work was discarded: there is no branch ${branch} to merge; nothing was merged`,
-      `it is kept in ${ref}; to take it anyway: git branch NAME ${ref} && git merge NAME`,
-    );
-  }
-  return usageError(
-    `${agent} has no branch ${branch} here (removed, or never made); nothing was merged`,
-    `see what is left with: maos orchestration status ${
-      workspace.id.slice(0, 8)
-    }`,
-  );
 }

@@ -23,7 +23,8 @@ import { foldEvent } from "../queries/state_fold.ts";
 import { changedDir, withDirOf } from "../git/subtree.ts";
 import { Workspace } from "./workspace.ts";
 import { requireWorkInClone } from "./clone_check.ts";
-import { discardedHeads, noBranchError } from "./discard.ts";
+import { discardedHeads } from "./discard.ts";
+import { missingBranchError } from "./missing_branch.ts";
 import { unmergedFiles } from "./agent_files.ts";
 
 export interface MergeBackOptions {
@@ -120,10 +121,17 @@ export async function mergeState(
   for (const agent of agents) {
     const branch = workspace.branchOf(agent.id);
     const tip = await resolveCommit(projectRoot, `refs/heads/${branch}`);
-    if (!tip && options.agent !== undefined) {
-      throw await noBranchError(workspace, agent.id, branch);
+    if (!tip) {
+      // Gone: discarded, forced away, merged and cleaned up, or not in this clone.
+      const error = await missingBranchError(
+        workspace,
+        agent,
+        intoHead,
+        options.agent !== undefined,
+      );
+      if (error) throw error;
+      continue;
     }
-    if (!tip) continue;
     // DESIGN §4b: no merge changes the project's .maos/, whatever a branch did to it.
     const head = await changedDir(
         workspace.repo.root,
