@@ -18,7 +18,7 @@ import {
 } from "./_engine_helpers.ts";
 import { gitInit, showFile } from "./_git_project.ts";
 
-Deno.test("merge in a local clone (objects there, no maos branches) says the branch is missing with the fetch hint, and merges once fetched", async () => {
+Deno.test("merge and diff in a local clone (objects there, no maos branches) say the branch is missing with the fetch hint; merge works once fetched", async () => {
   await withProject(async (dir) => {
     const plan = writePlan(dir, {
       agents: [{ id: "dev", role: "developer" }],
@@ -35,6 +35,12 @@ Deno.test("merge in a local clone (objects there, no maos branches) says the bra
     await git(clone, ["config", "user.name", "maos test"]);
     await git(clone, ["config", "user.email", "test@example.com"]);
     const before = await gitText(clone, ["rev-parse", "HEAD"]);
+
+    // diff says where the work is, not "discarded or removed".
+    const diff = await maosOk(["orchestration", "diff", id8], { cwd: clone });
+    assertEquals(diff.stdout.includes("discarded"), false, diff.stdout);
+    assertIncludes(diff.stdout, "not in this clone");
+    assertIncludes(diff.stdout, "git fetch origin 'refs/maos/*:refs/maos/*'");
 
     const run = await runMaos(["orchestration", "merge", id8], { cwd: clone });
     assertEquals(run.code, 1, run.stdout + run.stderr);
@@ -56,5 +62,30 @@ Deno.test("merge in a local clone (objects there, no maos branches) says the bra
     });
     assertIncludes(merged.stdout, "a.txt");
     assertEquals(await showFile(clone, "HEAD", "a.txt"), "a\n");
+  });
+});
+
+Deno.test("diff of a discarded agent names the ref that keeps its work", async () => {
+  await withProject(async (dir) => {
+    const plan = writePlan(dir, {
+      agents: [{ id: "dev", role: "developer" }],
+      tasks: [{ id: "a", agent: "dev", title: "A", run: "echo a > a.txt" }],
+    });
+    await gitInit(dir);
+    await maosOk(["orchestrate", "A", "--plan", plan], { cwd: dir });
+    const id = fs.readdirSync(path.join(dir, ".maos", "orchestrations"))[0];
+    await maosOk(
+      ["orchestration", "discard", id.slice(0, 8), "--agent", "dev"],
+      {
+        cwd: dir,
+      },
+    );
+    const diff = await maosOk(["orchestration", "diff", id.slice(0, 8)], {
+      cwd: dir,
+    });
+    assertIncludes(
+      diff.stdout,
+      `discarded: its work is kept in refs/maos/${id}/dev.discarded`,
+    );
   });
 });
