@@ -16,7 +16,7 @@ import {
   resolveCommit,
   split0,
 } from "../git/repo.ts";
-import { discardedRef } from "./names.ts";
+import { discardedRef, filesRef } from "./names.ts";
 import { Workspace } from "./workspace.ts";
 
 /**
@@ -70,17 +70,28 @@ export async function withAgentFiles(
     const head = await resolveCommit(projectRoot, `refs/heads/${branch}`);
     const worktree = workspace.worktreeOf(agent.id);
     const hasWorktree = fs.existsSync(path.join(worktree, ".git"));
+    const discarded = await resolveCommit(
+        projectRoot,
+        discardedRef(status.id, agent.id),
+      )
+      ? discardedRef(status.id, agent.id)
+      : null;
+    const gone = !head && !hasWorktree && !discarded;
+    const started = status.tasks.some((t) =>
+      t.agent === agent.id && (t.starts ?? (t.status === "pending" ? 0 : 1)) > 0
+    );
     agents.push({
       ...agent,
       branch,
       branchRemoved: !head && !hasWorktree,
       worktree: hasWorktree ? worktree : null,
-      discarded: await resolveCommit(
-          projectRoot,
-          discardedRef(status.id, agent.id),
-        )
-        ? discardedRef(status.id, agent.id)
-        : null,
+      discarded,
+      ...(gone && !started ? { notStarted: true } : {}),
+      // Its saved files are not here either: the work is in another clone.
+      ...(gone && started &&
+          !await resolveCommit(projectRoot, filesRef(status.id, agent.id))
+        ? { notInClone: true }
+        : {}),
       changedFiles: head
         ? outsideDir(
           await diffNames(projectRoot, workspace.base, head),
