@@ -83,6 +83,6 @@ Deno.test("the zsh script offers the driver names for --driver", () => {
   const zsh = completionScript(buildProgram(), "zsh");
   assert.match(
     zsh,
-    /\(maos\/orchestrate:--driver\) compadd -- 'claude' 'codex' 'exec' 'shell' 'sim'; return ;;/,
+    /\(maos\/orchestrate:--driver\) compadd -- 'claude' 'codex' 'gemini' 'exec' 'shell' 'sim'; return ;;/,
   );
 });

@@ -106,7 +106,9 @@ Deno.test("restore is refused with exit 3 while a live process holds run.lock; c
         dryRun: true,
       });
       assert(dry.orchestrations[0].runningBy?.includes(`pid ${holder.pid}`));
-      // A live orchestration is checkpointed from its files; its log is left to its owner.
+      // A live orchestration's checkpoint is asked of its process through the
+      // inbox; this holder never answers, so after the bound the checkpoint
+      // is taken from its files, and its log is left to its owner.
       const live = await checkpointOrchestrations(paths, {
         orchestrationId: id,
       });
@@ -116,6 +118,9 @@ Deno.test("restore is refused with exit 3 while a live process holds run.lock; c
       const after = await treeHash(paths.orchestration(id));
       delete before["run.lock"];
       delete after["run.lock"]; // the holder's heartbeat may rewrite it
+      const inbox = fs.readFileSync(paths.inbox(id), "utf8");
+      assert(inbox.includes('"kind":"checkpoint"'), inbox);
+      delete after["inbox.jsonl"];
       assertEquals(after, before);
       // Forking needs no lock on the original.
       const fork = await restoreCheckpoint(paths, cp.checkpoint!.id, {
