@@ -25,6 +25,7 @@ import { Workspace } from "./workspace.ts";
 import { requireWorkInClone } from "./clone_check.ts";
 import { discardedHeads } from "./discard.ts";
 import { missingBranchError } from "./missing_branch.ts";
+import { blockedByChanges } from "./merge_blocked.ts";
 import { unmergedFiles } from "./agent_files.ts";
 
 export interface MergeBackOptions {
@@ -60,6 +61,8 @@ export interface MergeBackResult {
   branches: BranchMerge[];
   /** Work in the agents' worktrees that is not committed on their branches (not merged). */
   uncommitted: { agent: string; files: string[] }[];
+  /** A dry run: your uncommitted files in `checkout` that the merge would overwrite (it would be refused). */
+  blockedBy?: { checkout: string; files: string[] };
 }
 
 /** Merge every agent's branch of an orchestration into `into`. */
@@ -238,7 +241,11 @@ export async function mergeState(
   } finally {
     await removeWorktree(projectRoot, scratch, true).catch(() => {});
   }
-  if (options.dryRun) return result;
+  if (options.dryRun) {
+    const blocked = await blockedByChanges(projectRoot, into, intoHead, merged);
+    if (blocked) result.blockedBy = blocked;
+    return result;
+  }
 
   let target = merged;
   if (options.squash) {
