@@ -24,6 +24,12 @@ export function initCommand() {
         ctx.location.cwd,
         explicit ?? MAOS_DIR_NAME,
       );
+      if (fs.existsSync(root) && !fs.statSync(root).isDirectory()) {
+        throw usageError(
+          `${root} is a file, not a directory`,
+          "move it away, or put the store elsewhere with --dir PATH",
+        );
+      }
       if (!explicit && !options.force) refuseSecondStore(ctx.location.cwd);
       const result = await initMaosDir(root);
       const shown = path.relative(ctx.location.cwd, root) || root;

@@ -228,8 +228,10 @@ export async function resume(options: ResumeOptions): Promise<RunOutcome> {
         ingested ? ` (${ingested} new from the inbox)` : ""
       }`,
     );
-    reporter.line(`✓ ${before.agents.length} agents restored`);
-    reporter.line(`✓ Loaded ${journal.state.messages} messages`);
+    const agents = before.agents.length;
+    reporter.line(`✓ ${agents} agent${agents === 1 ? "" : "s"} restored`);
+    const n = journal.state.messages;
+    reporter.line(`✓ Loaded ${n} message${n === 1 ? "" : "s"}`);
 
     prepareTasksForResume(journal, before);
     if (options.task) addFollowUpTask(journal, options.task);

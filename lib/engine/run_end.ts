@@ -38,7 +38,9 @@ export async function endRun(ctx: RunEndContext): Promise<RunOutcome> {
       }`,
     );
     reporter.line(
-      `💾 State saved. ${paused} agents paused, ${journal.state.messages} messages preserved.`,
+      `💾 State saved. ${counted(paused, "agent")} paused, ${
+        counted(journal.state.messages, "message")
+      } preserved.`,
     );
     return "paused";
   }
@@ -56,4 +58,9 @@ export async function endRun(ctx: RunEndContext): Promise<RunOutcome> {
   await ctx.saver.save();
   if (ctx.saveError) throw ctx.saveError;
   return status;
+}
+
+/** `1 agent`, `2 agents` (the engine's own lines; lib/ui is the CLI's). */
+function counted(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
