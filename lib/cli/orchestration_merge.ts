@@ -70,7 +70,9 @@ export function reportMerge(ctx: CliContext, result: MergeBackResult): void {
   const pending = result.branches.filter((b) => b.status !== "already merged");
   if (pending.length === 0) {
     ctx.out(
-      `Nothing to merge: the work of ${id8} is already in ${result.into}.`,
+      `Nothing to merge: the ${
+        result.skipped.length ? "rest of the " : ""
+      }work of ${id8} is already in ${result.into}.`,
     );
   } else if (result.dryRun) {
     ctx.out(
@@ -94,6 +96,13 @@ export function reportMerge(ctx: CliContext, result: MergeBackResult): void {
         }`,
       );
     }
+  }
+  for (const k of result.skipped) {
+    ctx.out(
+      `  ${k.agent}: not merged, its work was ${
+        k.kind === "discarded" ? "discarded" : "removed with --force"
+      } (kept in ${k.ref})`,
+    );
   }
   if (result.blockedBy) {
     ctx.warn(

@@ -24,7 +24,7 @@ import { changedDir, withDirOf } from "../git/subtree.ts";
 import { Workspace } from "./workspace.ts";
 import { requireWorkInClone } from "./clone_check.ts";
 import { discardedHeads } from "./discard.ts";
-import { missingBranchError } from "./missing_branch.ts";
+import { noBranchError, whyNoBranch } from "./missing_branch.ts";
 import { blockedByChanges } from "./merge_blocked.ts";
 import { unmergedFiles } from "./agent_files.ts";
 
@@ -61,6 +61,8 @@ export interface MergeBackResult {
   branches: BranchMerge[];
   /** Work in the agents' worktrees that is not committed on their branches (not merged). */
   uncommitted: { agent: string; files: string[] }[];
+  /** Agents left out because their work was discarded or forced away (kept in `ref`). */
+  skipped: { agent: string; kind: "discarded" | "forced"; ref: string }[];
   /** A dry run: your uncommitted files in `checkout` that the merge would overwrite (it would be refused). */
   blockedBy?: { checkout: string; files: string[] };
 }
@@ -115,6 +117,7 @@ export async function mergeState(
     commit: null,
     branches: [],
     uncommitted: [],
+    skipped: [],
   };
   const agents = agentsToMerge(state, options.agent);
   await requireWorkInClone(workspace, agents, "nothing was merged");
@@ -126,13 +129,17 @@ export async function mergeState(
     const tip = await resolveCommit(projectRoot, `refs/heads/${branch}`);
     if (!tip) {
       // Gone: discarded, forced away, merged and cleaned up, or not in this clone.
-      const error = await missingBranchError(
+      const why = await whyNoBranch(workspace, agent, intoHead);
+      const error = noBranchError(
         workspace,
-        agent,
-        intoHead,
+        agent.id,
+        why,
         options.agent !== undefined,
       );
       if (error) throw error;
+      if (why.kind === "discarded" || why.kind === "forced") {
+        result.skipped.push({ agent: agent.id, kind: why.kind, ref: why.ref });
+      }
       continue;
     }
     // DESIGN §4b: no merge changes the project's .maos/, whatever a branch did to it.

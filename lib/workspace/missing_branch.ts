@@ -54,22 +54,21 @@ export async function whyNoBranch(
 }
 
 /**
- * The error for `agent`'s missing branch in a merge into `intoHead`, or
- * null when a merge of every agent may skip it; `named`: the user asked
- * for this agent (`--agent`), so no case is silent.
+ * The error for a missing branch `why` in a merge, or null when a merge
+ * of every agent may skip it; `named`: the user asked for this agent
+ * (`--agent`), so no case is silent.
  */
-export async function missingBranchError(
+export function noBranchError(
   workspace: Workspace,
-  agent: AgentState,
-  intoHead: string,
+  agent: string,
+  why: NoBranch,
   named: boolean,
-): Promise<MaosError | null> {
-  const branch = workspace.branchOf(agent.id);
+): MaosError | null {
+  const branch = workspace.branchOf(agent);
   const nothing = "nothing was merged";
-  const why = await whyNoBranch(workspace, agent, intoHead);
   if (why.kind === "not in this clone") {
     return new MaosError(
-      `this clone has no branch ${branch} (the work of ${agent.id} in orchestration ${
+      `this clone has no branch ${branch} (the work of ${agent} in orchestration ${
         workspace.id.slice(0, 8)
       }): ${nothing}`,
       ExitCode.failed,
@@ -79,7 +78,7 @@ export async function missingBranchError(
   if (!named) return null;
   if (why.kind === "removed") {
     return usageError(
-      `${agent.id} has no branch ${branch} here (merged and removed, or never made); ${nothing}`,
+      `${agent} has no branch ${branch} here (merged and removed, or never made); ${nothing}`,
       `see what is left with: maos orchestration status ${
         workspace.id.slice(0, 8)
       }`,
@@ -89,7 +88,7 @@ export async function missingBranchError(
     ? "was discarded"
     : "was removed with --force";
   return usageError(
-    `${agent.id}'s work ${how}: there is no branch ${branch} to merge; ${nothing}`,
+    `${agent}'s work ${how}: there is no branch ${branch} to merge; ${nothing}`,
     `it is kept in ${why.ref}; to take it anyway: git branch NAME ${why.ref} && git merge NAME`,
   );
 }

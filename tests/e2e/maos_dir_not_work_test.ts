@@ -136,8 +136,15 @@ Deno.test("merge --agent of a discarded agent says its work was discarded and wh
     assertIncludes(merge.stderr, "discarded");
     assertIncludes(merge.stderr, `refs/maos/${id}/writer.discarded`);
     assertEquals(await showFile(dir, "HEAD", "doc.txt"), null);
-    // The others still merge.
+    // The others still merge, and the merge says whose work it left out.
     const all = await maosOk(["orchestration", "merge", id8], { cwd: dir });
     assertIncludes(all.stdout, "code.txt");
+    assertIncludes(
+      all.stdout,
+      `writer: not merged, its work was discarded (kept in refs/maos/${id}/writer.discarded)`,
+    );
+    const again = await maosOk(["orchestration", "merge", id8], { cwd: dir });
+    assertIncludes(again.stdout, "Nothing to merge: the rest of the work");
+    assertIncludes(again.stdout, "writer: not merged");
   });
 });
