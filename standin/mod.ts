@@ -9,6 +9,7 @@
  */
 export * from "./server.ts";
 export * from "./script.ts";
+export { type Bill, chargedUsd } from "./billing.ts";
 export {
   conversation,
   lastUserText,

@@ -32,7 +32,8 @@ import {
   isGeminiPath,
   isGeminiTurn,
 } from "./gemini.ts";
-import type { Turn } from "./script.ts";
+import { DEFAULT_USAGE, type Turn } from "./script.ts";
+import { type Bill, billOf } from "./billing.ts";
 
 /** One request as the stand-in received it. */
 export interface RecordedRequest {
@@ -65,6 +66,8 @@ export class ModelStandin {
   outage: Turn | undefined;
   /** Main requests that found the script empty (answered "done"). */
   unscripted = 0;
+  /** What was billed, as it went out (Anthropic API): see billing.ts. */
+  readonly bills: Bill[] = [];
 
   readonly #queue: Turn[];
   readonly #stalls = new Set<() => void>();
@@ -200,10 +203,14 @@ export class ModelStandin {
     if (api === "gemini") {
       if (!turn) return json(res, 200, geminiSideAnswer(path, body, model));
       const { events, mid } = geminiEvents(script, model, n);
-      return await this.#stream(res, events, mid, script);
+      return await this.#stream(res, events, mid, script, model);
     }
     const streamed = (body as { stream?: unknown })?.stream === true;
     if (!streamed) {
+      if (api === "anthropic") {
+        const usage = script.usage ?? DEFAULT_USAGE;
+        this.bills.push({ model, input: usage.input, output: usage.output });
+      }
       return json(
         res,
         200,
@@ -213,7 +220,7 @@ export class ModelStandin {
     const { events, mid } = api === "anthropic"
       ? anthropicEvents(script, model, n)
       : responsesEvents(script, model, n);
-    await this.#stream(res, events, mid, script);
+    await this.#stream(res, events, mid, script, model);
   }
 
   #next(): Turn {
@@ -228,6 +235,7 @@ export class ModelStandin {
     events: SseEvent[],
     mid: number,
     script: Turn,
+    model: string,
   ): Promise<void> {
     res.writeHead(200, {
       "content-type": "text/event-stream",
@@ -248,6 +256,8 @@ export class ModelStandin {
       // Gemini's chunks have no event name: `data:` lines only.
       const name = e.event ? `event: ${e.event}\n` : "";
       res.write(`${name}data: ${JSON.stringify(e.data)}\n\n`);
+      const bill = billOf(model, e.data);
+      if (bill) this.bills.push(bill);
     }
     res.end();
   }

@@ -5,6 +5,8 @@ export const ExitCode = {
   usage: 2,
   locked: 3,
   corrupt: 4,
+  /** Paused because spending reached the budget. */
+  budget: 5,
   paused: 130,
 } as const;
 

@@ -94,11 +94,16 @@ export const PermissionsSchema = z.strictObject({
 });
 export type Permissions = z.infer<typeof PermissionsSchema>;
 
-/** USD per million tokens; cached input at `cachedInputPerMTok` (default: the input price). */
+/**
+ * USD per million tokens; cached input (cache reads) at `cachedInputPerMTok`
+ * (default: the input price), cache writes at `cacheWritePerMTok` (default:
+ * the input price).
+ */
 export const TokenPricingSchema = z.strictObject({
   inputPerMTok: z.number().min(0),
   outputPerMTok: z.number().min(0),
   cachedInputPerMTok: z.number().min(0).optional(),
+  cacheWritePerMTok: z.number().min(0).optional(),
 });
 export type TokenPricing = z.infer<typeof TokenPricingSchema>;
 
@@ -125,6 +130,17 @@ export const ConfigSchema = z.object({
   saveIntervalSeconds: z.number().positive().max(MAX_SAVE_INTERVAL_SECONDS)
     .default(30),
   durability: DurabilitySchema.default("batched"),
+  /** A budget for every new orchestration that sets none (lib/engine/budget_guard.ts); null: none. */
+  budgetUsd: z.number().positive().nullable().default(null),
+  budgetTokens: z.number().int().positive().nullable().default(null),
+  /** The live view says once that an agent printed nothing for this long. */
+  stallWarnSeconds: z.number().positive().default(60),
+  /** A turn that runs longer is stopped and its task fails (resumable). */
+  turnTimeoutSeconds: z.number().positive().default(1800),
+  /** The planner's request is stopped after this long (the default team works). */
+  planTimeoutSeconds: z.number().positive().default(300),
+  /** How often an agent CLI retries a model it cannot reach (Claude, Codex). */
+  modelRetries: z.number().int().min(0).max(10).default(2),
   checkpoints: z.object({ keepAuto: z.number().int().min(1).default(20) })
     .default({
       keepAuto: 20,
@@ -137,6 +153,11 @@ export const ConfigSchema = z.object({
       model: z.string().optional(),
       /** Defaults for every claude agent, under the plan's own. */
       permissions: PermissionsSchema.optional(),
+      /**
+       * Prices by model name prefix (longest match wins) for what a cut run
+       * streamed; Claude Code's own table is used for models not listed.
+       */
+      pricing: z.record(z.string().min(1), TokenPricingSchema).optional(),
     }).default({}),
     codex: z.object({
       bin: z.string().optional(),
@@ -240,6 +261,8 @@ export const AgentStateSchema = z.object({
   messages: z.number().int().min(0),
   /** USD, summed over the agent's invocations (see the `cost` event). */
   cost: z.number().min(0),
+  /** The part of `cost` maos priced itself from streamed usage (a cut run); absent when none. */
+  estimatedCost: z.number().min(0).optional(),
   /** Tokens summed over the agent's invocations; 0 in a state written before they were kept. */
   inputTokens: z.number().int().min(0).default(0),
   outputTokens: z.number().int().min(0).default(0),
@@ -348,8 +371,21 @@ export const OrchestrationStateSchema = z.object({
   tasks: z.array(TaskStateSchema),
   messages: z.number().int().min(0),
   cost: z.number().min(0),
+  /** The part of `cost` that is maos's estimate (see AgentState); absent when none. */
+  estimatedCost: z.number().min(0).optional(),
   inputTokens: z.number().int().min(0).default(0),
   outputTokens: z.number().int().min(0).default(0),
+  /** What the planner's request cost; in `cost` and the tokens, in no agent's. */
+  plannerCost: z.object({
+    costUsd: z.number().min(0),
+    inputTokens: z.number().int().min(0),
+    outputTokens: z.number().int().min(0),
+  }).optional(),
+  /** The spending limit set by `--budget`/`--budget-tokens` or maos.json; absent: none. */
+  budget: z.object({
+    usd: z.number().positive().nullable(),
+    tokens: z.number().int().positive().nullable(),
+  }).optional(),
   /** Bytes of inbox.jsonl already ingested into the log. */
   inboxOffset: z.number().int().min(0),
   lastSeq: z.number().int().min(0),
@@ -413,6 +449,13 @@ export const EventSchema = z.discriminatedUnion("type", [
     type: z.literal("orchestration.settings"),
     saveIntervalSeconds: z.number().positive().max(MAX_SAVE_INTERVAL_SECONDS)
       .nullable(),
+  }),
+  /** The budget from now on (a new total, not an increment); null: no limit of that kind. */
+  z.object({
+    ...eventBase,
+    type: z.literal("orchestration.budget"),
+    usd: z.number().positive().nullable(),
+    tokens: z.number().int().positive().nullable(),
   }),
   z.object({
     ...eventBase,
@@ -540,6 +583,23 @@ export const EventSchema = z.discriminatedUnion("type", [
     sessionTotals: SessionTotalsSchema.optional(),
     /** Legacy: the agent's cost is set to this (see above). */
     totalUsd: z.number().min(0).optional(),
+    /**
+     * Priced by maos from one streamed message's usage, before the CLI's
+     * own figure: what a run cut by kill -9 still counts.
+     */
+    estimated: z.literal(true).optional(),
+    /** The planner's request (before any agent ran): counted in the totals, not an agent's. */
+    planner: z.literal(true).optional(),
+    /**
+     * The CLI's figure for an invocation replaces the estimates streamed
+     * before it: these are taken off again (this event's own fields are the
+     * invocation's whole spend).
+     */
+    replaces: z.object({
+      costUsd: z.number().min(0),
+      inputTokens: z.number().int().min(0),
+      outputTokens: z.number().int().min(0),
+    }).optional(),
   }),
   /** A tool call the agent's CLI refused (Claude's `permission_denials`). */
   z.object({

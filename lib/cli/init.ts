@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "@commander-js/extra-typings";
 import { initMaosDir } from "../../store/config.ts";
-import { findMaosDir, MAOS_DIR_NAME } from "../../store/paths.ts";
+import { findMaosDir, MAOS_DIR_NAME, MaosPaths } from "../../store/paths.ts";
+import { loadConfig } from "../../store/config.ts";
 import { usageError } from "../../store/errors.ts";
 import { colors } from "../ui/mod.ts";
 import { examples } from "./_util.ts";
@@ -24,6 +25,12 @@ export function initCommand() {
         ctx.location.cwd,
         explicit ?? MAOS_DIR_NAME,
       );
+      if (fs.existsSync(root) && !fs.statSync(root).isDirectory()) {
+        throw usageError(
+          `${root} is a file, not a directory`,
+          "move it away, or put the store elsewhere with --dir PATH",
+        );
+      }
       if (!explicit && !options.force) refuseSecondStore(ctx.location.cwd);
       const result = await initMaosDir(root);
       const shown = path.relative(ctx.location.cwd, root) || root;
@@ -37,6 +44,7 @@ export function initCommand() {
         ctx.note(
           `Commit it to share orchestrations with your team. Next: maos orchestrate "…"`,
         );
+        ctx.note(limitsLine(await loadConfig(new MaosPaths(root))));
       } else {
         ctx.out(`${c.green("✓")} ${shown}/ already initialized`);
       }
@@ -47,6 +55,26 @@ export function initCommand() {
     "maos --dir ../shared/.maos init",
     "MAOS_DIR=/tmp/scratch/.maos maos init",
   ]);
+}
+
+/** The spending and waiting limits maos.json starts with, said once at init. */
+function limitsLine(config: {
+  budgetUsd: number | null;
+  budgetTokens: number | null;
+  stallWarnSeconds: number;
+  turnTimeoutSeconds: number;
+  planTimeoutSeconds: number;
+  modelRetries: number;
+}): string {
+  const budget = config.budgetUsd !== null
+    ? `budget $${config.budgetUsd}`
+    : config.budgetTokens !== null
+    ? `budget ${config.budgetTokens} tokens`
+    : "no budget (set budgetUsd, or --budget USD)";
+  return `Limits in maos.json: ${budget}; stall notice after ${config.stallWarnSeconds} s ` +
+    `(stallWarnSeconds), turns stopped after ${config.turnTimeoutSeconds} s (turnTimeoutSeconds), ` +
+    `the planner after ${config.planTimeoutSeconds} s (planTimeoutSeconds), ` +
+    `${config.modelRetries} retries of an unreachable model (modelRetries)`;
 }
 
 /**

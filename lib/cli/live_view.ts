@@ -143,7 +143,7 @@ export class LiveView implements RunReporter {
   finish(outcome: RunOutcome): void {
     this.clearFooter();
     const s = this.lastState;
-    if (!s || outcome === "paused") return;
+    if (!s || outcome === "paused" || outcome === "budget") return;
     const done = s.tasks.filter((t) => t.status === "completed").length;
     const took = formatDuration(
       Date.parse(s.updatedAt) - Date.parse(s.createdAt),

@@ -20,6 +20,7 @@ export function mcpCommand() {
     });
   return examples(cmd, [
     "maos mcp   # as Claude Code starts it for an agent (MAOS_* env set by maos)",
-    "MAOS_ORCHESTRATION_ID=a1b2 MAOS_AGENT_ID=developer-001 maos mcp   # by hand",
+    "MAOS_ORCHESTRATION_ID=a1b2 MAOS_AGENT_ID=developer-001 maos mcp   # by hand: it reads;",
+    "#   sending as the agent needs its turn's MAOS_AGENT_TOKEN, which only maos gives",
   ]);
 }

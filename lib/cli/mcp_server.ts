@@ -113,11 +113,21 @@ export function buildMcpServer(
         kind?: MessageKind;
       },
     ) => {
-      const sent = sendAgentMessage(agent(), {
+      const me = agent();
+      const sent = sendAgentMessage(me, {
         content,
         to,
         kind: kind ?? "info",
       }, limits.maxMessageBytes);
+      // Written all the same (the refusal is logged, doctor reports it), but
+      // the agent is told that nobody will get it.
+      if (!me.token) {
+        throw new MaosError(
+          `no agent token: this message is not taken as ${me.agentId}'s (it is logged as refused)`,
+          2,
+          "MAOS_AGENT_TOKEN_FILE is unset or gone with its turn: only the MCP server maos starts for a turn can speak for its agent",
+        );
+      }
       return `Sent (${sent.kind}) to ${sent.to ?? "all"}.`;
     }),
   );

@@ -5,7 +5,8 @@
  * `params` with −32603 and a zod dump. Here a line too long is skipped to
  * its end, said on stderr, and answered (−32600, naming the limit) when its
  * id can be read; `params` that do not fit their method are −32602 with one
- * line; everything else goes to the SDK unchanged.
+ * line; a batch or an object that is no JSON-RPC message is −32600 (never
+ * silence a client would wait on); everything else goes to the SDK unchanged.
  *
  * @module
  */
@@ -167,7 +168,15 @@ export class LimitedStdioTransport implements Transport {
     }
     const parsed = JSONRPCMessageSchema.safeParse(raw);
     if (!parsed.success) {
-      this.onerror?.(new Error("maos mcp: not a JSON-RPC message"));
+      // Answered, never dropped: a client would wait for it forever.
+      const text = Array.isArray(raw)
+        ? "maos mcp: a batch is not supported (MCP 2025-06-18): send one request per line"
+        : 'maos mcp: not a JSON-RPC 2.0 message (it needs "jsonrpc": "2.0" and a method, result or error)';
+      this.warn(text);
+      const id = idOf(raw);
+      void this.send(
+        errorReply(id ?? null as unknown as Id, ErrorCode.InvalidRequest, text),
+      );
       return;
     }
     this.onmessage?.(parsed.data);
@@ -193,6 +202,15 @@ function badParams(raw: unknown): { id: Id; message: string } | null {
       issue?.message ?? "invalid"
     }`,
   };
+}
+
+/** The id of a request that is otherwise no JSON-RPC message, if any. */
+function idOf(raw: unknown): Id | undefined {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    return undefined;
+  }
+  const id = (raw as { id?: unknown }).id;
+  return typeof id === "string" || typeof id === "number" ? id : undefined;
 }
 
 function findId(text: string): Id | undefined {

@@ -8,7 +8,13 @@ import {
   requireWithinCap,
   resolveRecipient,
 } from "../engine/agent_channel.ts";
-import { PERSON_SENDER, tokenFromEnv } from "../engine/agent_token.ts";
+import {
+  PERSON_SENDER,
+  refusalOf,
+  tokenFromEnv,
+} from "../engine/agent_token.ts";
+import { loadOrchestration } from "../../store/journal.ts";
+import { foldEvent } from "../queries/state_fold.ts";
 import { pendingMessages } from "../engine/pending_messages.ts";
 import { loadConfig } from "../../store/config.ts";
 import { MessageKindSchema } from "../../store/schema.ts";
@@ -83,14 +89,30 @@ function sendCommand() {
       const to = resolveRecipient(paths, id, flags.to);
       const token = tokenFromEnv(env);
       const at = new Date().toISOString();
-      appendInbox(paths, id, {
+      const line = {
         at,
         from,
         to,
         kind: flags.type,
         content,
         ...(token ? { token } : {}),
-      });
+      };
+      // What the orchestrator will make of the line (the turn's token hash
+      // is logged before its processes start): a refusal is told at once.
+      const refusal = from === PERSON_SENDER
+        ? null
+        : refusalOf(line, loadOrchestration(paths, id, foldEvent).state);
+      appendInbox(paths, id, line);
+      // Written all the same (the refusal is logged, doctor reports it), but
+      // the sender is told the truth rather than "✓ Message sent".
+      if (refusal) {
+        ctx.warn(
+          `${refusal}: this message is not taken as ${oneLine(from)}'s ` +
+            `(it is logged as refused); only the processes maos starts for ` +
+            `${oneLine(from)} have its token\n` +
+            "hint: to send it as yourself, unset MAOS_AGENT_ID",
+        );
+      }
       if (ctx.json) {
         printJson(ctx, {
           orchestration: id,
@@ -102,6 +124,7 @@ function sendCommand() {
         });
         return;
       }
+      if (refusal) return;
       ctx.note(
         `${colors().green("✓")} Message sent to ${oneLine(to ?? "all")} ` +
           `(orchestration ${shortId(id)})`,
@@ -139,7 +162,9 @@ function listCommand() {
       const id = chooseOrchestration(paths, idArg);
       const first = scanMessages(paths, id, flags.limit);
       if (!flags.follow) {
-        const all = [...first.messages, ...pendingMessages(paths, id)];
+        // The last N of all: those still pending are the newest.
+        const all = [...first.messages, ...pendingMessages(paths, id)]
+          .slice(-flags.limit);
         if (ctx.json) return printJson(ctx, all);
         if (all.length === 0) ctx.out("No messages yet.");
         for (const m of all) ctx.out(messageHistoryLine(m, id));

@@ -30,6 +30,7 @@ import {
 import { mergeOrchestration } from "../workspace/merge_back.ts";
 import { reportMerge } from "./orchestration_merge.ts";
 import { LiveView } from "./live_view.ts";
+import { BUDGET_HELP, budgetFrom, tokensArg, usdArg } from "./budget_flags.ts";
 
 /** Set by a detaching parent: the id its background child must use. */
 export const NEW_ID_ENV = "MAOS_NEW_ORCHESTRATION_ID";
@@ -46,13 +47,15 @@ interface OrchestrateFlags {
   isolation?: "worktree" | "shared";
   merge?: boolean;
   detach?: boolean;
+  budget?: number;
+  budgetTokens?: number;
 }
 
 export function orchestrateCommand() {
   const cmd = new Command("orchestrate")
     .description(
       "plan a request into tasks and run a team of agents on it, in the foreground " +
-        "(Ctrl-C pauses; exit 0 completed, 1 failed, 130 paused)",
+        "(Ctrl-C pauses; exit 0 completed, 1 failed, 5 paused at the budget, 130 paused)",
     )
     .argument("<request>", "what the team should do")
     .option("--plan <file>", "plan file (JSON or YAML) with agents and tasks")
@@ -88,6 +91,8 @@ export function orchestrateCommand() {
       "--merge",
       "when it completes, merge the agents' branches into the branch checked out here",
     )
+    .option("--budget <usd>", BUDGET_HELP.usd, usdArg)
+    .option("--budget-tokens <n>", BUDGET_HELP.tokens, tokensArg)
     .option("--detach", "run in the background and print the id")
     .action(async (request, flags, command) => {
       const ctx = contextOf(command);
@@ -109,6 +114,7 @@ export function orchestrateCommand() {
         maxParallel: flags.maxParallel,
         saveIntervalSeconds: flags.saveInterval,
         isolation: flags.isolation,
+        budget: budgetFrom(flags),
         reporter: view,
       };
       const outcome = await orchestrate(options);
@@ -127,6 +133,7 @@ export function orchestrateCommand() {
     'maos orchestrate "Audit this repository" --plan examples/audit.yaml',
     'maos orchestrate "Write release notes" --driver claude --agents analyst,writer --max-parallel 2',
     'maos orchestrate "Nightly audit" --plan audit.yaml --detach',
+    'maos orchestrate "Refactor the auth module" --budget 5',
     'maos --json orchestrate "Run the checks" --plan checks.json > result.json',
   ]);
 }
@@ -160,6 +167,8 @@ export function finishRun(
     ? ExitCode.ok
     : outcome === "failed"
     ? ExitCode.failed
+    : outcome === "budget"
+    ? ExitCode.budget
     : ExitCode.paused;
 }
 
@@ -189,6 +198,10 @@ async function detach(
   }
   if (flags.isolation) args.push("--isolation", flags.isolation);
   if (flags.merge) args.push("--merge");
+  if (flags.budget) args.push("--budget", String(flags.budget));
+  if (flags.budgetTokens) {
+    args.push("--budget-tokens", String(flags.budgetTokens));
+  }
   const logFile = path.join(os.tmpdir(), `maos-${id}.log`);
   const logFd = fs.openSync(logFile, "a", 0o600);
   const [exec, ...pre] = selfCommand();

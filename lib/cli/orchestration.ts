@@ -5,6 +5,7 @@ import { mergeCommand, removeCommand } from "./orchestration_merge.ts";
 import { diffCommand, discardCommand } from "./orchestration_work.ts";
 import { usageError } from "../../store/errors.ts";
 import { resume } from "../engine/orchestrator.ts";
+import { BUDGET_HELP, budgetFrom, tokensArg, usdArg } from "./budget_flags.ts";
 import {
   LISTED_STATUSES,
   type OrchestrationStatus,
@@ -203,6 +204,16 @@ function resumeCommand() {
     )
     .argument("[id]", "orchestration id or unique prefix (4+ characters)")
     .option("--task <text>", "give the agents a new task as they resume")
+    .option(
+      "--budget <usd>",
+      `a new total budget: ${BUDGET_HELP.usd}`,
+      usdArg,
+    )
+    .option(
+      "--budget-tokens <n>",
+      `a new total: ${BUDGET_HELP.tokens}`,
+      tokensArg,
+    )
     .option("--no-progress", "no live progress, only the result")
     .action(async (idArg, flags, command) => {
       const ctx = contextOf(command);
@@ -213,6 +224,7 @@ function resumeCommand() {
         ...ctx.location,
         id,
         task: flags.task,
+        budget: budgetFrom(flags),
         reporter: view,
       });
       view.orchestrationId ??= id;
@@ -222,6 +234,7 @@ function resumeCommand() {
     "maos orchestration resume",
     "maos orchestration resume a1b2c3d4",
     'maos orchestration resume a1b2 --task "Also update the README"',
+    "maos orchestration resume a1b2 --budget 10",
     "maos orchestration resume a1b2 --no-progress",
   ]);
 }

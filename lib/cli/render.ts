@@ -12,6 +12,7 @@ import type {
   OrchestrationStatus,
   OrchestrationSummary,
 } from "../queries/queries.ts";
+import { FETCH_HINT } from "../workspace/names.ts";
 import {
   colors,
   formatDuration,
@@ -34,8 +35,10 @@ import {
   formatCost,
   formatSpend,
   formatTokenPair,
+  formatTokens,
   shortId,
 } from "./_util.ts";
+import type { BudgetView } from "../queries/budget.ts";
 
 /**
  * How much of a message the console shows; the rest is named with a pointer
@@ -95,7 +98,8 @@ export function renderAgentTable(agents: AgentView[]): string {
         statusLabel(a.status, c),
         a.sessionId ? truncate(oneLine(a.sessionId), 14) : c.dim("—"),
         String(a.messages),
-        costCell(a.cost, tokens),
+        costCell(a.cost, tokens) +
+        ((a.estimatedCost ?? 0) > 0 ? c.yellow(" (est.)") : ""),
         tokens > 0
           ? formatTokenPair(a.inputTokens, a.outputTokens)
           : c.dim("—"),
@@ -103,6 +107,44 @@ export function renderAgentTable(agents: AgentView[]): string {
     }),
     { color: c.enabled },
   );
+}
+
+/** ` (of which $0.0012 estimated …)` when part of the cost is maos's own estimate. */
+function estimateNote(estimated: number | undefined): string {
+  if (!estimated) return "";
+  return colors().yellow(
+    ` (${formatCost(estimated)} of it estimated from streamed usage)`,
+  );
+}
+
+/** `Budget:   $0.0312 of $1.00 spent (3%)` / `… 💰 reached`. */
+function budgetLine(b: BudgetView): string {
+  const c = colors();
+  const parts: string[] = [];
+  if (b.usd !== null) {
+    parts.push(
+      `${formatCost(b.spentUsd)} of $${b.usd.toFixed(2)} spent (${
+        Math.floor(100 * b.spentUsd / b.usd)
+      }%)`,
+    );
+  }
+  if (b.tokens !== null) {
+    parts.push(
+      `${formatTokens(b.spentTokens)} of ${formatTokens(b.tokens)} tokens (${
+        Math.floor(100 * b.spentTokens / b.tokens)
+      }%)`,
+    );
+  }
+  const reached = b.reached ? ` · ${c.yellow("💰 reached")}` : "";
+  return `${c.dim("Budget:  ")} ${parts.join(" · ")}${reached}`;
+}
+
+/** ` --budget 2.00`: twice the budget that was reached, as a new total. */
+function budgetResumeFlag(b: BudgetView): string {
+  if (b.usd !== null && b.spentUsd >= b.usd) {
+    return ` --budget ${(b.usd * 2).toFixed(2)}`;
+  }
+  return b.tokens !== null ? ` --budget-tokens ${b.tokens * 2}` : "";
 }
 
 /** Tokens but no dollars: a driver that reports none (Codex, unpriced) shows `—`, not `$0.0000`. */
@@ -181,6 +223,10 @@ function renderAgentFiles(s: OrchestrationStatus): string[] {
     const parts = [
       a.branchRemoved && a.discarded
         ? `discarded (its work is kept in ${a.discarded})`
+        : a.branchRemoved && a.notInClone
+        ? `its branch is not in this clone; ${FETCH_HINT}`
+        : a.branchRemoved && a.notStarted
+        ? "not started yet (no branch or worktree)"
         : a.branchRemoved
         ? "branch and worktree removed (saved files stay in refs/maos)"
         : changed.length
@@ -281,11 +327,17 @@ export function renderStatus(
       plural(s.agents.length, "agent")
     } · ${plural(s.messages, "message")} · ${
       formatSpend(s.cost, s.inputTokens, s.outputTokens)
+    }${s.plannerCost ? ` (planner ${formatCost(s.plannerCost)})` : ""}${
+      estimateNote(s.estimatedCost)
     }`,
   );
+  if (s.budget) out.push(budgetLine(s.budget));
   if (s.status === "paused" || s.status === "interrupted") {
+    const more = s.budget?.reached ? budgetResumeFlag(s.budget) : "";
     out.push(
-      c.yellow(`Resume with: maos orchestration resume ${shortId(s.id)}`),
+      c.yellow(
+        `Resume with: maos orchestration resume ${shortId(s.id)}${more}`,
+      ),
     );
   }
   return out.join("\n");

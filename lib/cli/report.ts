@@ -14,7 +14,7 @@ import { usageError } from "../../store/errors.ts";
 import { chooseOrchestration } from "../queries/choose.ts";
 import { reportHtml } from "../report/page_html.ts";
 import { reportData } from "../report/report_data.ts";
-import { colors } from "../ui/mod.ts";
+import { colors, plural } from "../ui/mod.ts";
 import { examples, shortId } from "./_util.ts";
 import { contextOf, printJson, storePaths } from "./context.ts";
 
@@ -31,6 +31,12 @@ export function reportCommand() {
     )
     .action(async (idArg, flags, command) => {
       const ctx = contextOf(command);
+      if (ctx.json && flags.out === "-") {
+        throw usageError(
+          "--json and --out - both write to stdout (--json: only JSON there)",
+          "drop --json to get the page on stdout, or write it to a file: --out report.html",
+        );
+      }
       const paths = storePaths(ctx);
       const id = chooseOrchestration(paths, idArg);
       const started = performance.now();
@@ -71,7 +77,9 @@ export function reportCommand() {
       ctx.out(
         `${colors().green("✓")} Report of ${shortId(id)} written to ${
           path.relative(process.cwd(), out) || out
-        } (${formatBytes(bytes)}, ${data.messages.length} messages, ${ms} ms)`,
+        } (${formatBytes(bytes)}, ${
+          plural(data.messages.length, "message")
+        }, ${ms} ms)`,
       );
       ctx.note(
         "It needs no network: open it in any browser, attach it, or commit it.",

@@ -7,9 +7,16 @@
 import { Buffer } from "node:buffer";
 import process from "node:process";
 import { ExitCode, MaosError } from "../../store/errors.ts";
-import type { AgentDriver, TaskResult, TaskRun } from "./driver.ts";
+import type { TokenPricing } from "../../store/schema.ts";
+import {
+  type AgentDriver,
+  MODEL_UNREACHABLE,
+  type TaskResult,
+  type TaskRun,
+} from "./driver.ts";
 import { runAgentProcess } from "./agent_process.ts";
 import { ClaudeStream } from "./claude_stream.ts";
+import type { LearnedPrices } from "./claude_prices.ts";
 import {
   claudeAllowedTools,
   claudeMcpConfig,
@@ -34,6 +41,13 @@ export interface ClaudeDriverOptions {
   extraArgs?: string[];
   /** Time between a stop request and SIGKILL; default 10 s. */
   graceMs?: number;
+  /** Prices by model prefix for streamed usage (maos.json `drivers.claude.pricing`). */
+  pricing?: Record<string, TokenPricing>;
+  /**
+   * CLAUDE_CODE_MAX_RETRIES unless the environment sets it: an unreachable
+   * model is then a failed turn within seconds, not minutes of backoff.
+   */
+  modelRetries?: number;
 }
 
 /** Prompts larger than this go on stdin: one argv string may not exceed 128 KiB on Linux. */
@@ -53,6 +67,10 @@ export const AUTH_FAILURE_PATTERN = /not logged in|API key was refused/i;
 
 const SESSION_GONE = "No conversation found with session ID";
 
+/** Claude Code 2.1.197 with no route to the API (measured: "API Error: Unable to connect to API (ConnectionRefused)"). */
+const CANNOT_CONNECT =
+  /^API Error: (Unable to connect to API.*|Connection error.*|.*(ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|fetch failed).*)$/m;
+
 /**
  * Drive Claude Code. `run()` rejects with a MaosError when the binary is
  * missing (every task would fail the same way); everything else is a result.
@@ -63,6 +81,9 @@ const SESSION_GONE = "No conversation found with session ID";
 export class ClaudeDriver implements AgentDriver {
   readonly name = "claude";
   readonly simulated = false;
+
+  /** What earlier result lines' modelUsage said about the prices (claude_prices.ts). */
+  readonly #learned: LearnedPrices = new Map();
 
   constructor(private readonly options: ClaudeDriverOptions = {}) {}
 
@@ -75,15 +96,23 @@ export class ClaudeDriver implements AgentDriver {
     const bin = this.bin;
     const prompt = buildPrompt(run, { channel: "mcp" });
     const viaStdin = Buffer.byteLength(prompt) > MAX_ARGV_PROMPT_BYTES;
-    const stream = new ClaudeStream(run.emit);
+    const stream = new ClaudeStream(
+      run.emit,
+      this.options.pricing,
+      this.#learned,
+    );
     const env: Record<string, string | undefined> = {
       ...process.env,
       ...run.env,
     };
+    if (env.CLAUDE_CODE_MAX_RETRIES === undefined) {
+      env.CLAUDE_CODE_MAX_RETRIES = String(this.options.modelRetries ?? 2);
+    }
     // Set inside a Claude Code session; since 2.1.39 a nested `claude`
     // refuses to start when it sees it, and maos may run from Claude Code.
     delete env.CLAUDECODE;
 
+    run.emit({ type: "activity", waitingFor: "Claude Code to start" });
     const exit = await runAgentProcess({
       command: bin,
       args: claudeArgs(run, this.options, viaStdin ? undefined : prompt),
@@ -96,10 +125,6 @@ export class ClaudeDriver implements AgentDriver {
       kill: run.kill,
       graceMs: this.options.graceMs,
     });
-
-    // Killed before its result line: the tokens streamed so far still count.
-    const streamed = stream.streamedUsage();
-    if (streamed) run.emit(streamed);
 
     if (exit.spawnError?.what === "command") {
       if (exit.spawnError.code === "ENOENT") throw claudeNotFound(bin);
@@ -138,6 +163,30 @@ export class ClaudeDriver implements AgentDriver {
           : `${API_KEY_REFUSED}${said ? ` (${said})` : ""}`,
       };
     }
+    if (result?.subtype === "error_max_budget_usd" && stream.endedTurn) {
+      // The budget ran out with the model's last answer: the turn is done.
+      return {
+        status: "completed",
+        summary: withoutMaosLines(result.text || stream.lastText) || "done",
+        budgetReached: true,
+      };
+    }
+    if (result?.subtype === "error_max_budget_usd") {
+      // Not a failure: the turn goes on in the same session once there is more budget.
+      const kept = stream.sessionId ? `; session ${stream.sessionId} kept` : "";
+      return {
+        status: "stopped",
+        summary: `stopped at the budget${kept}`,
+        budgetReached: true,
+      };
+    }
+    const unreachable = result?.isError && CANNOT_CONNECT.exec(result.text);
+    if (unreachable) {
+      return {
+        status: "failed",
+        summary: `${MODEL_UNREACHABLE}: ${unreachable[1]}`,
+      };
+    }
     if (result && !result.isError) {
       return {
         status: "completed",
@@ -164,6 +213,11 @@ export class ClaudeDriver implements AgentDriver {
       summary: `Claude Code ${how} before finishing${why ? `: ${why}` : ""}`,
     };
   }
+}
+
+/** Dollars for `--max-budget-usd`: never 0 (Claude would refuse it), at most 6 decimals. */
+function usdArg(usd: number): string {
+  return String(Math.max(0.000001, Math.floor(usd * 1e6) / 1e6));
 }
 
 /**
@@ -204,6 +258,12 @@ export function claudeArgs(
     roleInstructions(run.agent),
   );
   if (run.sessionId) args.push("--resume", run.sessionId);
+  // Each message's usage as it streams: a cut run still counts what it used.
+  args.push("--include-partial-messages");
+  if (run.budgetLeftUsd !== undefined) {
+    // Claude checks it after each model call; maos stops a turn that overruns.
+    args.push("--max-budget-usd", usdArg(run.budgetLeftUsd));
+  }
   const permissions = run.permissions;
   args.push(
     "--permission-mode",

@@ -16,7 +16,9 @@ Deno.test("the init line gives the session id at once, repeated ids are not re-e
     { type: "system", subtype: "init", session_id: "s1" },
     { type: "assistant", session_id: "s1", message: { content: [] } },
   );
-  assertEquals(events, [{ type: "session", sessionId: "s1" }]);
+  assertEquals(events.filter((e) => e.type !== "activity"), [
+    { type: "session", sessionId: "s1" },
+  ]);
   assertEquals(stream.sessionId, "s1");
 });
 
@@ -55,14 +57,41 @@ const REAL_RESULT = {
   },
 };
 
-Deno.test("each result reports that invocation's cost and tokens once, for the engine to add up", () => {
+/** The usage events, dollars rounded to 1e-9 (sums of prices are not exact in binary). */
+function usages(events: DriverEvent[]) {
+  return events.filter((e) => e.type === "usage").map((e) => ({
+    ...e,
+    ...(e.costUsd === undefined
+      ? {}
+      : { costUsd: Math.round(e.costUsd * 1e9) / 1e9 }),
+  }));
+}
+
+const NONE = { costUsd: 0, inputTokens: 0, outputTokens: 0 };
+/** REAL_ASSISTANT's usage at the default (Opus) list price: 100 in, 1 out. */
+const STREAMED = { costUsd: 0.000525, inputTokens: 100, outputTokens: 1 };
+
+Deno.test("each result reports that invocation's cost and tokens once, taking back the estimates streamed before it", () => {
   const { events } = feed(REAL_ASSISTANT, REAL_RESULT, {
     ...REAL_RESULT,
     total_cost_usd: 0.0008,
   });
-  assertEquals(events.filter((e) => e.type === "usage"), [
-    { type: "usage", costUsd: 0.0015, inputTokens: 100, outputTokens: 40 },
-    { type: "usage", costUsd: 0.0008, inputTokens: 100, outputTokens: 40 },
+  assertEquals(usages(events), [
+    { type: "usage", ...STREAMED, estimated: true },
+    {
+      type: "usage",
+      costUsd: 0.0015,
+      inputTokens: 100,
+      outputTokens: 40,
+      replaces: STREAMED,
+    },
+    {
+      type: "usage",
+      costUsd: 0.0008,
+      inputTokens: 100,
+      outputTokens: 40,
+      replaces: NONE,
+    },
   ]);
 });
 
@@ -76,12 +105,18 @@ Deno.test("cache reads and writes count as input tokens", () => {
       output_tokens: 7,
     },
   });
-  assertEquals(events.filter((e) => e.type === "usage"), [
-    { type: "usage", costUsd: 0.0015, inputTokens: 2305, outputTokens: 7 },
+  assertEquals(usages(events), [
+    {
+      type: "usage",
+      costUsd: 0.0015,
+      inputTokens: 2305,
+      outputTokens: 7,
+      replaces: NONE,
+    },
   ]);
 });
 
-Deno.test("an interrupted result that reports 0 keeps the tokens already streamed", () => {
+Deno.test("an interrupted result that reports 0 keeps the tokens already streamed, priced by maos", () => {
   // Measured: SIGINT while the model streamed gave total_cost_usd 0 and usage 0.
   const { events } = feed(REAL_ASSISTANT, {
     type: "result",
@@ -90,12 +125,26 @@ Deno.test("an interrupted result that reports 0 keeps the tokens already streame
     total_cost_usd: 0,
     usage: { input_tokens: 0, output_tokens: 0 },
   });
-  assertEquals(events.filter((e) => e.type === "usage"), [
-    { type: "usage", costUsd: 0, inputTokens: 100, outputTokens: 1 },
+  assertEquals(usages(events), [
+    { type: "usage", ...STREAMED, estimated: true },
+    {
+      type: "usage",
+      costUsd: 0,
+      inputTokens: 100,
+      outputTokens: 1,
+      replaces: STREAMED,
+    },
+    {
+      type: "usage",
+      costUsd: 0.000525,
+      inputTokens: 0,
+      outputTokens: 0,
+      estimated: true,
+    },
   ]);
 });
 
-Deno.test("without a result line, the streamed usage counts each API message once (tokens only)", () => {
+Deno.test("without a result line, each API message's usage is counted once as it streams (an estimate)", () => {
   const second = {
     ...REAL_ASSISTANT,
     message: {
@@ -107,15 +156,71 @@ Deno.test("without a result line, the streamed usage counts each API message onc
     ...REAL_ASSISTANT,
     message: { ...REAL_ASSISTANT.message, id: "msg_2" },
   };
-  const { stream, events } = feed(REAL_ASSISTANT, second, other);
-  assertEquals(events.filter((e) => e.type === "usage"), []);
-  assertEquals(stream.streamedUsage(), {
-    type: "usage",
-    inputTokens: 200,
-    outputTokens: 2,
+  const { events } = feed(REAL_ASSISTANT, second, other);
+  assertEquals(usages(events), [
+    { type: "usage", ...STREAMED, estimated: true },
+    { type: "usage", ...STREAMED, estimated: true },
+  ]);
+});
+
+Deno.test("with partial messages, the input counts at message_start and the output at each message_delta, at the model's price", () => {
+  const event = (e: unknown) => ({ type: "stream_event", event: e });
+  const { stream, events } = feed(
+    event({
+      type: "message_start",
+      message: {
+        id: "msg_9",
+        model: "claude-sonnet-4-5",
+        usage: {
+          input_tokens: 1000,
+          cache_creation_input_tokens: 2000,
+          cache_read_input_tokens: 10_000,
+          output_tokens: 1,
+        },
+      },
+    }),
+    event({ type: "content_block_delta", index: 0 }),
+    event({ type: "message_delta", usage: { output_tokens: 101 } }),
+  );
+  // Sonnet: $3 in, $3.75 cache writes, $0.30 cache reads, $15 out per million.
+  assertEquals(usages(events), [
+    {
+      type: "usage",
+      costUsd: 0.013515, // 0.003 + 0.0075 + 0.003 + 0.000015
+      inputTokens: 13_000,
+      outputTokens: 1,
+      estimated: true,
+    },
+    {
+      type: "usage",
+      costUsd: 0.0015,
+      inputTokens: 0,
+      outputTokens: 100,
+      estimated: true,
+    },
+  ]);
+  assertEquals(stream.waitingFor, "the model to finish its answer");
+  // Every chunk is a sign of life; the answer's start and end are said.
+  assertEquals(events.filter((e) => e.type === "activity").length, 5);
+  assertEquals(
+    events.flatMap((e) =>
+      e.type === "activity" && e.answering !== undefined ? [e.answering] : []
+    ),
+    [true, false],
+  );
+});
+
+Deno.test("a price table in maos.json wins over the list price, by the longest model prefix", () => {
+  const events: DriverEvent[] = [];
+  const stream = new ClaudeStream((e) => events.push(e), {
+    "claude-": { inputPerMTok: 1, outputPerMTok: 1 },
+    "claude-opus": { inputPerMTok: 2, outputPerMTok: 10 },
   });
-  stream.onLine(JSON.stringify(REAL_RESULT));
-  assertEquals(stream.streamedUsage(), undefined);
+  stream.onLine(JSON.stringify({
+    ...REAL_ASSISTANT,
+    message: { ...REAL_ASSISTANT.message, model: "claude-opus-4-8" },
+  }));
+  assertEquals(usages(events)[0].costUsd, 0.00021);
 });
 
 Deno.test("is_error decides, not subtype", () => {
@@ -163,14 +268,13 @@ Deno.test("unknown types, user lines and JSON that is not an object are no event
       type: "user",
       message: { content: [{ type: "tool_result", content: "secret" }] },
     },
-    { type: "stream_event", event: {} },
     { type: "system", subtype: "compact_boundary" },
     "[1,2]",
     "{broken json",
     "",
     "::maos::progress:: 10",
   );
-  assertEquals(events, [
+  assertEquals(events.filter((e) => e.type !== "activity"), [
     { type: "output", line: "[1,2]" },
     { type: "output", line: "{broken json" },
     { type: "progress", percent: 10 },
@@ -219,4 +323,81 @@ Deno.test("the result line's permission_denials become one denied event per refu
     input: { command: "node test.js", description: "run" },
     toolUseId: "toolu_1",
   }]);
+});
+
+Deno.test("a result's modelUsage teaches the CLI's prices: later estimates of that model are priced as it prices them", () => {
+  const learned = new Map<string, number>();
+  const first = new ClaudeStream(() => {}, undefined, learned);
+  // The CLI charged twice maos's list price for this model.
+  first.onLine(JSON.stringify({
+    ...REAL_RESULT,
+    modelUsage: {
+      "claude-opus-4-8[1m]": {
+        inputTokens: 1000,
+        outputTokens: 100,
+        cacheReadInputTokens: 0,
+        cacheCreationInputTokens: 0,
+        costUSD: 0.015,
+      },
+    },
+  }));
+  const events: DriverEvent[] = [];
+  const next = new ClaudeStream((e) => events.push(e), undefined, learned);
+  next.onLine(JSON.stringify({
+    ...REAL_ASSISTANT,
+    message: { ...REAL_ASSISTANT.message, model: "claude-opus-4-8" },
+  }));
+  assertEquals(usages(events)[0].costUsd, 2 * STREAMED.costUsd);
+});
+
+Deno.test("an answer that ends the turn says so before its cost (a budget reached by it lets the turn end)", () => {
+  const event = (e: unknown) => ({ type: "stream_event", event: e });
+  const { stream, events } = feed(
+    event({
+      type: "message_start",
+      message: {
+        id: "m",
+        model: "claude-opus-4-8",
+        usage: { input_tokens: 10 },
+      },
+    }),
+    event({
+      type: "message_delta",
+      delta: { stop_reason: "end_turn" },
+      usage: { output_tokens: 5 },
+    }),
+  );
+  assertEquals(stream.endedTurn, true);
+  const finishing = events.findIndex((e) =>
+    e.type === "activity" && e.finishing
+  );
+  const lastCost = events.findLastIndex((e) => e.type === "usage");
+  assert(finishing >= 0 && finishing < lastCost, JSON.stringify(events));
+});
+
+Deno.test("a sub-agent's messages streaming between the main one's start and end count to their own message", () => {
+  const event = (e: unknown, parent: string | null = null) => ({
+    type: "stream_event",
+    event: e,
+    parent_tool_use_id: parent,
+  });
+  const start = (id: string) => ({
+    type: "message_start",
+    message: { id, model: "claude-opus-4-8", usage: { input_tokens: 100 } },
+  });
+  const end = (out: number) => ({
+    type: "message_delta",
+    delta: { stop_reason: "end_turn" },
+    usage: { output_tokens: out },
+  });
+  const { events } = feed(
+    event(start("main")),
+    event(start("sub"), "toolu_1"),
+    event(end(40), "toolu_1"),
+    event(end(10)),
+  );
+  assertEquals(
+    usages(events).map((u) => [u.inputTokens, u.outputTokens]),
+    [[100, 0], [100, 0], [0, 40], [0, 10]],
+  );
 });

@@ -49,7 +49,10 @@ Deno.test("a successful run completes with the result text (without its ::maos::
     status: "completed",
     summary: "All done: added auth",
   });
-  assertEquals(events[0], { type: "session", sessionId: "sess-0001" });
+  assertEquals(events.filter((e) => e.type !== "activity")[0], {
+    type: "session",
+    sessionId: "sess-0001",
+  });
   assertEquals(events.filter((e) => e.type === "session").length, 1);
 });
 
@@ -71,12 +74,39 @@ Deno.test("assistant text is output, its maos lines are messages and progress", 
   );
 });
 
+/**
+ * The CLI's own figures among the usage events (the estimates streamed
+ * before are checked to be exactly what the figure takes back).
+ */
+function exactUsage(events: DriverEvent[]) {
+  const usage = events.filter((e) => e.type === "usage");
+  let streamed = { costUsd: 0, inputTokens: 0, outputTokens: 0 };
+  const exact = [];
+  for (const e of usage) {
+    if (e.estimated) {
+      streamed = {
+        costUsd: streamed.costUsd + (e.costUsd ?? 0),
+        inputTokens: streamed.inputTokens + e.inputTokens,
+        outputTokens: streamed.outputTokens + e.outputTokens,
+      };
+      continue;
+    }
+    assertEquals(e.replaces, streamed);
+    streamed = { costUsd: 0, inputTokens: 0, outputTokens: 0 };
+    exact.push({
+      costUsd: e.costUsd,
+      inputTokens: e.inputTokens,
+      outputTokens: e.outputTokens,
+    });
+  }
+  return exact;
+}
+
 Deno.test("the result's cost and tokens are recorded once, as this invocation's", async () => {
   const { events } = await runFake("success", {
     env: { FAKE_CLAUDE_MODE: "success", FAKE_CLAUDE_COST: "0.4321" },
   });
-  assertEquals(events.filter((e) => e.type === "usage"), [{
-    type: "usage",
+  assertEquals(exactUsage(events), [{
     costUsd: 0.4321,
     inputTokens: 100,
     outputTokens: 40,
@@ -105,7 +135,10 @@ Deno.test("a recorded session is resumed with --resume", async () => {
   });
   assertStringIncludes(argv[0], "--resume sess-42");
   assertEquals(result.status, "completed");
-  assertEquals(events[0], { type: "session", sessionId: "sess-42" });
+  assertEquals(events.filter((e) => e.type !== "activity")[0], {
+    type: "session",
+    sessionId: "sess-42",
+  });
 });
 
 Deno.test("a session the CLI does not know is reported as sessionLost", async () => {
@@ -124,11 +157,12 @@ Deno.test("no login fails with a clear summary", async () => {
   assertEquals(result, { status: "failed", summary: NOT_LOGGED_IN });
 });
 
-Deno.test("an is_error result fails with its reason and still records the cost", async () => {
+Deno.test("a run Claude ended at its --max-budget-usd is stopped (resumable), not failed, and its cost recorded", async () => {
   const { result, events } = await runFake("error_result");
   assertEquals(result, {
-    status: "failed",
-    summary: "budget of 0.50 USD exceeded",
+    status: "stopped",
+    summary: "stopped at the budget; session sess-0001 kept",
+    budgetReached: true,
   });
   assert(events.some((e) => e.type === "usage" && e.costUsd === 0.0123));
   assert(!result.sessionLost);
@@ -166,7 +200,10 @@ Deno.test("killed mid-run, the task is stopped and its session id was kept", asy
   });
   assertEquals(result.status, "stopped");
   assertStringIncludes(result.summary, "sess-0001");
-  assertEquals(events[0], { type: "session", sessionId: "sess-0001" });
+  assertEquals(events.filter((e) => e.type !== "activity")[0], {
+    type: "session",
+    sessionId: "sess-0001",
+  });
 });
 
 Deno.test("a stop request ends a hanging run promptly, and the interrupted run's cost is recorded", async () => {
@@ -180,8 +217,8 @@ Deno.test("a stop request ends a hanging run promptly, and the interrupted run's
   });
   assertEquals(result.status, "stopped");
   assert(Date.now() - started < 2000);
-  assertEquals(events.filter((e) => e.type === "usage"), [
-    { type: "usage", costUsd: 0.0123, inputTokens: 100, outputTokens: 40 },
+  assertEquals(exactUsage(events), [
+    { costUsd: 0.0123, inputTokens: 100, outputTokens: 40 },
   ]);
 });
 
@@ -195,10 +232,18 @@ Deno.test("a run that dies without a result fails and names how it ended", async
   });
   assertEquals(result.status, "failed");
   assertStringIncludes(result.summary, "killed by SIGKILL before finishing");
-  // No result line: the streamed tokens are kept, no dollars are guessed.
+  // No result line: the streamed usage was counted as it came, priced by
+  // maos (the default model's list price: $5 in, $25 out per million).
   assertEquals(events.filter((e) => e.type === "usage"), [
-    { type: "usage", inputTokens: 100, outputTokens: 1 },
+    {
+      type: "usage",
+      costUsd: 0.000525,
+      inputTokens: 100,
+      outputTokens: 1,
+      estimated: true,
+    },
   ]);
+  assertEquals(exactUsage(events), []);
 });
 
 Deno.test("a prompt too big for argv goes on stdin", async () => {

@@ -9,12 +9,13 @@ import { Buffer } from "node:buffer";
 import process from "node:process";
 import { ExitCode, MaosError } from "../../store/errors.ts";
 import type { TokenPricing } from "../../store/schema.ts";
-import type {
-  AgentDriver,
-  SessionTotals,
-  TaskResult,
-  TaskRun,
-  UsageEvent,
+import {
+  type AgentDriver,
+  MODEL_UNREACHABLE,
+  type SessionTotals,
+  type TaskResult,
+  type TaskRun,
+  type UsageEvent,
 } from "./driver.ts";
 import { runAgentProcess } from "./agent_process.ts";
 import { CodexStream } from "./codex_stream.ts";
@@ -38,6 +39,8 @@ export interface CodexDriverOptions {
   extraArgs?: string[];
   /** Time between a stop request and SIGKILL; default 10 s. */
   graceMs?: number;
+  /** Reconnects allowed before a run is given up as "the model could not be reached". */
+  modelRetries?: number;
 }
 
 export const CODEX_UNAUTHORIZED =
@@ -71,7 +74,12 @@ export class CodexDriver implements AgentDriver {
     const viaStdin = Buffer.byteLength(prompt) > MAX_ARGV_PROMPT_BYTES;
     // A refused key fails every retry the same way: stop at the first.
     const refused = new AbortController();
-    const stream = new CodexStream(run.emit, () => refused.abort());
+    const stream = new CodexStream(
+      run.emit,
+      () => refused.abort(),
+      this.options.modelRetries ?? 2,
+    );
+    run.emit({ type: "activity", waitingFor: "Codex to start" });
     const exit = await runAgentProcess({
       command: bin,
       args: codexArgs(run, this.options, viaStdin ? "-" : prompt),
@@ -85,6 +93,7 @@ export class CodexDriver implements AgentDriver {
       graceMs: this.options.graceMs,
     });
 
+    stream.close();
     const usage = usageOf(stream, run, this.options.pricing);
     if (usage) run.emit(usage);
 
@@ -107,6 +116,12 @@ export class CodexDriver implements AgentDriver {
     }
     if (stream.unauthorized) {
       return { status: "failed", summary: CODEX_UNAUTHORIZED };
+    }
+    if (stream.unreachable) {
+      return {
+        status: "failed",
+        summary: `${MODEL_UNREACHABLE}: ${stream.unreachable}`,
+      };
     }
     if (stream.missingKey) {
       return {

@@ -11,6 +11,8 @@ import { parseMaosLine, parseMaosText } from "./maos_lines.ts";
 
 /** Codex retries a failed request ("Reconnecting... n/5") before giving up. */
 const RECONNECTING = /^Reconnecting\.\.\./;
+/** Codex 0.169 with no route to the model (measured): "Reconnecting... waiting for network (Connection failed: …)". */
+const NO_NETWORK = /^Reconnecting\.\.\. waiting for network \((.*)\)$/;
 /** A refused key or login: retrying cannot help. */
 const UNAUTHORIZED = /\b401\b|Unauthorized/i;
 /** The provider's API key variable is not set (measured: "Missing environment variable: `X`."). */
@@ -43,11 +45,20 @@ export class CodexStream {
   missingKey: string | undefined;
   /** The text of the last agent message: the turn's answer. */
   lastMessage: string | undefined;
+  /** Set when Codex kept reconnecting past `maxReconnects`: why it could not reach the model. */
+  unreachable: string | undefined;
+  #reconnects = 0;
+  #offlineTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly emit: (e: DriverEvent) => void,
-    /** Called once when a 401 is seen, so the driver can stop the retries. */
+    /** Called once when retrying cannot help (a 401, or too many reconnects): the driver stops it. */
     private readonly onUnauthorized: () => void = () => {},
+    /**
+     * Codex without network reconnects without end ("waiting for network",
+     * which no retry setting bounds): after this many, give up.
+     */
+    private readonly maxReconnects = Infinity,
   ) {}
 
   /** Handle one stdout line; a line that is not a JSON object is plain output. */
@@ -57,11 +68,19 @@ export class CodexStream {
       if (line.trim() !== "") this.emit(parseMaosLine(line));
       return;
     }
+    if (msg.type !== "error" && this.#offlineTimer !== undefined) {
+      // The network came back: the wait was worth it.
+      clearTimeout(this.#offlineTimer);
+      this.#offlineTimer = undefined;
+    }
     switch (msg.type) {
       case "thread.started":
         return this.#thread(msg.thread_id);
       case "item.completed":
         return this.#item(isObject(msg.item) ? msg.item : {});
+      case "turn.started":
+        this.emit({ type: "activity", waitingFor: "the model to answer" });
+        return;
       case "turn.completed":
         this.totals = totalsOf(msg.usage) ?? this.totals;
         return;
@@ -131,9 +150,39 @@ export class CodexStream {
     if (RECONNECTING.test(message)) {
       // A retry is news, not the reason: the reason comes last.
       if (!this.unauthorized) this.#output(`[codex] ${oneLine(message)}`);
+      this.emit({ type: "activity", waitingFor: "the model to be reachable" });
+      const offline = NO_NETWORK.exec(message)?.[1];
+      if (offline !== undefined) {
+        // No connection at all: Codex waits for the network without end,
+        // backing off 5 s, 10 s …; maos waits a second per allowed retry.
+        this.#giveUpSoon(offline);
+      } else if (++this.#reconnects > this.maxReconnects) {
+        this.#giveUp(
+          message.replace(RECONNECTING, "").replace(/^\s*\d+\/\d+\s*/, ""),
+        );
+      }
       return;
     }
     this.failure = oneLine(message);
+  }
+
+  #giveUpSoon(why: string): void {
+    if (this.#offlineTimer !== undefined || this.unreachable) return;
+    this.#offlineTimer = setTimeout(
+      () => this.#giveUp(why),
+      Math.min(this.maxReconnects, 10) * 1000,
+    );
+  }
+
+  #giveUp(why: string): void {
+    if (this.unreachable) return;
+    this.unreachable = oneLine(why);
+    this.onUnauthorized();
+  }
+
+  /** The process ended: no give-up timer may outlive it. */
+  close(): void {
+    clearTimeout(this.#offlineTimer);
   }
 
   #output(line: string): void {

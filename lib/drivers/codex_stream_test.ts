@@ -28,6 +28,8 @@ const REAL = {
     '{"type":"turn.failed","error":{"message":"Missing environment variable: `MOCK_KEY`."}}',
   retryDns:
     '{"type":"error","message":"Reconnecting... 2/5 (stream disconnected before completion: failed to lookup address information: Name does not resolve)"}',
+  offline:
+    '{"type":"error","message":"Reconnecting... waiting for network (Connection failed: error sending request)"}',
 };
 
 function feed(...lines: string[]) {
@@ -46,7 +48,7 @@ Deno.test("a real run: the thread id first, the message's text as output, its ::
     REAL.message,
     REAL.completed,
   );
-  assertEquals(events, [
+  assertEquals(events.filter((e) => e.type !== "activity"), [
     { type: "session", sessionId: "01a2353f-fb6f-7483-86b3-d657b6c2042b" },
     {
       type: "output",
@@ -104,7 +106,7 @@ Deno.test("a missing API key variable is named; other retries are shown as outpu
   assertEquals(stream.missingKey, "MOCK_KEY");
   assert(!stream.unauthorized);
   const retry = feed(REAL.retryDns);
-  assertEquals(retry.events, [{
+  assertEquals(retry.events.filter((e) => e.type !== "activity"), [{
     type: "output",
     line:
       "[codex] Reconnecting... 2/5 (stream disconnected before completion: failed to lookup address information: Name does not resolve)",
@@ -155,4 +157,43 @@ Deno.test("commands, file changes and tool calls are brief output lines; reasoni
 Deno.test("the same thread id again is not a new session", () => {
   const { events } = feed(REAL.thread, REAL.thread);
   assertEquals(events.length, 1);
+});
+
+Deno.test("counted reconnects past the allowed retries give the run up as unreachable", () => {
+  const events: DriverEvent[] = [];
+  let stopped = 0;
+  const stream = new CodexStream((e) => events.push(e), () => stopped++, 1);
+  stream.onLine(REAL.retryDns);
+  assertEquals([stopped, stream.unreachable], [0, undefined]);
+  stream.onLine(REAL.retryDns);
+  assertEquals(stopped, 1);
+  assertEquals(
+    stream.unreachable,
+    "(stream disconnected before completion: failed to lookup address information: Name does not resolve)",
+  );
+  assert(
+    events.some((e) =>
+      e.type === "activity" && e.waitingFor === "the model to be reachable"
+    ),
+  );
+});
+
+Deno.test("waiting for the network is given up after a second per allowed retry, unless a line comes", async () => {
+  let stopped = 0;
+  const stream = new CodexStream(() => {}, () => stopped++, 0);
+  stream.onLine(REAL.offline);
+  await new Promise((r) => setTimeout(r, 20));
+  assertEquals(stopped, 1);
+  assertEquals(
+    stream.unreachable,
+    "Connection failed: error sending request",
+  );
+  stream.close();
+
+  const back = new CodexStream(() => {}, () => stopped++, 1);
+  back.onLine(REAL.offline);
+  back.onLine(REAL.turn); // the network came back
+  await new Promise((r) => setTimeout(r, 1100));
+  assertEquals([stopped, back.unreachable], [1, undefined]);
+  back.close();
 });

@@ -27,6 +27,18 @@ export type DriverEvent =
   | { type: "progress"; percent: number }
   | { type: "session"; sessionId: string }
   | DeniedEvent
+  /**
+   * A sign of life that is not output (a streamed chunk, a tool call), and
+   * what the CLI now waits for when the driver knows: "the model to answer".
+   */
+  | {
+    type: "activity";
+    waitingFor?: string;
+    /** True when a model answer starts streaming, false when it is complete. */
+    answering?: boolean;
+    /** The model's last answer of the turn has come: no more spending follows. */
+    finishing?: boolean;
+  }
   | UsageEvent;
 
 /** A tool call the CLI refused (Claude's `permission_denials`). */
@@ -68,6 +80,10 @@ export interface UsageEvent {
    * `TaskRun.sessionTotals` so the next run can report only its own part.
    */
   sessionTotals?: SessionTotals;
+  /** Priced by maos from streamed usage, before (or without) the CLI's own figure. */
+  estimated?: true;
+  /** The CLI's figure for the whole invocation: the estimates emitted before it, to take back. */
+  replaces?: { costUsd: number; inputTokens: number; outputTokens: number };
 }
 
 /** A CLI's own running token counters for one session (thread). */
@@ -125,6 +141,8 @@ export interface TaskRun {
   extraTask?: string;
   /** The agent's permissions (defaults, plan, `--always` grants). */
   permissions?: AgentPermissions;
+  /** USD the orchestration may still spend (its budget minus what is spent); absent: no limit. */
+  budgetLeftUsd?: number;
   /** Aborted once: ask the agent to stop (SIGINT/SIGTERM, 10 s grace). */
   stop: AbortSignal;
   /** Aborted: kill at once (second Ctrl-C). */
@@ -135,11 +153,16 @@ export interface TaskRun {
   onProcess?(pid: number): void;
 }
 
+/** How the summary of a run whose model could not be reached starts (every driver says it so). */
+export const MODEL_UNREACHABLE = "the model could not be reached";
+
 export interface TaskResult {
   status: "completed" | "failed" | "stopped";
   summary: string;
   /** The driver's session no longer exists (Claude: "No conversation found"). */
   sessionLost?: boolean;
+  /** The CLI stopped itself at the budget it was given (Claude: `error_max_budget_usd`). */
+  budgetReached?: boolean;
 }
 
 export interface AgentDriver {

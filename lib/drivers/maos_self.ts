@@ -102,6 +102,16 @@ export function removeMaosBinDir(): void {
 /** A folder left by a maos that was killed (kill -9) is removed a day later. */
 const STALE_BIN_DIR_MS = 24 * 3600_000;
 
+/**
+ * maos's private temp folders, named after the maos process that made them:
+ * the shim's, a shell turn's prompt and inbox, a turn's token file.
+ */
+const TEMP_DIR_OF_PID = /^maos-(?:bin|turn|token)-(\d+)-/;
+
+/**
+ * Remove the temp folders a maos that is gone (kill -9) could not, once a
+ * day old: a pid alive in another PID namespace sharing /tmp looks dead here.
+ */
 function removeStaleBinDirs(): void {
   const tmp = os.tmpdir();
   let names: string[];
@@ -111,7 +121,7 @@ function removeStaleBinDirs(): void {
     return;
   }
   for (const name of names) {
-    const pid = Number(/^maos-bin-(\d+)-/.exec(name)?.[1]);
+    const pid = Number(TEMP_DIR_OF_PID.exec(name)?.[1]);
     if (!pid || pid === process.pid || processAlive(pid)) continue;
     const dir = path.join(tmp, name);
     try {

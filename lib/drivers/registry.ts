@@ -28,7 +28,12 @@ export type DriverName = typeof DRIVER_NAMES[number];
 
 /** The `drivers` block of maos.json, as far as drivers read it. */
 export interface DriverSettings {
-  claude?: { bin?: string; permissionMode?: string; model?: string };
+  claude?: {
+    bin?: string;
+    permissionMode?: string;
+    model?: string;
+    pricing?: Record<string, TokenPricing>;
+  };
   codex?: {
     bin?: string;
     model?: string;
@@ -47,8 +52,8 @@ export interface DriverSettings {
 
 /** Where drivers take their settings from. */
 export interface DriverContext {
-  /** maos.json; only its `drivers` block is read. */
-  config?: { drivers?: DriverSettings };
+  /** maos.json; its `drivers` block and `modelRetries` are read. */
+  config?: { drivers?: DriverSettings; modelRetries?: number };
   /**
    * The environment: MAOS_CLAUDE_BIN (over drivers.claude.bin),
    * MAOS_CODEX_BIN (over drivers.codex.bin), MAOS_GEMINI_BIN (over
@@ -84,12 +89,14 @@ export function createDriver(
         ...settings.claude,
         bin: env.MAOS_CLAUDE_BIN || settings.claude?.bin || "claude",
         graceMs: ctx.graceMs,
+        modelRetries: ctx.config?.modelRetries,
       });
     case "codex":
       return new CodexDriver({
         ...settings.codex,
         bin: env.MAOS_CODEX_BIN || settings.codex?.bin || "codex",
         graceMs: ctx.graceMs,
+        modelRetries: ctx.config?.modelRetries,
       });
     case "gemini":
       return new GeminiDriver({

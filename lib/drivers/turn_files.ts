@@ -10,6 +10,7 @@
  */
 
 import * as fs from "node:fs";
+import process from "node:process";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { TaskRun } from "./driver.ts";
@@ -26,7 +27,10 @@ export interface TurnFiles {
 
 /** Write the turn's files; `env` names them and holds their short forms. */
 export function writeTurnFiles(run: TaskRun): TurnFiles {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "maos-turn-"));
+  const dir = fs.mkdtempSync(
+    // Named after this maos: a later one removes it after a kill -9.
+    path.join(os.tmpdir(), `maos-turn-${process.pid}-`),
+  );
   fs.chmodSync(dir, 0o700);
   const promptFile = path.join(dir, "prompt.txt");
   const inboxFile = path.join(dir, "inbox.txt");

@@ -13,6 +13,7 @@
 
 import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
+import process from "node:process";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { InboxLine, OrchestrationState } from "../../store/schema.ts";
@@ -34,7 +35,10 @@ export function writeTokenFile(token: string): {
   file: string;
   remove(): void;
 } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "maos-token-"));
+  const dir = fs.mkdtempSync(
+    // Named after this maos: a later one removes it after a kill -9.
+    path.join(os.tmpdir(), `maos-token-${process.pid}-`),
+  );
   fs.chmodSync(dir, 0o700);
   const file = path.join(dir, "token");
   fs.writeFileSync(file, token, { mode: 0o600 });

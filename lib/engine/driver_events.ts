@@ -103,7 +103,12 @@ export function recordDriverEvent(
         inputTokens: event.inputTokens,
         outputTokens: event.outputTokens,
         ...(event.sessionTotals ? { sessionTotals: event.sessionTotals } : {}),
+        ...(event.estimated ? { estimated: true } : {}),
+        ...(event.replaces ? { replaces: event.replaces } : {}),
       });
+      return;
+    case "activity":
+      // Only the turn's clock cares (run.ts): nothing to persist.
       return;
   }
 }

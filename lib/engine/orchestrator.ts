@@ -5,7 +5,7 @@ import {
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { findOrCreateMaosDir, loadConfig } from "../../store/config.ts";
-import { ExitCode, MaosError, usageError } from "../../store/errors.ts";
+import { usageError } from "../../store/errors.ts";
 import { readRecentEvents } from "../../store/event_log.ts";
 import { newId } from "../../store/ids.ts";
 import { Journal } from "../../store/journal.ts";
@@ -23,9 +23,15 @@ import {
   MessageBus,
   toInboxMessage,
 } from "./message_bus.ts";
-import { defaultPlan, loadPlanFile } from "./planner.ts";
-import { PLANNER_NAMES, planWithDriver } from "./driver_planner.ts";
+import { loadPlanFile } from "./planner.ts";
 import { OrchestrationRun } from "./run.ts";
+import { planFor } from "./plan_request.ts";
+import {
+  budgetStartLine,
+  checkBudgetOptions,
+  initialBudget,
+  resumedBudget,
+} from "./budget_guard.ts";
 import type {
   OrchestrateOptions,
   ResumeOptions,
@@ -66,6 +72,7 @@ export async function orchestrate(
       `--save-interval must be between 1 and ${MAX_SAVE_INTERVAL_SECONDS} seconds, got ${options.saveIntervalSeconds}`,
     );
   }
+  checkBudgetOptions(options.budget);
   const filePlan = options.planFile
     ? loadPlanFile(path.resolve(options.cwd, options.planFile))
     : undefined;
@@ -102,8 +109,10 @@ export async function orchestrate(
   );
   const root = await findOrCreateMaosDir(options);
   const paths = new MaosPaths(root);
-  const plan = filePlan ??
-    await planFor(request, driver, drivers, options, root);
+  const planned = filePlan
+    ? { plan: filePlan }
+    : await planFor(request, driver, drivers, options, root, config);
+  const plan = planned.plan;
   const resolvedPlan: Plan = {
     ...plan,
     agents: plan.agents.map((a) => ({ ...a, driver: a.driver ?? driver })),
@@ -139,6 +148,17 @@ export async function orchestrate(
         saveIntervalSeconds: options.saveIntervalSeconds,
       });
     }
+    const budget = initialBudget(options.budget, config);
+    if (budget) journal.append(budget);
+    // What asking for the plan cost counts like any turn (and against the budget).
+    if (planned.spent) {
+      journal.append({
+        type: "cost",
+        agent: "planner",
+        planner: true,
+        ...planned.spent,
+      });
+    }
     const started = journal.append({ type: "orchestration.started" });
     reporter.event(started, journal.state);
     const simulated = resolvedPlan.agents.some((a) =>
@@ -153,6 +173,8 @@ export async function orchestrate(
     for (const note of isolation.notes) {
       reporter.line(note.replace("<id8>", id.slice(0, 8)));
     }
+    const limit = budgetStartLine(journal.state);
+    if (limit) reporter.line(limit);
     return await runToEnd(journal, config, reporter, drivers, root);
   } finally {
     await journal.close();
@@ -198,6 +220,8 @@ export async function resume(options: ResumeOptions): Promise<RunOutcome> {
     for (const name of new Set(before.agents.map((a) => a.driver))) {
       drivers.preflight(name);
     }
+    checkBudgetOptions(options.budget);
+    const budget = resumedBudget(options.budget, before);
     // Work the log names but this clone lacks is never dropped by starting over.
     await requireWorkToResume(path.dirname(root), before);
 
@@ -234,10 +258,15 @@ export async function resume(options: ResumeOptions): Promise<RunOutcome> {
         ingested ? ` (${ingested} new from the inbox)` : ""
       }`,
     );
-    reporter.line(`✓ ${before.agents.length} agents restored`);
-    reporter.line(`✓ Loaded ${journal.state.messages} messages`);
+    const agents = before.agents.length;
+    reporter.line(`✓ ${agents} agent${agents === 1 ? "" : "s"} restored`);
+    const n = journal.state.messages;
+    reporter.line(`✓ Loaded ${n} message${n === 1 ? "" : "s"}`);
 
     prepareTasksForResume(journal, before);
+    if (budget) journal.append(budget);
+    const limit = budgetStartLine(journal.state);
+    if (limit) reporter.line(limit);
     if (options.task) addFollowUpTask(journal, options.task);
     const resumed = journal.append({
       type: "orchestration.resumed",
@@ -294,47 +323,13 @@ async function runToEnd(
     workspace,
   });
   const outcome = await run.execute();
-  if (workspace && outcome !== "paused") {
+  if (workspace && outcome !== "paused" && outcome !== "budget") {
     const id8 = journal.id.slice(0, 8);
     reporter.line(
       `🌳 The agents' work is on branches maos/${id8}/<agent>: see it with maos orchestration status ${id8}, bring it in with maos orchestration merge ${id8}`,
     );
   }
   return outcome;
-}
-
-/**
- * No plan file: Claude or Codex is asked for a plan (validated like a file);
- * with `--agents`, another driver, or a planner that fails, the default team
- * works.
- */
-async function planFor(
-  request: string,
-  driver: string,
-  drivers: ReturnType<typeof createDriverFactory>,
-  options: OrchestrateOptions,
-  root: string,
-): Promise<Plan> {
-  const planner = PLANNER_NAMES[driver];
-  if (!planner || options.agents) {
-    return defaultPlan(request, options.agents);
-  }
-  options.reporter.line(`🧠 Asking ${planner} for a plan…`);
-  const planned = await planWithDriver(
-    drivers.get(driver),
-    request,
-    path.dirname(root),
-    { MAOS_DIR: root },
-  );
-  if ("plan" in planned) return planned.plan;
-  if (planned.fatal) {
-    // Every agent would fail the same way (no login, key refused): say it once, now.
-    throw new MaosError(planned.error, ExitCode.failed, planned.fatal);
-  }
-  options.reporter.warn(
-    `the planner gave no usable plan (${planned.error}); using the default team`,
-  );
-  return defaultPlan(request);
 }
 
 function defaultDriverFor(plan: Plan): string {

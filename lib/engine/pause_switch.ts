@@ -16,6 +16,7 @@ export interface PauseHandlers {
 export class PauseSwitch {
   private pausingNow = false;
   private forcedNow = false;
+  private budgetNow = false;
   private readonly onSignal = () => this.request();
 
   constructor(private readonly handlers: PauseHandlers) {}
@@ -26,6 +27,11 @@ export class PauseSwitch {
 
   get forced(): boolean {
     return this.forcedNow;
+  }
+
+  /** The pause came from the budget, not a signal (exit 5, not 130). */
+  get budget(): boolean {
+    return this.budgetNow;
   }
 
   /** Listen for the signals that pause; a closed terminal or dropped ssh session (SIGHUP) too. */
@@ -39,6 +45,22 @@ export class PauseSwitch {
     process.off("SIGINT", this.onSignal);
     process.off("SIGTERM", this.onSignal);
     process.off("SIGHUP", this.onSignal);
+  }
+
+  /**
+   * Spending reached the budget: pause as on a first Ctrl-C (agents get
+   * SIGINT and time to stop, everything is saved). A Ctrl-C after it still
+   * stops them at once.
+   */
+  requestBudget(): void {
+    if (this.pausingNow) return;
+    this.pausingNow = true;
+    this.budgetNow = true;
+    // Agents may take up to their grace time to stop: say why it waits.
+    this.handlers.warn(
+      "💰 Spending reached the budget: pausing the agents and saving…",
+    );
+    this.handlers.onPause();
   }
 
   request(): void {

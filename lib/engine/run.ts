@@ -13,8 +13,8 @@ import type {
 } from "../drivers/driver.ts";
 import { startWatchdog, type Watchdog } from "../drivers/watchdog.ts";
 import { AgentOutputs } from "./agent_output.ts";
-import { buildTaskRun } from "./task_run.ts";
-import { newTurnToken, type TurnToken } from "./agent_token.ts";
+import { newTurnToken } from "./agent_token.ts";
+import { decisionsNote } from "../approvals/told.ts";
 import { type EventSinks, recordDriverEvent } from "./driver_events.ts";
 import { AutoSaver } from "./auto_save.ts";
 import { FilesSaver } from "../workspace/files_save.ts";
@@ -31,7 +31,14 @@ import {
   type TaskEndContext,
 } from "./task_end.ts";
 import { endRun } from "./run_end.ts";
-import { decisionsNote } from "../approvals/told.ts";
+import { budgetView } from "../queries/budget.ts";
+import {
+  type ActiveTask,
+  noteActivity,
+  pauseTurn,
+  runTurn,
+} from "./turn_run.ts";
+import { watchTurn } from "./turn_watch.ts";
 import { resumeLine } from "./resume_tasks.ts";
 
 export interface RunSetup {
@@ -50,19 +57,6 @@ export interface RunSetup {
   announceContinuing?: boolean;
   /** Worktree isolation: each agent works (and is saved) in its own git worktree. */
   workspace?: Workspace | null;
-}
-
-interface ActiveTask {
-  task: TaskState;
-  stop: AbortController;
-  kill: AbortController;
-  pids: number[];
-  lastLines: string[];
-  done: Promise<void>;
-  /** What a person decided on its requests, told at the start of this turn. */
-  told?: string;
-  /** MAOS_AGENT_TOKEN of this turn (hash in its `running` event, file removed at its end). */
-  token: TurnToken;
 }
 
 /**
@@ -119,7 +113,9 @@ export class OrchestrationRun {
     };
     this.pause = new PauseSwitch({
       onPause: () => {
-        for (const run of this.active.values()) run.stop.abort();
+        for (const run of this.active.values()) {
+          pauseTurn(run, this.pause.budget);
+        }
         this.wakeUp();
       },
       onForce: () => {
@@ -151,11 +147,19 @@ export class OrchestrationRun {
     };
   }
 
-  /** Append an event and show it. */
+  /** Append an event and show it; spending that reaches the budget pauses the run. */
   record(event: NewEvent): MaosEvent {
     const persisted = this.setup.journal.append(event);
     this.setup.reporter.event(persisted, this.setup.journal.state);
+    if (event.type === "cost") this.checkBudget();
     return persisted;
+  }
+
+  /** At the budget: no new turn, running ones paused as on Ctrl-C (exit 5). */
+  private checkBudget(): void {
+    if (budgetView(this.setup.journal.state)?.reached) {
+      this.pause.requestBudget();
+    }
   }
 
   async execute(): Promise<RunOutcome> {
@@ -194,6 +198,7 @@ export class OrchestrationRun {
         record: (event) => this.record(event),
         pausing: this.pause.pausing,
         forced: this.pause.forced,
+        budget: this.pause.budget,
         saveError: this.saveError,
       });
     } finally {
@@ -219,6 +224,7 @@ export class OrchestrationRun {
         await this.settle();
         return;
       }
+      this.checkBudget();
       if (!this.pause.pausing) {
         // A task that just ended may have run `maos message send`: the next
         // turns must see it, not wait for the inbox poll.
@@ -285,11 +291,20 @@ export class OrchestrationRun {
       pids: [],
       lastLines: [],
       done: Promise.resolve(),
-      told,
       token,
+      told,
     };
     this.active.set(task.id, run);
-    run.done = this.runOnDriver(
+    run.watch = watchTurn(this.setup.config, agent.id, reporter, run.stop);
+    run.done = runTurn(
+      {
+        setup: this.setup,
+        files: this.files,
+        outputs: this.outputs,
+        watchdog: this.watchdog,
+        record: (event) => this.record(event),
+        onEvent: (event) => this.onDriverEvent(run, event),
+      },
       driver,
       run,
       agent.sessionId ?? undefined,
@@ -299,83 +314,26 @@ export class OrchestrationRun {
         status: "failed",
         summary: errorText(err),
       }))
-      .then((result) => endTask(this.taskEnd, run.task, result, run.lastLines))
+      .then((result) => {
+        run.watch?.close();
+        // Claude stopped itself at the --max-budget-usd it was given.
+        if (result.budgetReached) this.pause.requestBudget();
+        const timedOut = run.watch?.timedOut;
+        return endTask(
+          this.taskEnd,
+          run.task,
+          timedOut && !this.pause.pausing
+            ? { status: "failed", summary: timedOut }
+            : result,
+          run.lastLines,
+        );
+      })
       .catch((err) => this.fail(err))
       .finally(() => {
         this.active.delete(task.id);
         run.token.remove();
         this.wakeUp();
       });
-  }
-
-  private async runOnDriver(
-    driver: AgentDriver,
-    run: ActiveTask,
-    sessionId: string | undefined,
-    resumeNote: string | undefined,
-  ): Promise<TaskResult> {
-    const { journal } = this.setup;
-    const agent = journal.state.agents.find((a) => a.id === run.task.agent)!;
-    // Its worktree, with the work of the tasks it depends on merged in.
-    const blocked = await this.files?.prepareTask(run.task, {
-      // Saved with the task's output and shown like it (never parsed for ::maos:: lines).
-      output: (line) => {
-        this.outputs.append(agent.id, run.task.id, line);
-        this.setup.reporter.output(agent.id, line);
-      },
-      onProcess: (pid) => this.watchdog?.watch(pid),
-      onExit: (pid) => this.watchdog?.unwatch(pid),
-      signal: run.stop.signal,
-      env: {
-        MAOS_DIR: this.setup.maosDir,
-        MAOS_ORCHESTRATION_ID: journal.id,
-        MAOS_AGENT_ID: agent.id,
-        MAOS_TASK_ID: run.task.id,
-      },
-    });
-    if (blocked) return { status: "failed", summary: blocked };
-    // Taken once per turn: a fresh session after a lost one needs them too.
-    const { inbox, earlier } = this.setup.bus.takeTurnInbox(agent.id);
-    const attempt = (session: string | undefined, note: string | undefined) =>
-      driver.run(buildTaskRun({
-        state: journal.state,
-        agent,
-        task: run.task,
-        inbox,
-        inboxEarlier: earlier,
-        cwd: this.files?.cwdFor(agent.id) ?? this.setup.cwd,
-        maosDir: this.setup.maosDir,
-        agentToken: run.token,
-        sessionId: session,
-        resumeNote: note,
-        extraTask: this.setup.extraTask,
-        told: run.told,
-        config: this.setup.config,
-        stop: run.stop.signal,
-        kill: run.kill.signal,
-        emit: (event) => this.onDriverEvent(run, event),
-        onProcess: (pid) => {
-          run.pids.push(pid);
-          this.watchdog?.watch(pid);
-        },
-      }));
-    try {
-      const result = await attempt(sessionId, resumeNote);
-      if (!result.sessionLost || run.stop.signal.aborted) return result;
-      // The driver's session is gone (another machine, expired): start fresh, told what was done.
-      this.record({ type: "agent.session", agent: agent.id, sessionId: null });
-      this.setup.reporter.warn(
-        `[${agent.id}] session ${
-          sessionId ?? ""
-        } not found here; starting a fresh session with the saved output`,
-      );
-      return await attempt(
-        undefined,
-        resumeNote ?? "(no output was saved before the interruption)",
-      );
-    } finally {
-      for (const pid of run.pids) this.watchdog?.unwatch(pid);
-    }
   }
 
   /**
@@ -397,6 +355,10 @@ export class OrchestrationRun {
   }
 
   private onDriverEvent(run: ActiveTask, event: DriverEvent): void {
+    run.watch?.activity(
+      event.type === "activity" ? event.waitingFor : undefined,
+    );
+    if (event.type === "activity") noteActivity(run, event, this.pause.budget);
     try {
       recordDriverEvent(
         this.sinks,

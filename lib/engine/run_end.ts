@@ -11,6 +11,7 @@ import type { AutoSaver } from "./auto_save.ts";
 import type { RunOutcome, RunReporter } from "./run_options.ts";
 import { finalStatus } from "./scheduler.ts";
 import { describeCall } from "../approvals/rules.ts";
+import { budgetReachedLine } from "./budget_guard.ts";
 
 export interface RunEndContext {
   journal: Journal;
@@ -19,29 +20,41 @@ export interface RunEndContext {
   record(event: NewEvent): MaosEvent;
   pausing: boolean;
   forced: boolean;
+  /** The pause came from the budget (exit 5). */
+  budget: boolean;
   /** An auto-save that failed during the run: the run's result must not hide it. */
   saveError: unknown;
 }
 
 export async function endRun(ctx: RunEndContext): Promise<RunOutcome> {
   const { journal, reporter } = ctx;
-  if (ctx.pausing) {
+  // The budget reached by the last task's own cost leaves nothing to pause.
+  const nothingLeft = journal.state.tasks.every((t) =>
+    t.status === "completed" || t.status === "failed"
+  );
+  if (ctx.pausing && !(ctx.budget && nothingLeft)) {
     const paused = journal.state.agents.filter((a) => a.status === "paused")
       .length;
     ctx.record({
       type: "orchestration.paused",
-      reason: ctx.forced ? "forced stop" : "signal",
+      reason: ctx.budget ? "budget" : ctx.forced ? "forced stop" : "signal",
     });
     await ctx.saver.save();
+    if (ctx.budget) {
+      reporter.line(budgetReachedLine(journal.state));
+    } else {
+      reporter.line(
+        `⏸️ Orchestration paused. Resume with: maos orchestration resume ${
+          journal.id.slice(0, 8)
+        }`,
+      );
+    }
     reporter.line(
-      `⏸️ Orchestration paused. Resume with: maos orchestration resume ${
-        journal.id.slice(0, 8)
-      }`,
+      `💾 State saved. ${counted(paused, "agent")} paused, ${
+        counted(journal.state.messages, "message")
+      } preserved.`,
     );
-    reporter.line(
-      `💾 State saved. ${paused} agents paused, ${journal.state.messages} messages preserved.`,
-    );
-    return "paused";
+    return ctx.budget ? "budget" : "paused";
   }
   const waiting = (journal.state.approvals ?? []).filter((a) =>
     a.status === "pending" &&
@@ -68,6 +81,18 @@ export async function endRun(ctx: RunEndContext): Promise<RunOutcome> {
       type: "orchestration.failed",
       reason: `failed tasks: ${failed.join(", ")}`,
     });
+    // A turn stopped at its time limit is worth another try, in its session.
+    if (
+      journal.state.tasks.some((t) =>
+        t.status === "failed" && t.summary?.includes("(turnTimeoutSeconds)")
+      )
+    ) {
+      reporter.line(
+        `⏱️ A turn ran out of time. Run the failed tasks again with: maos orchestration resume ${
+          journal.id.slice(0, 8)
+        }`,
+      );
+    }
   }
   await ctx.saver.save();
   if (ctx.saveError) throw ctx.saveError;
@@ -95,4 +120,9 @@ function waitingLines(
     ),
     `⏸️ Then resume with: maos orchestration resume ${id8}`,
   ];
+}
+
+/** `1 agent`, `2 agents` (the engine's own lines; lib/ui is the CLI's). */
+function counted(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }

@@ -38,15 +38,25 @@ export interface OrchestrateOptions extends StoreLocation {
   saveIntervalSeconds?: number;
   /** `--isolation`: undefined = worktree in a git repository, else shared. */
   isolation?: Isolation;
+  /** `--budget USD` / `--budget-tokens N`: over `budgetUsd`/`budgetTokens` in maos.json. */
+  budget?: BudgetOptions;
   reporter: RunReporter;
+}
+
+/** A budget from the command line; either may be given alone. */
+export interface BudgetOptions {
+  usd?: number;
+  tokens?: number;
 }
 
 export interface ResumeOptions extends StoreLocation {
   /** Id or unique prefix; undefined = the most recent paused or interrupted one. */
   id?: string;
   task?: string;
+  /** `resume --budget`: the new total (what was set of the other kind stays). */
+  budget?: BudgetOptions;
   reporter: RunReporter;
 }
 
 /** How a foreground run ended: the CLI maps it to the exit code. */
-export type RunOutcome = "completed" | "failed" | "paused";
+export type RunOutcome = "completed" | "failed" | "paused" | "budget";

@@ -22,6 +22,7 @@ export interface TurnInputs {
   sessionId: string | undefined;
   resumeNote: string | undefined;
   extraTask: string | undefined;
+  budgetLeftUsd: number | undefined;
   stop: AbortSignal;
   kill: AbortSignal;
   emit: TaskRun["emit"];
@@ -82,6 +83,9 @@ export function buildTaskRun(turn: TurnInputs): TaskRun {
     extraTask: [turn.extraTask, turn.told].filter(Boolean).join("\n\n") ||
       undefined,
     permissions: effectivePermissions(turn.config, agent),
+    ...(turn.budgetLeftUsd === undefined
+      ? {}
+      : { budgetLeftUsd: turn.budgetLeftUsd }),
     stop: turn.stop,
     kill: turn.kill,
     emit: turn.emit,

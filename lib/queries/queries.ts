@@ -6,6 +6,7 @@
  * @module
  */
 
+import { type BudgetView, budgetView } from "./budget.ts";
 import * as fs from "node:fs";
 import { ExitCode, MaosError, usageError } from "../../store/errors.ts";
 import { logEndsAt, readRecentEvents } from "../../store/event_log.ts";
@@ -100,6 +101,8 @@ export interface AgentView {
   /** Tokens over all its invocations; input counts cached input too. */
   inputTokens: number;
   outputTokens: number;
+  /** The part of `cost` maos priced from streamed usage (a run cut before the CLI said); 0: none. */
+  estimatedCost?: number;
   /** Worktree isolation (added by `withAgentFiles`): its branch and files. */
   branch?: string;
   /** Its branch and worktree are gone (`recover cleanup` after a merge); the files ref stays. */
@@ -107,6 +110,9 @@ export interface AgentView {
   worktree?: string | null;
   /** After `orchestration discard`: the ref that keeps its work. */
   discarded?: string | null;
+  /** No branch because none of its tasks ever started; or because this clone lacks maos's refs. */
+  notStarted?: boolean;
+  notInClone?: boolean;
   changedFiles?: string[];
   unmergedFiles?: string[];
   uncommittedFiles?: string[];
@@ -141,8 +147,14 @@ export interface OrchestrationStatus {
   updatedAt: string;
   durationMs: number;
   cost: number;
+  /** The part of `cost` that is maos's estimate (see AgentView). */
+  estimatedCost?: number;
+  /** The part of `cost` the planner's request spent (in no agent's); 0: none. */
+  plannerCost?: number;
   inputTokens: number;
   outputTokens: number;
+  /** The budget and what is spent against it; null when none is set. */
+  budget?: BudgetView | null;
   messages: number;
   progress: { completed: number; total: number };
   agents: AgentView[];
@@ -329,8 +341,11 @@ export function orchestrationStatus(
     updatedAt: state.updatedAt,
     durationMs: Math.max(0, end - created),
     cost: state.cost,
+    estimatedCost: state.estimatedCost ?? 0,
+    plannerCost: state.plannerCost?.costUsd ?? 0,
     inputTokens: state.inputTokens,
     outputTokens: state.outputTokens,
+    budget: budgetView(state),
     messages: state.messages,
     progress: {
       completed: state.tasks.filter((t) => t.status === "completed").length,
@@ -347,6 +362,7 @@ export function orchestrationStatus(
       inputTokens: a.inputTokens,
       outputTokens: a.outputTokens,
       ...(a.refused ? { refused: a.refused } : {}),
+      estimatedCost: a.estimatedCost ?? 0,
     })),
     tasks: state.tasks.map((t) => {
       const waitingFor = approvals.filter((a) =>

@@ -155,23 +155,57 @@ function applyEvent(
         inboxOffset: Math.max(state.inboxOffset, event.inboxEnd),
       };
     case "cost": {
+      if (event.planner) return withPlannerCost(state, event);
       // One invocation's spend adds up; a legacy `totalUsd` sets (schema.ts).
-      const updated = withAgent(state, event.agent, (a) => ({
-        ...a,
-        cost: event.totalUsd ?? roundUsd(a.cost + (event.costUsd ?? 0)),
-        inputTokens: a.inputTokens + (event.inputTokens ?? 0),
-        outputTokens: a.outputTokens + (event.outputTokens ?? 0),
-        ...(event.sessionTotals ? { sessionTotals: event.sessionTotals } : {}),
-      }));
+      // The CLI's own figure takes off the estimates streamed before it.
+      const back = event.replaces;
+      const updated = withAgent(state, event.agent, (a) => {
+        const estimated = roundUsd(
+          (a.estimatedCost ?? 0) +
+            (event.estimated ? event.costUsd ?? 0 : 0) - (back?.costUsd ?? 0),
+        );
+        const { estimatedCost: _, ...rest } = a;
+        return {
+          ...rest,
+          cost: event.totalUsd ??
+            Math.max(
+              0,
+              roundUsd(a.cost + (event.costUsd ?? 0) - (back?.costUsd ?? 0)),
+            ),
+          inputTokens: Math.max(
+            0,
+            a.inputTokens + (event.inputTokens ?? 0) - (back?.inputTokens ?? 0),
+          ),
+          outputTokens: Math.max(
+            0,
+            a.outputTokens + (event.outputTokens ?? 0) -
+              (back?.outputTokens ?? 0),
+          ),
+          ...(estimated > 0 ? { estimatedCost: estimated } : {}),
+          ...(event.sessionTotals
+            ? { sessionTotals: event.sessionTotals }
+            : {}),
+        };
+      });
+      const planner = state.plannerCost;
       const sum = (of: (a: AgentState) => number) =>
         updated.agents.reduce((total, a) => total + of(a), 0);
+      const { estimatedCost: _, ...rest } = updated;
+      const estimated = roundUsd(sum((a) => a.estimatedCost ?? 0));
       return {
-        ...updated,
-        cost: roundUsd(sum((a) => a.cost)),
-        inputTokens: sum((a) => a.inputTokens),
-        outputTokens: sum((a) => a.outputTokens),
+        ...rest,
+        cost: roundUsd(sum((a) => a.cost) + (planner?.costUsd ?? 0)),
+        ...(estimated > 0 ? { estimatedCost: estimated } : {}),
+        inputTokens: sum((a) => a.inputTokens) + (planner?.inputTokens ?? 0),
+        outputTokens: sum((a) => a.outputTokens) +
+          (planner?.outputTokens ?? 0),
       };
     }
+    case "orchestration.budget":
+      return {
+        ...state,
+        budget: { usd: event.usd, tokens: event.tokens },
+      };
     // Written by development builds only: isolation now comes with `created`.
     case "orchestration.isolation":
       return { ...state, isolation: { mode: event.mode, base: event.base } };
@@ -269,6 +303,31 @@ function describeInput(input: Record<string, unknown>): string {
   const text = (typeof main === "string" ? main : JSON.stringify(input))
     .replace(/\s+/g, " ").trim();
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
+
+/** The planner's spend: kept apart, and in the orchestration's totals. */
+function withPlannerCost(
+  state: OrchestrationState,
+  event: Extract<MaosEvent, { type: "cost" }>,
+): OrchestrationState {
+  const was = state.plannerCost ??
+    { costUsd: 0, inputTokens: 0, outputTokens: 0 };
+  const add = {
+    costUsd: roundUsd(event.costUsd ?? 0),
+    inputTokens: event.inputTokens ?? 0,
+    outputTokens: event.outputTokens ?? 0,
+  };
+  return {
+    ...state,
+    plannerCost: {
+      costUsd: roundUsd(was.costUsd + add.costUsd),
+      inputTokens: was.inputTokens + add.inputTokens,
+      outputTokens: was.outputTokens + add.outputTokens,
+    },
+    cost: roundUsd(state.cost + add.costUsd),
+    inputTokens: state.inputTokens + add.inputTokens,
+    outputTokens: state.outputTokens + add.outputTokens,
+  };
 }
 
 /** How many recent turns' tokens an agent keeps (late inbox lines of older turns are refused). */

@@ -412,6 +412,52 @@ Deno.test("permission.denied counts per task and agent and keeps the first refus
   assertEquals(state.tasks[0].refused, undefined);
 });
 
+Deno.test("estimated cost events count at once and are taken back by the CLI's own figure; what stays is marked estimated", () => {
+  const estimate: NewEvent = {
+    type: "cost",
+    agent: "dev-001",
+    costUsd: 0.005,
+    inputTokens: 1000,
+    outputTokens: 1,
+    estimated: true,
+  };
+  const streamed = fold(estimate, {
+    ...estimate,
+    costUsd: 0.0025,
+    inputTokens: 0,
+    outputTokens: 99,
+  });
+  assertEquals(streamed.agents[1].cost, 0.0075);
+  assertEquals(streamed.agents[1].estimatedCost, 0.0075);
+  assertEquals(streamed.estimatedCost, 0.0075);
+  assertEquals([streamed.inputTokens, streamed.outputTokens], [1000, 100]);
+
+  const exact = fold(
+    estimate,
+    { ...estimate, costUsd: 0.0025, inputTokens: 0, outputTokens: 99 },
+    {
+      type: "cost",
+      agent: "dev-001",
+      costUsd: 0.008,
+      inputTokens: 1000,
+      outputTokens: 120,
+      replaces: { costUsd: 0.0075, inputTokens: 1000, outputTokens: 100 },
+    },
+  );
+  assertEquals(exact.agents[1].cost, 0.008);
+  assertEquals(exact.agents[1].estimatedCost, undefined);
+  assertEquals(exact.estimatedCost, undefined);
+  assertEquals([exact.inputTokens, exact.outputTokens], [1000, 120]);
+});
+
+Deno.test("orchestration.budget sets the budget as a new total", () => {
+  const state = fold(
+    { type: "orchestration.budget", usd: 1, tokens: null },
+    { type: "orchestration.budget", usd: 2.5, tokens: 5000 },
+  );
+  assertEquals(state.budget, { usd: 2.5, tokens: 5000 });
+});
+
 Deno.test("a turn's token hash goes to its task's agent, which keeps the newest 8; refusals only move the inbox offset", () => {
   const turns: NewEvent[] = Array.from({ length: 10 }, (_, i) => ({
     type: "task.status",

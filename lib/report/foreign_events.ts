@@ -55,7 +55,7 @@ export function readForeignEvent(
       agent: String(loose.agent ?? ""),
       label: `refused: ${String(loose.tool ?? "a tool call")}`,
     });
-  } else if (type.startsWith("budget")) {
+  } else if (type.startsWith("budget") || type === "orchestration.budget") {
     const { seq: _seq, at: _at, type: _type, ...fields } = loose;
     marks.push({ kind: "budget", at, label: type });
     return { ...fields, event: type };

@@ -212,7 +212,12 @@ export class TimelineFold {
           event.from,
           event.to,
           event.kind,
-          event.content,
+          // A body kept in a file: its start, and where the whole one is.
+          event.contentFile === undefined
+            ? event.content
+            : `${event.content} (the whole message, ${event.contentBytes} bytes, is in .maos/orchestrations/${
+              this.#state?.id ?? "?"
+            }/${event.contentFile})`,
         ]);
         break;
     }

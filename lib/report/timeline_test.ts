@@ -155,3 +155,17 @@ Deno.test("approvals, refusals and budgets (events of other rooms) are read loos
   );
   assertEquals(data.budget, { usd: 1, spentUsd: 1.2, event: "budget.reached" });
 });
+
+Deno.test("the budget an orchestration runs with (orchestration.budget) is its header's budget and a mark", () => {
+  const data = fold(log(
+    created,
+    { type: "orchestration.budget", usd: 1, tokens: null },
+    { type: "orchestration.started" },
+  ));
+  assertEquals(data.budget, {
+    usd: 1,
+    tokens: null,
+    event: "orchestration.budget",
+  });
+  assertEquals(data.marks.some((m) => m.kind === "budget"), true);
+});

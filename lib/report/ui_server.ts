@@ -51,9 +51,19 @@ export async function startUiServer(
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err) => {
       const message = err instanceof Error ? err.message : String(err);
-      send(res, err instanceof MaosError && err.code === 2 ? 404 : 500, {
+      const status = err instanceof MaosError && err.code === 2 ? 404 : 500;
+      const hint = err instanceof MaosError ? err.hint : undefined;
+      // A page (a damaged orchestration's, say) says it as a page; the API
+      // as JSON, which the page's script reads.
+      if (!(req.url ?? "").startsWith("/api/")) {
+        return send(res, status, {
+          type: "text/html",
+          body: errorHtml(message, hint),
+        });
+      }
+      send(res, status, {
         type: "application/json",
-        body: JSON.stringify({ error: message }),
+        body: JSON.stringify({ error: message, ...(hint ? { hint } : {}) }),
       });
     });
   });
@@ -249,6 +259,18 @@ const INDEX_SCRIPT = String.raw`(function () {
   }
   setTimeout(poll, 2000);
 })();`;
+
+function errorHtml(message: string, hint: string | undefined): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${pagePolicy(true)}">
+<title>maos ui: error</title><style>${PAGE_STYLE}</style></head>
+<body><main><h1>This orchestration cannot be shown</h1>
+<p>${escapeHtml(message)}</p>${
+    hint ? `<p class="muted">hint: ${escapeHtml(hint)}</p>` : ""
+  }</main></body></html>
+`;
+}
 
 function indexHtml(paths: MaosPaths, q: string): string {
   const rows = listOrchestrations(paths).map((o) =>

@@ -215,3 +215,89 @@ Deno.test("the demo's report has its three agents, four tasks, the messages betw
     assertEquals(analyst.files.map((f) => f.path), ["audit-report.md"]);
   });
 });
+
+Deno.test("report's line counts in words a person reads: 1 message, not 1 messages", async () => {
+  await withProject(async (dir) => {
+    await oneRun(dir);
+    const made = await maosOk(["orchestration", "report", "--out", "r.html"], {
+      cwd: dir,
+    });
+    assert(/, 1 message, \d+ ms\)/.test(made.stdout), made.stdout);
+  });
+});
+
+Deno.test("maos ui: a damaged orchestration's page is a readable HTML error naming the file and maos doctor; the others are still served", async () => {
+  await withProject(async (dir) => {
+    const good = await oneRun(dir);
+    const bad = await oneRun(dir);
+    const log = path.join(dir, ".maos", "orchestrations", bad, "events.jsonl");
+    const lines = fs.readFileSync(log, "utf8").split("\n");
+    lines[2] = "{torn";
+    fs.writeFileSync(log, lines.join("\n"));
+    const ui = new MaosProcess(["--json", "ui", "--port", "0"], { cwd: dir });
+    try {
+      await waitUntil(() => ui.stdout.includes("}"), () => ui.output());
+      const { url } = JSON.parse(ui.stdout) as { url: string };
+      const token = new URL(url).searchParams.get("token")!;
+      const origin = new URL(url).origin;
+      const page = await fetch(`${origin}/o/${bad}?token=${token}`);
+      const body = await page.text();
+      assertEquals(page.status, 500, body);
+      assertIncludes(page.headers.get("content-type") ?? "", "text/html");
+      assertIncludes(body, "events.jsonl line 3 is corrupt");
+      assertIncludes(body, "maos doctor");
+      assert(!body.trimStart().startsWith("{"), body.slice(0, 80));
+      const ok = await fetch(`${origin}/o/${good}?token=${token}`);
+      assertEquals(ok.status, 200);
+      await ok.body?.cancel();
+      const index = await fetch(url);
+      const html = await index.text();
+      assertIncludes(html, good.slice(0, 8));
+      assertIncludes(html, bad.slice(0, 8));
+    } finally {
+      ui.kill("SIGINT");
+      await ui.exit();
+    }
+  });
+});
+
+Deno.test("report --json with --out - is a usage error: both want stdout, and --json promises only JSON there", async () => {
+  await withProject(async (dir) => {
+    await oneRun(dir);
+    const both = await runMaos([
+      "--json",
+      "orchestration",
+      "report",
+      "--out",
+      "-",
+    ], {
+      cwd: dir,
+    });
+    assertEquals(both.code, 2, both.stderr);
+    assertEquals(both.stdout, "");
+    assertIncludes(both.stderr, "--out -");
+    assertIncludes(both.stderr, "hint:");
+  });
+});
+
+Deno.test("a message kept in a file (above messages.maxInlineBytes) shows in the report with where the whole one is, not only its cut start", async () => {
+  await withProject(async (dir) => {
+    const plan = writePlan(dir, {
+      agents: [{ id: "big-001", role: "big" }],
+      tasks: [{
+        id: "send",
+        agent: "big-001",
+        title: "Send a big one",
+        run: `maos message send "$(head -c 70000 /dev/zero | tr '\\0' x)"`,
+      }],
+    });
+    await maosOk(["orchestrate", "Big", "--plan", plan], { cwd: dir });
+    const data = await reportOf<{ messages: unknown[][] }>(dir);
+    const content = String(data.messages.at(-1)?.[5]);
+    assert(
+      /\(the whole message, 70000 bytes, is in \.maos\/orchestrations\/[0-9a-f]{12}\/attachments\/[0-9a-f]{12}\.txt\)$/
+        .test(content),
+      content.slice(-200),
+    );
+  });
+});

@@ -124,8 +124,10 @@ Deno.test("claude driver: the default team runs analyst → developer → tester
         ["tester-001", "tester", "sess-team", 0.25],
       ],
     );
-    assertEquals(done.cost, 0.75);
-    assertEquals([done.inputTokens, done.outputTokens], [300, 120]);
+    // The three turns and the planner's request (in no agent's cost).
+    assertEquals(done.cost, 1);
+    assertEquals(done.plannerCost, 0.25);
+    assertEquals([done.inputTokens, done.outputTokens], [400, 160]);
     const agents = (await maosOk(["--json", "agent", "list", id], {
       cwd: dir,
     })).json<{ id: string; sessionId: string | null; cost: number }[]>();

@@ -95,7 +95,7 @@ Deno.test("SIGINT pauses (exit 130, saved, lock released) and resume continues t
       }`,
     );
     assert(
-      /💾 State saved\. 1 agents paused, 1 messages preserved\./.test(
+      /💾 State saved\. 1 agent paused, 1 message preserved\./.test(
         maos.stdout,
       ),
       maos.output(),
@@ -127,7 +127,7 @@ Deno.test("SIGINT pauses (exit 130, saved, lock released) and resume continues t
         "paused",
         "✓ Message bus restored",
         "✓ 2 agents restored",
-        "✓ Loaded 1 messages",
+        "✓ Loaded 1 message",
         "[slow-001]: Running Slow work again from the start",
       ]
     ) assertIncludes(resumed.stdout, line);

@@ -315,14 +315,16 @@ Deno.test("only an agent of the orchestration speaks: a ghost, a wrong task, ano
       }
     }
 
-    // The right id without the turn's token: sent, but not taken as the agent's.
+    // The right id without the turn's token: written, not taken as the
+    // agent's, and the answer says so (not "Sent").
     const impostor = await connect(dir, agentEnv({ MAOS_AGENT_TOKEN: "" }));
     try {
-      assertEquals(
-        (await call(impostor.client, "send_message", { content: "trust me" }))
-          .text,
-        "Sent (info) to all.",
-      );
+      const forged = await call(impostor.client, "send_message", {
+        content: "trust me",
+      });
+      assert(forged.isError, forged.text);
+      assertIncludes(forged.text, "not taken as worker-001's");
+      assertIncludes(forged.text, "no agent token");
     } finally {
       await impostor.client.close();
     }

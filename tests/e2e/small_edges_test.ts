@@ -98,3 +98,99 @@ Deno.test("message list shows a message sent while paused, marked pending (not a
     await cleanup();
   }
 });
+
+Deno.test("message list --limit N counts pending messages too: the last N in all", async () => {
+  const { dir, paths, cleanup } = await tempProject();
+  try {
+    const id = await addOrchestration(paths, { end: "paused" });
+    for (const text of ["first pending", "second pending"]) {
+      await runMaosExpect(0, [
+        "message",
+        "send",
+        "--orchestration",
+        id.slice(0, 8),
+        text,
+      ], { cwd: dir });
+    }
+    const one = await runMaosExpect(0, [
+      "message",
+      "list",
+      id.slice(0, 8),
+      "--limit",
+      "1",
+    ], { cwd: dir });
+    assert.deepEqual(
+      one.stdout.trim().split("\n").map((l) => l.replace(/^.*\] /, "")),
+      ["second pending"],
+    );
+    const json = await runMaosExpect(0, [
+      "--json",
+      "message",
+      "list",
+      id.slice(0, 8),
+      "--limit",
+      "2",
+    ], { cwd: dir });
+    assert.deepEqual(json.json<{ content: string }[]>().map((m) => m.content), [
+      "first pending",
+      "second pending",
+    ]);
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("message send as an agent without its token warns that it will be refused, instead of a plain '✓ Message sent'", async () => {
+  const { dir, paths, cleanup } = await tempProject();
+  try {
+    const id = await addOrchestration(paths, { end: "paused" });
+    const run = await runMaosExpect(0, ["--quiet", "message", "send", "hi"], {
+      cwd: dir,
+      env: { MAOS_ORCHESTRATION_ID: id, MAOS_AGENT_ID: "analyst-001" },
+    });
+    assert.match(
+      run.stderr,
+      /warning: no agent token: .*not taken as analyst-001's/,
+    );
+    assert.doesNotMatch(run.stderr + run.stdout, /✓ Message sent/);
+    // Still written, so the refusal is logged and doctor reports it.
+    assert.match(fs.readFileSync(paths.inbox(id), "utf8"), /"content":"hi"/);
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("message send with a token that is not one of the agent's turns (another orchestration's) warns that it will be refused", async () => {
+  const { dir, paths, cleanup } = await tempProject();
+  try {
+    const id = await addOrchestration(paths, { end: "paused" });
+    const run = await runMaosExpect(0, ["message", "send", "hi"], {
+      cwd: dir,
+      env: {
+        MAOS_ORCHESTRATION_ID: id,
+        MAOS_AGENT_ID: "analyst-001",
+        MAOS_AGENT_TOKEN: "0".repeat(64),
+      },
+    });
+    assert.match(
+      run.stderr,
+      /warning: wrong agent token for analyst-001: .*not taken as analyst-001's/,
+    );
+    assert.doesNotMatch(run.stderr + run.stdout, /✓ Message sent/);
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("init where .maos is a file: exit 2 saying so, the file untouched", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "maos-init-file-" });
+  try {
+    fs.writeFileSync(path.join(dir, ".maos"), "mine\n");
+    const run = await runMaosExpect(2, ["init"], { cwd: dir });
+    assert.match(run.stderr, /\.maos is a file, not a directory/);
+    assert.match(run.stderr, /hint: .*--dir/);
+    assert.equal(fs.readFileSync(path.join(dir, ".maos"), "utf8"), "mine\n");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
