@@ -45,6 +45,8 @@ export interface Asked {
   inbox: number;
   /** Claude Code or the Gemini CLI offered the maos MCP tools. */
   mcp: boolean;
+  /** The first `command` in backticks in the task's description: the turn runs it. */
+  command?: string;
 }
 
 /** The stand-in's responder that plays a model without a script. */
@@ -80,6 +82,7 @@ export function answer(asked: Asked): Turn {
       asked.task || "its task"
     }: nothing blocks the next step`;
   const note = `${who} is halfway through ${asked.task || "its task"}`;
+  if (asked.command) return runCommand(asked.cli, text, asked.command);
   if (asked.cli === "claude" && asked.mcp) {
     return {
       text,
@@ -127,6 +130,19 @@ export function answer(asked: Asked): Turn {
       input: { cmd: `maos message send --type info ${shellQuote(note)}` },
     }],
   };
+}
+
+/** A first turn that runs the task's command (so permissions and approvals can be tried). */
+function runCommand(cli: Asked["cli"], text: string, command: string): Turn {
+  const call = cli === "claude"
+    ? { name: "Bash", input: { command, description: "run a command" } }
+    : cli === "gemini"
+    ? {
+      name: "run_shell_command",
+      input: { command, description: "run a command" },
+    }
+    : { name: "exec_command", input: { cmd: command } };
+  return { text, tools: [call] };
 }
 
 /** The plan the stand-in proposes: an analyst, then a developer. */
@@ -228,7 +244,23 @@ export function readAsk(request: RecordedRequest): Asked {
       ? inbox.split("\n").filter((l) => l.startsWith("#")).length
       : 0,
     mcp,
+    command: taskCommand(
+      prompt,
+      /The team's request: (.*)/.exec(prompt)?.[1] ?? "",
+    ),
   };
+}
+
+/**
+ * The first `…` in the task's description (the paragraph after "Your task
+ * (id): title"), unless the request has it too (the stand-in's own plan
+ * copies the request into the description).
+ */
+function taskCommand(prompt: string, request: string): string | undefined {
+  const block = /Your task \([^)]+\): [^\n]*\n([\s\S]*?)(\n\n|$)/.exec(prompt)
+    ?.[1];
+  const command = block ? /`([^`\n]+)`/.exec(block)?.[1]?.trim() : undefined;
+  return command && !request.includes(`\`${command}\``) ? command : undefined;
 }
 
 /** The last user message that holds maos's prompt (else the last user message). */
@@ -243,6 +275,8 @@ function describe(asked: Asked): string {
   if (asked.planning) return `${asked.cli}: planning → a plan of 2 agents`;
   const step = asked.afterTool || asked.resumed
     ? "summary"
+    : asked.command
+    ? `run ${asked.command}`
     : "message the team";
   return `${asked.cli}: ${asked.agent || "?"} ${asked.task || "?"} → ${step}`;
 }

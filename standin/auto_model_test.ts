@@ -141,3 +141,52 @@ Deno.test("auto model: the Gemini CLI's first turn messages the team through mcp
   assert(after.afterTool);
   assertEquals(answer(after).tools, undefined);
 });
+
+Deno.test("auto model: a task whose description names a `command` runs it (Bash, exec_command, run_shell_command), then sums up", () => {
+  const prompt = "The team's request: Check it\n\n" +
+    "Your task (test): Run the tests\nRun `node test.js` and report.";
+  const first = recorded("anthropic", {
+    system: [{ type: "text", text: "You are tester-001, the tester" }],
+    tools: [{ name: "Bash" }, { name: "mcp__maos__send_message" }],
+    messages: [{ role: "user", content: [{ type: "text", text: prompt }] }],
+  });
+  const asked = readAsk(first);
+  assertEquals(asked.command, "node test.js");
+  assertEquals(answer(asked).tools, [{
+    name: "Bash",
+    input: { command: "node test.js", description: "run a command" },
+  }]);
+  assertEquals(answer({ ...asked, cli: "codex" }).tools, [{
+    name: "exec_command",
+    input: { cmd: "node test.js" },
+  }]);
+  assertEquals(
+    answer({ ...asked, cli: "gemini" }).tools?.[0].name,
+    "run_shell_command",
+  );
+  assertEquals(answer({ ...asked, afterTool: true }).tools, undefined);
+  // Backticks in the request or a later paragraph are not the task's command.
+  const other = readAsk(recorded("anthropic", {
+    messages: [{
+      role: "user",
+      content: [{
+        type: "text",
+        text:
+          "The team's request: Fix `x`\n\nYour task (a): A\nNo command.\n\nMore: `rm -rf /`",
+      }],
+    }],
+  }));
+  assertEquals(other.command, undefined);
+  // The stand-in's own plan copies the request into the description.
+  const copied = readAsk(recorded("anthropic", {
+    messages: [{
+      role: "user",
+      content: [{
+        type: "text",
+        text:
+          "The team's request: Fix `x`\n\nYour task (a): A\nImplement: Fix `x`",
+      }],
+    }],
+  }));
+  assertEquals(copied.command, undefined);
+});
