@@ -142,16 +142,20 @@ export function pendingFor(
  * A request denied after its agent stopped waiting was not in the CLI's
  * refusals as such (it was still open then): its denial is the refusal,
  * logged as `permission.denied` so the task never ends as a plain ✅.
+ * `noLiveTurn` (resume's ingest: no turn can take the answer) counts any
+ * open request so, also one cut by Ctrl-C or `kill -9` before it expired.
  */
 export function refusalOfDecision(
   before: readonly ApprovalState[],
   event: MaosEvent,
+  noLiveTurn = false,
 ): NewEvent[] {
   if (event.type !== "approval.decided" || event.decision !== "denied") {
     return [];
   }
   const request = before.find((a) => a.n === event.n);
-  if (!request || request.status !== "pending" || !request.expired) return [];
+  if (!request || request.status !== "pending") return [];
+  if (!request.expired && !noLiveTurn) return [];
   return [{
     type: "permission.denied",
     agent: request.agent,

@@ -120,9 +120,10 @@ export class MessageBus {
    * Move what `maos message send` and `maos mcp` left in inbox.jsonl into
    * the log, each line once: messages onto the bus, progress reports as
    * task.progress (checkpoint requests go to `onCheckpointRequest` and are
-   * not counted).
+   * not counted). `noLiveTurn`: no agent's turn runs (resume, before any
+   * starts), so a denial is a refusal at once (approvals_fold.ts).
    */
-  ingestInbox(): number {
+  ingestInbox(options: { noLiveTurn?: boolean } = {}): number {
     const { entries } = readInbox(
       this.journal.paths,
       this.journal.id,
@@ -177,7 +178,13 @@ export class MessageBus {
         const before = this.journal.state.approvals ?? [];
         const event = this.journal.append({ ...body, inboxEnd: entry.end });
         this.onPersisted(event);
-        for (const follow of refusalOfDecision(before, event)) {
+        for (
+          const follow of refusalOfDecision(
+            before,
+            event,
+            options.noLiveTurn,
+          )
+        ) {
           this.onPersisted(this.journal.append(follow));
         }
         continue;

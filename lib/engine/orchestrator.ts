@@ -252,7 +252,7 @@ export async function resume(options: ResumeOptions): Promise<RunOutcome> {
       deliveredThrough(turns.reverse(), (task) => agentOf.get(task)),
       config.messages.maxInlineBytes,
     );
-    const ingested = bus.ingestInbox();
+    const ingested = bus.ingestInbox({ noLiveTurn: true });
     reporter.line(
       `✓ Message bus restored${
         ingested ? ` (${ingested} new from the inbox)` : ""

@@ -165,3 +165,27 @@ Deno.test("real claude: Ctrl-C while an agent waits pauses; a resume with no ans
     assertEquals((await statusOf(dir, id, box.env)).status, "completed");
   });
 });
+
+Deno.test("real claude: Ctrl-C while an agent waits, then a denial and a resume: the task ends saying the call was refused, never a plain ✅", async () => {
+  await withClaudeProject([], async (project) => {
+    const { model, box, dir } = project;
+    const { maos, id } = await startWaiting(project, 600);
+    maos.kill("SIGINT");
+    assertEquals((await maos.exit(30_000)).code, 130, maos.output());
+    await waitUntil(() => liveAgentsOf(id).length === 0, "agents gone", 10_000);
+    await maosOk(["approval", "deny", id, "1", "--reason", "not today"], {
+      cwd: dir,
+      env: box.env,
+    });
+    model.script(say("Skipped the tests, as asked."));
+    const resumed = await maosOk(["orchestration", "resume", id], {
+      cwd: dir,
+      env: box.env,
+    });
+    assertEquals(ran(dir), 0, resumed.stdout + resumed.stderr);
+    assertIncludes(resumed.stdout, "1 tool call refused: Bash node test.js");
+    const refusals = ofType(readEvents(dir, id), "permission.denied");
+    assertEquals(refusals.map((e) => e.tool), ["Bash"]);
+    assertEquals((await statusOf(dir, id, box.env)).status, "completed");
+  });
+});
