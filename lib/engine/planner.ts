@@ -2,6 +2,7 @@ import { checkPlanPermissions } from "../approvals/permissions.ts";
 import * as fs from "node:fs";
 import { PERSON_SENDER } from "./agent_token.ts";
 import YAML from "yaml";
+import type { z } from "zod";
 import { errnoCode, usageError } from "../../store/errors.ts";
 import { describeZodError, type Plan, PlanSchema } from "../../store/schema.ts";
 import { DRIVER_NAMES, isDriverName } from "../drivers/registry.ts";
@@ -59,12 +60,25 @@ export function loadPlanFile(file: string): Plan {
   return validatePlan(raw, file);
 }
 
+/** "agent 'tester-001': " when the schema's first issue is in an agent that has an id. */
+function whoseField(raw: unknown, error: z.ZodError): string {
+  const [list, i] = error.issues[0]?.path ?? [];
+  if (list !== "agents" || typeof i !== "number") return "";
+  const agents = (raw as { agents?: unknown })?.agents;
+  const id = Array.isArray(agents)
+    ? (agents[i] as { id?: unknown } | null)?.id
+    : undefined;
+  return typeof id === "string" && id ? `agent '${id}': ` : "";
+}
+
 /** Schema check, then the checks a schema can't express: unique ids, known references, no cycles. */
 export function validatePlan(raw: unknown, source: string): Plan {
   const parsed = PlanSchema.safeParse(raw);
   if (!parsed.success) {
     throw usageError(
-      `invalid plan ${source}: ${describeZodError(parsed.error)}`,
+      `invalid plan ${source}: ${whoseField(raw, parsed.error)}${
+        describeZodError(parsed.error)
+      }`,
     );
   }
   const plan = parsed.data;

@@ -190,3 +190,21 @@ Deno.test("--agents numbers agents per role and keeps ids unique; bad roles are 
     "invalid role '../etc'",
   );
 });
+
+Deno.test("a plan's bad permissions field names the agent by its id, not only its index", async () => {
+  await withTempDir((dir) => {
+    const file = path.join(dir, "plan.yaml");
+    fs.writeFileSync(
+      file,
+      "agents:\n  - id: tester-001\n    role: tester\n    permissions:\n" +
+        "      alow: [Bash(node test.js)]\n" +
+        "tasks:\n  - id: test\n    agent: tester-001\n    title: Test\n",
+    );
+    assertMaosError(
+      () => loadPlanFile(file),
+      2,
+      "agent 'tester-001': agents.0.permissions",
+      "alow",
+    );
+  });
+});
