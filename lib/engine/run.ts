@@ -38,7 +38,7 @@ import {
   pauseTurn,
   runTurn,
 } from "./turn_run.ts";
-import { watchTurn } from "./turn_watch.ts";
+import { approvalWait, watchTurn } from "./turn_watch.ts";
 import { resumeLine } from "./resume_tasks.ts";
 
 export interface RunSetup {
@@ -295,7 +295,13 @@ export class OrchestrationRun {
       told,
     };
     this.active.set(task.id, run);
-    run.watch = watchTurn(this.setup.config, agent.id, reporter, run.stop);
+    run.watch = watchTurn(
+      this.setup.config,
+      agent.id,
+      reporter,
+      run.stop,
+      () => approvalWait(journal.state.approvals, task.id),
+    );
     run.done = runTurn(
       {
         setup: this.setup,

@@ -6,6 +6,8 @@
  *
  * @module
  */
+import { pendingFor } from "../approvals/approvals_fold.ts";
+import type { ApprovalState } from "../../store/schema.ts";
 
 export interface TurnLimits {
   /** Say once that nothing came for this long (ms). */
@@ -115,16 +117,36 @@ export function stallNotice(
   }${what}`;
 }
 
-/** An agent's turn clock: the notice as a live-view line, the timeout stops the turn. */
+/**
+ * What a silent turn waits on when it asked a person (`maos approval`):
+ * that, not its tool call, is what the stall notice names.
+ */
+export function approvalWait(
+  approvals: readonly ApprovalState[] | undefined,
+  taskId: string,
+): string | undefined {
+  const open = pendingFor(approvals, taskId).map((a) => `#${a.n}`);
+  return open.length
+    ? `a person to answer approval ${open.join(", ")} (maos approval list)`
+    : undefined;
+}
+
+/**
+ * An agent's turn clock: the notice as a live-view line, the timeout stops
+ * the turn. `asked` says what a person must answer first, when anything.
+ */
 export function watchTurn(
   config: { stallWarnSeconds: number; turnTimeoutSeconds: number },
   agentId: string,
   reporter: { line(text: string): void; warn(text: string): void },
   stop: AbortController,
+  asked: () => string | undefined = () => undefined,
 ): TurnWatch {
   return new TurnWatch(turnLimits(config), {
     onStall: (ms, waitingFor) =>
-      reporter.line(stallNotice(`[${agentId}]`, ms, waitingFor)),
+      reporter.line(
+        stallNotice(`[${agentId}]`, ms, asked() ?? waitingFor),
+      ),
     onTimeout: (reason) => {
       reporter.warn(`[${agentId}] ${reason}: stopping the turn`);
       stop.abort();

@@ -28,6 +28,7 @@ import {
   ran,
   start,
   startWaiting,
+  waitForRequest,
 } from "./_approvals.ts";
 
 Deno.test("real claude: kill -9 of maos while an agent waits for approval; a grant then and a resume run the call once, in the same session", async () => {
@@ -187,5 +188,37 @@ Deno.test("real claude: Ctrl-C while an agent waits, then a denial and a resume:
     const refusals = ofType(readEvents(dir, id), "permission.denied");
     assertEquals(refusals.map((e) => e.tool), ["Bash"]);
     assertEquals((await statusOf(dir, id, box.env)).status, "completed");
+  });
+});
+
+Deno.test("real claude: an agent silent while it waits for approval gets a stall notice naming the approval, not its tool call", async () => {
+  await withClaudeProject([], async (project) => {
+    const { model, dir } = project;
+    const plan = projectWithTest(dir, undefined, 1, 600);
+    const config = path.join(dir, ".maos", "maos.json");
+    fs.writeFileSync(
+      config,
+      JSON.stringify({
+        ...JSON.parse(fs.readFileSync(config, "utf8")),
+        stallWarnSeconds: 1,
+      }),
+    );
+    model.script(bash("node test.js"));
+    const { maos, id } = await start(project, plan);
+    await waitForRequest(dir, id, maos);
+    // The notice that comes after the request (one may come before it).
+    const afterAsking = () =>
+      maos.output().split("✋ [tester-001] asks")[1]?.split("\n").find((l) =>
+        l.includes("has printed nothing")
+      );
+    await waitUntil(
+      () => afterAsking() !== undefined,
+      () => `a stall notice after the request\n${maos.output()}`,
+      30_000,
+    );
+    const notice = afterAsking();
+    assertIncludes(notice ?? "", "a person to answer approval #1");
+    maos.kill("SIGINT");
+    assertEquals((await maos.exit(30_000)).code, 130, maos.output());
   });
 });
