@@ -38,7 +38,7 @@ import {
   formatTokens,
   shortId,
 } from "./_util.ts";
-import type { BudgetView } from "../queries/budget.ts";
+import { type BudgetView, moreBudgetFlag } from "../queries/budget.ts";
 
 /**
  * How much of a message the console shows; the rest is named with a pointer
@@ -137,14 +137,6 @@ function budgetLine(b: BudgetView): string {
   }
   const reached = b.reached ? ` · ${c.yellow("💰 reached")}` : "";
   return `${c.dim("Budget:  ")} ${parts.join(" · ")}${reached}`;
-}
-
-/** ` --budget 2.00`: twice the budget that was reached, as a new total. */
-function budgetResumeFlag(b: BudgetView): string {
-  if (b.usd !== null && b.spentUsd >= b.usd) {
-    return ` --budget ${(b.usd * 2).toFixed(2)}`;
-  }
-  return b.tokens !== null ? ` --budget-tokens ${b.tokens * 2}` : "";
 }
 
 /** Tokens but no dollars: a driver that reports none (Codex, unpriced) shows `—`, not `$0.0000`. */
@@ -333,7 +325,7 @@ export function renderStatus(
   );
   if (s.budget) out.push(budgetLine(s.budget));
   if (s.status === "paused" || s.status === "interrupted") {
-    const more = s.budget?.reached ? budgetResumeFlag(s.budget) : "";
+    const more = s.budget?.reached ? moreBudgetFlag(s.budget) : "";
     out.push(
       c.yellow(
         `Resume with: maos orchestration resume ${shortId(s.id)}${more}`,

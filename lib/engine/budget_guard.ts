@@ -12,7 +12,7 @@ import type {
   NewEvent,
   OrchestrationState,
 } from "../../store/schema.ts";
-import { budgetView } from "../queries/budget.ts";
+import { budgetView, moreBudgetFlag } from "../queries/budget.ts";
 import type { BudgetOptions } from "./run_options.ts";
 
 /** `$2.50` for whole cents (a budget), else `$0.0312` (a turn often costs a fraction of a cent). */
@@ -97,21 +97,23 @@ export function resumedBudget(
 
 /**
  * `💰 Budget $1.00 reached ($1.0312 spent). Resume with: maos orchestration
- * resume a1b2c3d4 --budget 2.00` — the suggestion doubles the budget.
+ * resume a1b2c3d4 --budget 2.00` — the suggestion doubles the budget, and is
+ * always above what is spent.
  */
 export function budgetReachedLine(state: OrchestrationState): string {
   const view = budgetView(state);
-  const id8 = state.id.slice(0, 8);
-  const resume = `Resume with: maos orchestration resume ${id8}`;
+  const resume = `Resume with: maos orchestration resume ${
+    state.id.slice(0, 8)
+  }`;
+  const more = view ? moreBudgetFlag(view) : "";
   if (view?.usd !== null && view && view.spentUsd >= view.usd) {
     return `💰 Budget ${formatUsd(view.usd)} reached (${
       formatUsd(view.spentUsd)
-    } spent). ${resume} --budget ${(view.usd * 2).toFixed(2)}`;
+    } spent). ${resume}${more}`;
   }
-  const tokens = view?.tokens ?? 0;
-  return `💰 Budget ${formatTokens(tokens)} tokens reached (${
+  return `💰 Budget ${formatTokens(view?.tokens ?? 0)} tokens reached (${
     formatTokens(view?.spentTokens ?? 0)
-  } tokens spent). ${resume} --budget-tokens ${tokens * 2}`;
+  } tokens spent). ${resume}${more}`;
 }
 
 /** `💰 Budget $0.50 ($0.3022 spent, $0.1978 left)` — said when a run starts with a budget. */

@@ -81,3 +81,20 @@ Deno.test("the budget is reached at its amount, in dollars or in tokens, and say
     false,
   );
 });
+
+Deno.test("the resume command a reached budget suggests is one resume accepts, also when spending went far past it", () => {
+  for (
+    const state of [
+      spent(0.1154, 22_709, { usd: 0.01, tokens: null }),
+      spent(0.1154, 22_709, { usd: null, tokens: 2 }),
+      spent(1.03125, 10, { usd: 1, tokens: null }),
+    ]
+  ) {
+    const line = budgetReachedLine(state);
+    const usd = / --budget (\S+)$/.exec(line)?.[1];
+    const tokens = / --budget-tokens (\S+)$/.exec(line)?.[1];
+    const suggested = usd ? { usd: Number(usd) } : { tokens: Number(tokens) };
+    // Throws (exit 2) when the suggestion is not above what is spent.
+    resumedBudget(suggested, state);
+  }
+});

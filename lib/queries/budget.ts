@@ -44,3 +44,24 @@ export function budgetLeftUsd(state: OrchestrationState): number | undefined {
   if (usd === undefined || usd === null) return undefined;
   return Math.max(0, usd - state.cost);
 }
+
+/**
+ * The flag a reached budget's resume line suggests: twice the budget, or
+ * what is spent plus the budget when that is more (resume refuses a total
+ * not above what is spent), e.g.
+ * ` --budget 2.00` or ` --budget-tokens 45418`.
+ */
+export function moreBudgetFlag(b: BudgetView): string {
+  if (b.usd !== null && b.spentUsd >= b.usd) {
+    const usd = b.usd * 2 > b.spentUsd
+      ? b.usd * 2
+      // Rounded up to the cent, so it stays above what is spent.
+      : Math.ceil((b.spentUsd + b.usd) * 100 - 1e-9) / 100;
+    return ` --budget ${usd.toFixed(2)}`;
+  }
+  if (b.tokens === null) return "";
+  const tokens = b.tokens * 2 > b.spentTokens
+    ? b.tokens * 2
+    : b.spentTokens + b.tokens;
+  return ` --budget-tokens ${tokens}`;
+}

@@ -34,7 +34,7 @@ Deno.test("real codex: a token budget pauses before the next turn with exit 5, a
       run.stdout,
       `💰 Budget 500 tokens reached (1,100 tokens spent). Resume with: maos orchestration resume ${
         id.slice(0, 8)
-      } --budget-tokens 1000`,
+      } --budget-tokens 1600`,
     );
     assertEquals(model.turns().length, 1);
     const paused = await statusOf(dir, id, box.env);
