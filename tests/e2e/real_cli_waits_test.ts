@@ -18,6 +18,7 @@ import {
 import { say, stall } from "../../standin/mod.ts";
 import { standinCodexConfig } from "../../standin/codex_config.ts";
 import { statusOf, withClaudeProject } from "../agents/_maos_claude.ts";
+import { geminiPlan, withGeminiProject } from "./_gemini.ts";
 
 /** A 127.0.0.1 port nothing listens on (bound, then closed). */
 async function closedPort(): Promise<number> {
@@ -163,3 +164,46 @@ Deno.test("real claude: a planner that gets no answer is stopped at planTimeoutS
     },
   );
 });
+
+for (
+  const [where, args] of [
+    ["the planner", ["orchestrate", "Add a README", "--driver", "gemini"]],
+    ["a turn", ["orchestrate", "Build it", "--plan"]],
+  ] as const
+) {
+  Deno.test(`real gemini: an unreachable model is one line in ${where}, not minutes of retries`, async () => {
+    await withGeminiProject([], async ({ box, dir }) => {
+      const env = {
+        ...box.env,
+        GOOGLE_GEMINI_BASE_URL: `http://127.0.0.1:${await closedPort()}`,
+      };
+      const argv = args.at(-1) === "--plan"
+        ? [...args, geminiPlan(dir, [["dev", "b"]])]
+        : [...args];
+      const maos = new MaosProcess(argv, { cwd: dir, env });
+      // Within 10 s, as the bound of this test (not a timing assertion).
+      const { code } = await maos.exit(10_000);
+      assertEquals(code, 1, maos.output());
+      const planner = where === "the planner";
+      const lines = (planner ? maos.stderr : maos.stdout).trim().split("\n");
+      const line = planner
+        ? lines[0]
+        : lines.find((l) => l.includes("failed: Do b")) ?? "";
+      const said = `${
+        planner ? "maos: " : "failed: Do b — "
+      }the model could not be reached: `;
+      assert(line.includes(said), maos.output());
+      if (planner) {
+        assert(
+          lines.length <= 2 &&
+            lines.slice(1).every((l) => l.startsWith("hint: ")),
+          maos.stderr,
+        );
+        assertEquals(
+          fs.readdirSync(path.join(dir, ".maos", "orchestrations")),
+          [],
+        );
+      }
+    });
+  });
+}
