@@ -207,3 +207,29 @@ for (
     });
   });
 }
+
+Deno.test("real gemini: a model that never answers gets the stall notice with what it waits for, then the turn timeout", async () => {
+  await withGeminiProject(
+    [stall(120_000, say("Too late."))],
+    async ({ box, dir }) => {
+      await configure(dir, box.env, {
+        stallWarnSeconds: 1,
+        turnTimeoutSeconds: 8,
+      });
+      const maos = new MaosProcess(
+        ["orchestrate", "Build it", "--plan", geminiPlan(dir, [["dev", "b"]])],
+        { cwd: dir, env: box.env },
+      );
+      // The test's own bound: the turn limit is 8 s.
+      assertEquals((await maos.exit(30_000)).code, 1, maos.output());
+      assertIncludes(
+        maos.stdout,
+        "⏳ [dev] has printed nothing for 1 s — waiting for the model to answer",
+      );
+      assertIncludes(
+        maos.stdout,
+        "failed: Do b — timed out after 8 s (turnTimeoutSeconds) while waiting for the model to answer",
+      );
+    },
+  );
+});
