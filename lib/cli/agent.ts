@@ -90,7 +90,7 @@ function logsCommand() {
       const ctx = contextOf(command);
       const paths = storePaths(ctx);
       const id = resolveOrchestrationId(paths, idArg);
-      requireAgent(paths, id, agent, flags.task);
+      const tasks = requireAgent(paths, id, agent, flags.task);
       const options = { task: flags.task, tail: flags.tail };
       const first = readAgentLog(paths, id, agent, options);
       if (first.skipped > 0) {
@@ -112,8 +112,13 @@ function logsCommand() {
           ctx.note(
             `${agent} has no saved output${
               flags.task ? ` for task ${flags.task}` : ""
-            } yet.`,
+            }${orchestrationLive(paths, id) ? " yet" : ""}.`,
           );
+          // The closing hint of a failed run leads here: say why, even when it printed nothing.
+          for (const t of tasks) {
+            if (t.status !== "failed" || !t.result?.summary) continue;
+            ctx.note(`${t.id} failed: ${oneLine(t.result.summary)}`);
+          }
         }
         first.lines.forEach(print);
         return;

@@ -36,7 +36,7 @@ export function mergeCommand() {
     .option(
       "--dry-run",
       "show what would be merged and what would conflict, change nothing " +
-        "(exit 0: it would merge cleanly, 1: it would conflict)",
+        "(exit 0: it would merge cleanly, 1: it would conflict or be refused)",
     )
     .action(async (id, flags, command) => {
       const ctx = contextOf(command);
@@ -47,7 +47,10 @@ export function mergeCommand() {
         agent: flags.agent,
       });
       reportMerge(ctx, result);
-      if (result.branches.some((b) => b.status === "would conflict")) {
+      if (
+        result.blockedBy ||
+        result.branches.some((b) => b.status === "would conflict")
+      ) {
         process.exitCode = 1;
       }
     });
@@ -67,7 +70,9 @@ export function reportMerge(ctx: CliContext, result: MergeBackResult): void {
   const pending = result.branches.filter((b) => b.status !== "already merged");
   if (pending.length === 0) {
     ctx.out(
-      `Nothing to merge: the work of ${id8} is already in ${result.into}.`,
+      `Nothing to merge: the ${
+        result.skipped.length ? "rest of the " : ""
+      }work of ${id8} is already in ${result.into}.`,
     );
   } else if (result.dryRun) {
     ctx.out(
@@ -91,6 +96,20 @@ export function reportMerge(ctx: CliContext, result: MergeBackResult): void {
         }`,
       );
     }
+  }
+  for (const k of result.skipped) {
+    ctx.out(
+      `  ${k.agent}: not merged, its work was ${
+        k.kind === "discarded" ? "discarded" : "removed with --force"
+      } (kept in ${k.ref})`,
+    );
+  }
+  if (result.blockedBy) {
+    ctx.warn(
+      `the merge would be refused: your uncommitted changes in ${result.blockedBy.checkout} (${
+        result.blockedBy.files.slice(0, 5).join(", ")
+      }) would be overwritten; commit or stash them first`,
+    );
   }
   for (const b of result.branches.filter((b) => b.holdsDiscarded)) {
     ctx.warn(

@@ -17,6 +17,8 @@ import {
   agentPatch,
 } from "../workspace/agent_changes.ts";
 import { discardAgent } from "../workspace/discard.ts";
+import { type NoBranch, whyNoBranch } from "../workspace/missing_branch.ts";
+import { FETCH_HINT } from "../workspace/names.ts";
 import { Workspace } from "../workspace/workspace.ts";
 import { colors } from "../ui/mod.ts";
 import { examples, shortId } from "./_util.ts";
@@ -70,9 +72,11 @@ export function diffCommand() {
           ),
         );
         if (!changes.to) {
-          ctx.out(
-            c.dim("   no branch or worktree here (discarded or removed)"),
+          const why = await whyNoBranch(
+            workspace,
+            requireAgentOf(state, changes.agent),
           );
+          ctx.out(c.dim(`   ${noBranchNote(why)}`));
           continue;
         }
         if (changes.files.length === 0) {
@@ -92,6 +96,20 @@ export function diffCommand() {
     "maos orchestration diff a1b2 --agent developer-001",
     "maos --json orchestration diff a1b2 | jq '.[] | {agent, files}'",
   ]);
+}
+
+/** What `diff` says of an agent with no branch or worktree here. */
+function noBranchNote(why: NoBranch): string {
+  switch (why.kind) {
+    case "discarded":
+      return `discarded: its work is kept in ${why.ref}`;
+    case "forced":
+      return `removed with --force: its work is kept in ${why.ref}`;
+    case "not in this clone":
+      return `its branch is not in this clone; ${FETCH_HINT}`;
+    case "removed":
+      return "no branch or worktree here (merged and removed, or it never ran)";
+  }
 }
 
 export function discardCommand() {

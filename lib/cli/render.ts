@@ -12,6 +12,7 @@ import type {
   OrchestrationStatus,
   OrchestrationSummary,
 } from "../queries/queries.ts";
+import { FETCH_HINT } from "../workspace/names.ts";
 import {
   colors,
   formatDuration,
@@ -221,6 +222,10 @@ function renderAgentFiles(s: OrchestrationStatus): string[] {
     const parts = [
       a.branchRemoved && a.discarded
         ? `discarded (its work is kept in ${a.discarded})`
+        : a.branchRemoved && a.notInClone
+        ? `its branch is not in this clone; ${FETCH_HINT}`
+        : a.branchRemoved && a.notStarted
+        ? "not started yet (no branch or worktree)"
         : a.branchRemoved
         ? "branch and worktree removed (saved files stay in refs/maos)"
         : changed.length

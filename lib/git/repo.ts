@@ -95,6 +95,11 @@ export async function dirtyPaths(dir: string): Promise<string[]> {
   return paths;
 }
 
+/** `paths` (from the repository's top) without those in `dir` or `dir` itself. */
+export function outsideDir(paths: string[], dir: string): string[] {
+  return paths.filter((p) => p !== dir && !p.startsWith(`${dir}/`));
+}
+
 /** Names of files that differ between two commits (or a commit and the working tree). */
 export async function diffNames(
   dir: string,

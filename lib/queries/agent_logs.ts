@@ -12,7 +12,7 @@ import {
   type AgentOutputLine,
   AgentOutputLineSchema,
 } from "../../store/schema.ts";
-import { orchestrationStatus } from "./queries.ts";
+import { orchestrationStatus, type TaskView } from "./queries.ts";
 import { requireAgentOf } from "./choose.ts";
 
 export interface AgentLogOptions {
@@ -29,24 +29,27 @@ export interface AgentLog {
   skipped: number;
 }
 
-/** Check the agent (and task) exist in the orchestration; a clear usage error otherwise. */
+/**
+ * Check the agent (and task) exist in the orchestration; a clear usage
+ * error otherwise. Returns the agent's tasks (those `task` names, when given).
+ */
 export function requireAgent(
   paths: MaosPaths,
   id: string,
   agent: string,
   task?: string,
-): void {
+): TaskView[] {
   const status = orchestrationStatus(paths, id, { messages: 0 });
   requireAgentOf(status, agent);
-  if (task !== undefined) {
-    const tasks = status.tasks.filter((t) => t.agent === agent);
-    if (!tasks.some((t) => t.id === task)) {
-      throw usageError(
-        `${agent} has no task '${task}'`,
-        `its tasks: ${tasks.map((t) => t.id).join(", ") || "(none)"}`,
-      );
-    }
+  const tasks = status.tasks.filter((t) => t.agent === agent);
+  if (task === undefined) return tasks;
+  if (!tasks.some((t) => t.id === task)) {
+    throw usageError(
+      `${agent} has no task '${task}'`,
+      `its tasks: ${tasks.map((t) => t.id).join(", ") || "(none)"}`,
+    );
   }
+  return tasks.filter((t) => t.id === task);
 }
 
 /** The agent's output from byte `from` on (whole lines), filtered and cut to the tail. */

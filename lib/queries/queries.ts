@@ -108,6 +108,9 @@ export interface AgentView {
   worktree?: string | null;
   /** After `orchestration discard`: the ref that keeps its work. */
   discarded?: string | null;
+  /** No branch because none of its tasks ever started; or because this clone lacks maos's refs. */
+  notStarted?: boolean;
+  notInClone?: boolean;
   changedFiles?: string[];
   unmergedFiles?: string[];
   uncommittedFiles?: string[];

@@ -163,6 +163,13 @@ function checkpointName(
       "use 1 to 80 printable characters, e.g. --name before-refactor",
     );
   }
+  // Ids win over names (resolveCheckpointId): such a name could never be used.
+  if (/^[0-9a-f]{4,12}$/.test(trimmed)) {
+    throw usageError(
+      `checkpoint name '${trimmed}' would read as a checkpoint id (4 to 12 hex characters)`,
+      "choose a name with another character in it, e.g. --name before-refactor",
+    );
+  }
   const other = taken.get(trimmed);
   if (other) {
     const id8 = other.id.slice(0, 8);

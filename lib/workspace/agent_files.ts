@@ -12,23 +12,27 @@ import { git } from "../git/git.ts";
 import {
   currentBranch,
   diffNames,
+  outsideDir,
   resolveCommit,
   split0,
 } from "../git/repo.ts";
-import { discardedRef } from "./names.ts";
+import { discardedRef, filesRef } from "./names.ts";
 import { Workspace } from "./workspace.ts";
 
 /**
  * Files the branch at `head` changed since it left `into` whose content
  * `into` does not have: empty once it is merged (squashed too). `top` is
  * the repository's top directory (the names are pathspecs from there).
+ * `leaveOut` (the project's `.maos/`, which no merge takes) never counts.
  */
 export async function unmergedFiles(
   top: string,
   into: string,
   head: string,
+  leaveOut?: string,
 ): Promise<string[]> {
-  const changed = await diffNames(top, `${into}...${head}`);
+  const all = await diffNames(top, `${into}...${head}`);
+  const changed = leaveOut ? outsideDir(all, leaveOut) : all;
   if (changed.length === 0) return [];
   const out = await git(top, [
     "diff",
@@ -66,22 +70,41 @@ export async function withAgentFiles(
     const head = await resolveCommit(projectRoot, `refs/heads/${branch}`);
     const worktree = workspace.worktreeOf(agent.id);
     const hasWorktree = fs.existsSync(path.join(worktree, ".git"));
+    const discarded = await resolveCommit(
+        projectRoot,
+        discardedRef(status.id, agent.id),
+      )
+      ? discardedRef(status.id, agent.id)
+      : null;
+    const gone = !head && !hasWorktree && !discarded;
+    const started = status.tasks.some((t) =>
+      t.agent === agent.id && (t.starts ?? (t.status === "pending" ? 0 : 1)) > 0
+    );
     agents.push({
       ...agent,
       branch,
       branchRemoved: !head && !hasWorktree,
       worktree: hasWorktree ? worktree : null,
-      discarded: await resolveCommit(
-          projectRoot,
-          discardedRef(status.id, agent.id),
-        )
-        ? discardedRef(status.id, agent.id)
-        : null,
+      discarded,
+      ...(gone && !started ? { notStarted: true } : {}),
+      // Its saved files are not here either: the work is in another clone.
+      ...(gone && started &&
+          !await resolveCommit(projectRoot, filesRef(status.id, agent.id))
+        ? { notInClone: true }
+        : {}),
       changedFiles: head
-        ? await diffNames(projectRoot, workspace.base, head)
+        ? outsideDir(
+          await diffNames(projectRoot, workspace.base, head),
+          workspace.maosDir,
+        )
         : [],
       unmergedFiles: head && intoHead
-        ? await unmergedFiles(workspace.repo.root, intoHead, head)
+        ? await unmergedFiles(
+          workspace.repo.root,
+          intoHead,
+          head,
+          workspace.maosDir,
+        )
         : [],
       uncommittedFiles: await workspace.uncommitted(agent.id),
     });

@@ -24,6 +24,8 @@ import { changedDir, withDirOf } from "../git/subtree.ts";
 import { Workspace } from "./workspace.ts";
 import { requireWorkInClone } from "./clone_check.ts";
 import { discardedHeads } from "./discard.ts";
+import { noBranchError, whyNoBranch } from "./missing_branch.ts";
+import { blockedByChanges } from "./merge_blocked.ts";
 import { unmergedFiles } from "./agent_files.ts";
 
 export interface MergeBackOptions {
@@ -59,6 +61,10 @@ export interface MergeBackResult {
   branches: BranchMerge[];
   /** Work in the agents' worktrees that is not committed on their branches (not merged). */
   uncommitted: { agent: string; files: string[] }[];
+  /** Agents left out because their work was discarded or forced away (kept in `ref`). */
+  skipped: { agent: string; kind: "discarded" | "forced"; ref: string }[];
+  /** A dry run: your uncommitted files in `checkout` that the merge would overwrite (it would be refused). */
+  blockedBy?: { checkout: string; files: string[] };
 }
 
 /** Merge every agent's branch of an orchestration into `into`. */
@@ -111,6 +117,7 @@ export async function mergeState(
     commit: null,
     branches: [],
     uncommitted: [],
+    skipped: [],
   };
   const agents = agentsToMerge(state, options.agent);
   await requireWorkInClone(workspace, agents, "nothing was merged");
@@ -120,7 +127,21 @@ export async function mergeState(
   for (const agent of agents) {
     const branch = workspace.branchOf(agent.id);
     const tip = await resolveCommit(projectRoot, `refs/heads/${branch}`);
-    if (!tip) continue;
+    if (!tip) {
+      // Gone: discarded, forced away, merged and cleaned up, or not in this clone.
+      const why = await whyNoBranch(workspace, agent, intoHead);
+      const error = noBranchError(
+        workspace,
+        agent.id,
+        why,
+        options.agent !== undefined,
+      );
+      if (error) throw error;
+      if (why.kind === "discarded" || why.kind === "forced") {
+        result.skipped.push({ agent: agent.id, kind: why.kind, ref: why.ref });
+      }
+      continue;
+    }
     // DESIGN §4b: no merge changes the project's .maos/, whatever a branch did to it.
     const head = await changedDir(
         workspace.repo.root,
@@ -143,7 +164,12 @@ export async function mergeState(
         await isMerged(projectRoot, otherHead, tip)
       ) holds.push(other);
     }
-    const files = await unmergedFiles(workspace.repo.root, intoHead, head);
+    const files = await unmergedFiles(
+      workspace.repo.root,
+      intoHead,
+      head,
+      workspace.maosDir,
+    );
     const merged = files.length === 0 ||
       await isMerged(projectRoot, head, intoHead);
     result.branches.push({
@@ -222,7 +248,11 @@ export async function mergeState(
   } finally {
     await removeWorktree(projectRoot, scratch, true).catch(() => {});
   }
-  if (options.dryRun) return result;
+  if (options.dryRun) {
+    const blocked = await blockedByChanges(projectRoot, into, intoHead, merged);
+    if (blocked) result.blockedBy = blocked;
+    return result;
+  }
 
   let target = merged;
   if (options.squash) {

@@ -66,7 +66,7 @@ export async function pruneAgentFiles(
     if (!head && !hasDir) continue;
     const unmerged = head
       ? intoHead
-        ? await unmergedFiles(repo, intoHead, head)
+        ? await unmergedFiles(repo, intoHead, head, workspace.maosDir)
         : ["(no branch checked out here)"]
       : [];
     const dirty = await workspace.uncommitted(agent.id);

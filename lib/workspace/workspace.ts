@@ -29,6 +29,7 @@ import {
   findRepo,
   headCommit,
   isMerged,
+  outsideDir,
   type RepoInfo,
   resolveCommit,
   treeOf,
@@ -310,11 +311,14 @@ export class Workspace {
     });
   }
 
-  /** Files changed in the agent's worktree and not committed on its branch (none when it has no worktree). */
+  /**
+   * Files changed in the agent's worktree and not committed on its branch
+   * (none when it has no worktree); never `.maos/`, which is not its work.
+   */
   async uncommitted(agent: string): Promise<string[]> {
     const dir = this.worktreeOf(agent);
     if (!worktreeReady(dir)) return [];
-    return await dirtyPaths(dir);
+    return outsideDir(await dirtyPaths(dir), this.maosDir);
   }
 
   private adding: Promise<unknown> = Promise.resolve();
