@@ -139,7 +139,7 @@ export const ConfigSchema = z.object({
   turnTimeoutSeconds: z.number().positive().default(1800),
   /** The planner's request is stopped after this long (the default team works). */
   planTimeoutSeconds: z.number().positive().default(300),
-  /** How often an agent CLI retries a model it cannot reach (Claude, Codex). */
+  /** How often an agent CLI retries a model it cannot reach (Claude, Codex, Gemini: + 1 attempts). */
   modelRetries: z.number().int().min(0).max(10).default(2),
   checkpoints: z.object({ keepAuto: z.number().int().min(1).default(20) })
     .default({
@@ -175,7 +175,7 @@ export const ConfigSchema = z.object({
       model: z.string().optional(),
       /** `security.auth.selectedType` in the agent's settings; default "gemini-api-key". */
       authType: z.string().min(1).optional(),
-      /** Tries of one API call before the task fails (the CLI's own default retries for minutes). */
+      /** Tries of one API call before the task fails; default modelRetries + 1 (the CLI alone retries for minutes). */
       maxAttempts: z.number().int().min(1).max(10).optional(),
       /** The Gemini CLI reports tokens, not dollars: with prices here, maos computes a cost. */
       pricing: TokenPricingSchema.optional(),

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { loadConfig } from "../../store/config.ts";
 import { askApproval, type PromptAnswer } from "../approvals/ask.ts";
 import { PERMISSION_PROMPT_TOOL } from "../drivers/maos_mcp.ts";
-import type { AgentIdentity } from "../engine/agent_channel.ts";
+import type { AgentIdentity } from "../channel/agent_channel.ts";
 
 /** Register the tool; `agent()` throws when MAOS_* env is missing. */
 export function registerPermissionPrompt(

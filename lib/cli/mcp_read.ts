@@ -11,7 +11,10 @@ import { Buffer } from "node:buffer";
 import { loadConfig } from "../../store/config.ts";
 import { findMaosDir, MaosPaths } from "../../store/paths.ts";
 import { MESSAGE_MAX_BYTES } from "../../store/schema.ts";
-import type { ChannelMessage, MessageReader } from "../engine/agent_channel.ts";
+import type {
+  ChannelMessage,
+  MessageReader,
+} from "../channel/agent_channel.ts";
 import type { StoreLocation } from "../engine/run_options.ts";
 
 /** Messages per read_messages answer, unless the call says otherwise. */

@@ -28,7 +28,7 @@ import {
   reportAgentProgress,
   requireAgentOf,
   sendAgentMessage,
-} from "../engine/agent_channel.ts";
+} from "../channel/agent_channel.ts";
 import {
   MCP_SERVER_NAME,
   MCP_TOOLS,

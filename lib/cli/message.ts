@@ -7,7 +7,7 @@ import {
   requireAgentOf,
   requireWithinCap,
   resolveRecipient,
-} from "../engine/agent_channel.ts";
+} from "../channel/agent_channel.ts";
 import {
   PERSON_SENDER,
   refusalOf,
@@ -15,7 +15,7 @@ import {
 } from "../engine/agent_token.ts";
 import { loadOrchestration } from "../../store/journal.ts";
 import { foldEvent } from "../queries/state_fold.ts";
-import { pendingMessages } from "../engine/pending_messages.ts";
+import { pendingMessages } from "../channel/pending_messages.ts";
 import { loadConfig } from "../../store/config.ts";
 import { MessageKindSchema } from "../../store/schema.ts";
 import { messagesAfter, scanMessages } from "../queries/messages.ts";

@@ -37,7 +37,7 @@ export interface GeminiDriverOptions {
   model?: string;
   /** `security.auth.selectedType`; default "gemini-api-key". */
   authType?: string;
-  /** Tries of one API call before the run fails; default 2. */
+  /** Tries of one API call before the run fails; default maos.json `modelRetries` + 1 (registry.ts). */
   maxAttempts?: number;
   /** USD per million tokens; without it no cost is computed (tokens only). */
   pricing?: TokenPricing;
@@ -49,7 +49,7 @@ export interface GeminiDriverOptions {
   graceMs?: number;
 }
 
-/** Tries of one API call by default: one retry, then the task fails with the reason. */
+/** Tries of one API call when the driver is built without settings (registry.ts passes `modelRetries` + 1). */
 export const GEMINI_MAX_ATTEMPTS = 2;
 
 /**
@@ -70,9 +70,14 @@ export class GeminiDriver implements AgentDriver {
     return this.options.bin || process.env.MAOS_GEMINI_BIN || "gemini";
   }
 
+  /** Tries of one API call before the run fails. */
+  get maxAttempts(): number {
+    return this.options.maxAttempts ?? GEMINI_MAX_ATTEMPTS;
+  }
+
   async run(run: TaskRun): Promise<TaskResult> {
     const bin = this.bin;
-    const maxAttempts = this.options.maxAttempts ?? GEMINI_MAX_ATTEMPTS;
+    const maxAttempts = this.maxAttempts;
     const permissions = geminiPermissions(
       agentRules(run) ??
         this.options.permissions,
@@ -118,6 +123,7 @@ export class GeminiDriver implements AgentDriver {
       maxAttempts,
       () => giveUp.abort(),
     );
+    run.emit({ type: "activity", waitingFor: "the Gemini CLI to start" });
     const exit = await runAgentProcess({
       command: bin,
       args: geminiArgs(run, this.options, permissions, viaStdin ? "" : prompt),

@@ -8,7 +8,11 @@
 import type { TokenPricing } from "../../store/schema.ts";
 import type { AgentExit } from "./agent_process.ts";
 import { priced } from "./codex.ts";
-import type { TaskResult, UsageEvent } from "./driver.ts";
+import {
+  MODEL_UNREACHABLE,
+  type TaskResult,
+  type UsageEvent,
+} from "./driver.ts";
 import type { GeminiResult, GeminiStream } from "./gemini_stream.ts";
 import { withoutMaosLines } from "./maos_lines.ts";
 import { lastLine } from "./process_outcome.ts";
@@ -95,12 +99,23 @@ export function geminiOutcome(
     };
   }
   if (stream.gaveUp) {
+    // One line, as for claude and codex: the planner stops, a turn fails.
+    const tries = stream.failedAttempts === 1
+      ? "1 attempt"
+      : `${stream.failedAttempts} attempts`;
+    if (stream.unreachable && !stream.lastStatus) {
+      return {
+        status: "failed",
+        summary:
+          `${MODEL_UNREACHABLE}: ${stream.unreachable} (the Gemini API; maos stopped the Gemini CLI after ${tries})`,
+      };
+    }
     const why = stream.lastApiError ??
       (stream.lastStatus ? `HTTP ${stream.lastStatus}` : "no answer");
     return {
       status: "failed",
       summary:
-        `the Gemini API kept failing (${why}); maos stopped the Gemini CLI after ${stream.failedAttempts} attempts`,
+        `${MODEL_UNREACHABLE}: the Gemini API kept failing (${why}); maos stopped the Gemini CLI after ${tries}`,
     };
   }
   if (exit.exitCode === GEMINI_EXIT.auth) {

@@ -7,6 +7,7 @@ import {
   geminiUsage,
 } from "./gemini_outcome.ts";
 import { GeminiStream } from "./gemini_stream.ts";
+import { MODEL_UNREACHABLE } from "./driver.ts";
 
 const SESSION = "8ae2dc93-5e61-4112-b2ff-49bdbc242fe6";
 
@@ -123,4 +124,40 @@ Deno.test("usage: this run's tokens, priced only with prices (cached input at it
     (20 * 0.5 + 10 * 10) / 1e6,
   );
   assertEquals(geminiUsage(streamOf(init).result, undefined), undefined);
+});
+
+Deno.test("given up: no connection and an API that keeps failing both start with MODEL_UNREACHABLE (one line in a turn and in the planner)", () => {
+  const offline = new GeminiStream(() => {}, 1);
+  offline.onStderrLine(
+    "Attempt 1 failed. Retrying with backoff... Error: exception TypeError: fetch failed sending request",
+  );
+  offline.end();
+  assertEquals(
+    geminiOutcome(
+      exit({ signal: "SIGKILL", exitCode: null }),
+      offline,
+      undefined,
+    ),
+    {
+      status: "failed",
+      summary:
+        `${MODEL_UNREACHABLE}: fetch failed sending request (the Gemini API; maos stopped the Gemini CLI after 1 attempt)`,
+    },
+  );
+  const failing = new GeminiStream(() => {}, 2);
+  for (const n of [1, 2]) {
+    failing.onStderrLine(
+      `Attempt ${n} failed with status 500. Retrying with backoff... _ApiError: {"error":{"code":500,"message":"Internal error encountered.","status":"INTERNAL"}}`,
+    );
+  }
+  failing.end();
+  assertEquals(
+    geminiOutcome(
+      exit({ signal: "SIGKILL", exitCode: null }),
+      failing,
+      undefined,
+    )
+      .summary,
+    `${MODEL_UNREACHABLE}: the Gemini API kept failing (500 Internal error encountered.); maos stopped the Gemini CLI after 2 attempts`,
+  );
 });

@@ -27,6 +27,9 @@ const DENIED = /denied by policy/i;
 /** `Attempt 2 failed with status 500. Retrying with backoff... _ApiError: {…}` (stderr). */
 const RETRY_LINE = /^Attempt (\d+) failed(?: with status (\d+))?/;
 
+/** `Attempt 1 failed. Retrying with backoff... Error: exception TypeError: fetch failed sending request` (no route to the API; measured on 0.61.0). */
+const NO_CONNECTION = /Error: (?:exception )?(?:TypeError: )?(fetch failed.*)$/;
+
 /**
  * Feed it stdout lines (and stderr lines); read `sessionId`, `result`,
  * `answer` and `gaveUp` when the process has ended.
@@ -50,6 +53,8 @@ export class GeminiStream {
   lastApiError: string | undefined;
   /** The attempts reached the bound: the driver stopped the CLI. */
   gaveUp = false;
+  /** Why the API could not be reached at all (no HTTP answer), when so. */
+  unreachable: string | undefined;
 
   /**
    * Tool calls the CLI refused for want of an allow rule (for the
@@ -79,16 +84,19 @@ export class GeminiStream {
     if (msg.type !== "message" || msg.role !== "assistant") this.#flush();
     switch (msg.type) {
       case "init":
-        return this.#session(msg.session_id);
+        this.#session(msg.session_id);
+        return this.#waiting("the model to answer");
       case "message":
         if (msg.role === "assistant" && typeof msg.content === "string") {
           this.#message += msg.content;
+          this.emit({ type: "activity", waitingFor: "the model to answer" });
         }
         return;
       case "tool_use":
         return this.#toolUse(msg);
       case "tool_result":
-        return this.#toolResult(msg);
+        this.#toolResult(msg);
+        return this.#waiting("the model to answer");
       case "result":
         return this.#result(msg);
       default:
@@ -104,21 +112,33 @@ export class GeminiStream {
     this.failedAttempts = Math.max(this.failedAttempts + 1, Number(retry[1]));
     if (retry[2]) this.lastStatus = Number(retry[2]);
     this.lastApiError = apiMessage(line) ?? this.lastApiError;
+    const offline = retry[2] ? undefined : NO_CONNECTION.exec(line.trim());
+    this.#waiting("the model to be reachable");
     this.emit({
       type: "output",
       line: `[gemini] API attempt ${retry[1]} failed${
         retry[2] ? ` (HTTP ${retry[2]})` : ""
       }`,
     });
-    if (this.failedAttempts >= this.maxAttempts && !this.gaveUp) {
-      this.gaveUp = true;
-      this.onGiveUp();
-    }
+    // No HTTP answer at all: the CLI's next try is seconds of backoff away
+    // (measured: 5 s, then 12 s …), so a retry would only delay the one line.
+    if (offline) this.unreachable = offline[1].trim();
+    if (offline || this.failedAttempts >= this.maxAttempts) this.#giveUp();
   }
 
   /** The stream ended: the message in progress is whole. */
   end(): void {
     this.#flush();
+  }
+
+  #giveUp(): void {
+    if (this.gaveUp) return;
+    this.gaveUp = true;
+    this.onGiveUp();
+  }
+
+  #waiting(what: string): void {
+    this.emit({ type: "activity", waitingFor: what });
   }
 
   #session(id: unknown): void {
@@ -151,6 +171,7 @@ export class GeminiStream {
       type: "output",
       line: `[tool] ${name} ${oneLine(brief(msg.parameters))}`.trimEnd(),
     });
+    this.#waiting(`its ${name} call to finish`);
   }
 
   #toolResult(msg: Json): void {

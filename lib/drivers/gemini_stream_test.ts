@@ -29,16 +29,18 @@ const REAL = {
 
 function feed(lines: string[], stderr: string[] = [], maxAttempts = 2) {
   const events: DriverEvent[] = [];
+  // What the stream says it waits for, apart from the other events.
+  const waits: (string | undefined)[] = [];
   let gaveUp = 0;
   const stream = new GeminiStream(
-    (e) => events.push(e),
+    (e) => e.type === "activity" ? waits.push(e.waitingFor) : events.push(e),
     maxAttempts,
     () => gaveUp++,
   );
   for (const line of stderr) stream.onStderrLine(line);
   for (const line of lines) stream.onLine(line);
   stream.end();
-  return { stream, events, gaveUp: () => gaveUp };
+  return { stream, events, waits, gaveUp: () => gaveUp };
 }
 
 Deno.test("a real run: the session id first, the tool call briefly, the answer whole so a ::maos:: line split across deltas still parses", () => {
@@ -140,4 +142,33 @@ Deno.test("a call the CLI's policy refused is kept as a denial with its input", 
     tool: "run_shell_command",
     input: { command: "echo hi > out.txt", description: "write" },
   });
+});
+
+Deno.test("activity: it says what the CLI waits for, so a stall notice can (the model, a tool call, a connection)", () => {
+  const { waits } = feed([
+    REAL.init,
+    REAL.toolUse,
+    REAL.toolResult,
+    REAL.delta1,
+  ], [REAL.retry1]);
+  assertEquals(waits, [
+    "the model to be reachable",
+    "the model to answer",
+    "its run_shell_command call to finish",
+    "the model to answer",
+    "the model to answer",
+  ]);
+});
+
+const NO_ROUTE =
+  "Attempt 1 failed. Retrying with backoff... Error: exception TypeError: fetch failed sending request";
+
+Deno.test("no connection at all (no HTTP status) is unreachable: given up at the first attempt, whatever the bound", () => {
+  const { stream, gaveUp } = feed([], [NO_ROUTE], 3);
+  assertEquals(stream.unreachable, "fetch failed sending request");
+  assertEquals(gaveUp(), 1);
+  // A 500 is an answer, not a lost connection.
+  const answered = feed([], [REAL.retry1], 3);
+  assertEquals(answered.stream.unreachable, undefined);
+  assertEquals(answered.gaveUp(), 0);
 });

@@ -102,6 +102,9 @@ export function createDriver(
       return new GeminiDriver({
         ...settings.gemini,
         bin: env.MAOS_GEMINI_BIN || settings.gemini?.bin || "gemini",
+        // One bound for every CLI: modelRetries, unless drivers.gemini says otherwise.
+        maxAttempts: settings.gemini?.maxAttempts ??
+          (ctx.config?.modelRetries ?? 2) + 1,
         graceMs: ctx.graceMs,
       });
     case "exec": {

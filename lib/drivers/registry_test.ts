@@ -84,6 +84,15 @@ Deno.test("maos.json settings reach the drivers, MAOS_CLAUDE_BIN over drivers.cl
     }) as GeminiDriver).bin,
     "gemini-from-env",
   );
+  // One retry bound: modelRetries, unless drivers.gemini.maxAttempts says otherwise.
+  const attempts = (config: object) =>
+    (createDriver("gemini", { config, env: {} }) as GeminiDriver).maxAttempts;
+  assertEquals(attempts({}), 3);
+  assertEquals(attempts({ modelRetries: 0 }), 1);
+  assertEquals(
+    attempts({ modelRetries: 0, drivers: { gemini: { maxAttempts: 4 } } }),
+    4,
+  );
   assertEquals(
     (createDriver("exec", { config, env: {} }) as ExecDriver).program,
     "fake-agent",

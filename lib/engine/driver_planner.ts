@@ -30,7 +30,7 @@ const AUTH_FAILURE =
 
 /** The same hint for every driver: the agents would not reach the model either. */
 const UNREACHABLE_HINT =
-  "check the network and the API's base URL (ANTHROPIC_BASE_URL, the Codex provider), or use --driver shell or sim";
+  "check the network and the API's base URL (ANTHROPIC_BASE_URL, the Codex provider, GOOGLE_GEMINI_BASE_URL), or use --driver shell or sim";
 
 const AUTH_HINTS: Record<string, string> = {
   claude:

@@ -13,8 +13,6 @@ import type {
 } from "../drivers/driver.ts";
 import { startWatchdog, type Watchdog } from "../drivers/watchdog.ts";
 import { AgentOutputs } from "./agent_output.ts";
-import { newTurnToken } from "./agent_token.ts";
-import { decisionsNote } from "../approvals/told.ts";
 import { type EventSinks, recordDriverEvent } from "./driver_events.ts";
 import { AutoSaver } from "./auto_save.ts";
 import { FilesSaver } from "../workspace/files_save.ts";
@@ -35,6 +33,7 @@ import { budgetView } from "../queries/budget.ts";
 import {
   type ActiveTask,
   noteActivity,
+  openTurn,
   pauseTurn,
   runTurn,
 } from "./turn_run.ts";
@@ -268,32 +267,12 @@ export class OrchestrationRun {
       reporter.line(resumeLine(agent, task));
     }
     this.announced.add(agent.id);
-    // Taken before `running` is logged: the fold then marks the answers told.
-    const told = decisionsNote(journal.state, task.id);
-    const resumeNote = task.resumeNote ?? undefined;
-    // This turn's secret: its processes prove with it that they speak for the agent.
-    const token = newTurnToken();
-    const tokenHash = token.hash;
-    this.record({
-      type: "task.status",
-      task: task.id,
-      status: "running",
-      tokenHash,
-    });
-    if (agent.status !== "running") {
-      this.record({ type: "agent.status", agent: agent.id, status: "running" });
-    }
-
-    const run: ActiveTask = {
+    const run = openTurn(
+      journal.state,
+      agent,
       task,
-      stop: new AbortController(),
-      kill: new AbortController(),
-      pids: [],
-      lastLines: [],
-      done: Promise.resolve(),
-      token,
-      told,
-    };
+      (event) => this.record(event),
+    );
     this.active.set(task.id, run);
     run.watch = watchTurn(
       this.setup.config,
@@ -314,7 +293,7 @@ export class OrchestrationRun {
       driver,
       run,
       agent.sessionId ?? undefined,
-      resumeNote,
+      task.resumeNote ?? undefined,
     )
       .catch((err): TaskResult => ({
         status: "failed",

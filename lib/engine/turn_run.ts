@@ -6,7 +6,14 @@
  *
  * @module
  */
-import type { MaosEvent, NewEvent, TaskState } from "../../store/schema.ts";
+import type {
+  AgentState,
+  MaosEvent,
+  NewEvent,
+  OrchestrationState,
+  TaskState,
+} from "../../store/schema.ts";
+import { decisionsNote } from "../approvals/told.ts";
 import type {
   AgentDriver,
   DriverEvent,
@@ -19,7 +26,7 @@ import type { AgentOutputs } from "./agent_output.ts";
 import type { RunSetup } from "./run.ts";
 import { buildTaskRun } from "./task_run.ts";
 import type { TurnWatch } from "./turn_watch.ts";
-import type { TurnToken } from "./agent_token.ts";
+import { newTurnToken, type TurnToken } from "./agent_token.ts";
 
 /** A task while its turn runs. */
 export interface ActiveTask {
@@ -39,6 +46,41 @@ export interface ActiveTask {
   answering?: boolean;
   /** The driver said the turn's last answer came: a budget pause lets it end. */
   finishing?: boolean;
+}
+
+/**
+ * The start of a turn: the decisions it will be told are taken before
+ * `running` is logged (the fold then marks them told), and the turn gets
+ * its secret, whose hash the `running` event carries: its processes prove
+ * with it that they speak for the agent.
+ */
+export function openTurn(
+  state: OrchestrationState,
+  agent: AgentState,
+  task: TaskState,
+  record: (event: NewEvent) => MaosEvent,
+): ActiveTask {
+  const told = decisionsNote(state, task.id);
+  const token = newTurnToken();
+  record({
+    type: "task.status",
+    task: task.id,
+    status: "running",
+    tokenHash: token.hash,
+  });
+  if (agent.status !== "running") {
+    record({ type: "agent.status", agent: agent.id, status: "running" });
+  }
+  return {
+    task,
+    stop: new AbortController(),
+    kill: new AbortController(),
+    pids: [],
+    lastLines: [],
+    done: Promise.resolve(),
+    token,
+    told,
+  };
 }
 
 /** What a turn needs from the run. */

@@ -1,5 +1,7 @@
 import type { Fold } from "../../store/journal.ts";
 import { applyApprovalEvent } from "../approvals/approvals_fold.ts";
+import { foldCost } from "./cost_fold.ts";
+import { withAgent, withInbox, withTask } from "./fold_steps.ts";
 import type {
   AgentState,
   MaosEvent,
@@ -154,53 +156,8 @@ function applyEvent(
         ...state,
         inboxOffset: Math.max(state.inboxOffset, event.inboxEnd),
       };
-    case "cost": {
-      if (event.planner) return withPlannerCost(state, event);
-      // One invocation's spend adds up; a legacy `totalUsd` sets (schema.ts).
-      // The CLI's own figure takes off the estimates streamed before it.
-      const back = event.replaces;
-      const updated = withAgent(state, event.agent, (a) => {
-        const estimated = roundUsd(
-          (a.estimatedCost ?? 0) +
-            (event.estimated ? event.costUsd ?? 0 : 0) - (back?.costUsd ?? 0),
-        );
-        const { estimatedCost: _, ...rest } = a;
-        return {
-          ...rest,
-          cost: event.totalUsd ??
-            Math.max(
-              0,
-              roundUsd(a.cost + (event.costUsd ?? 0) - (back?.costUsd ?? 0)),
-            ),
-          inputTokens: Math.max(
-            0,
-            a.inputTokens + (event.inputTokens ?? 0) - (back?.inputTokens ?? 0),
-          ),
-          outputTokens: Math.max(
-            0,
-            a.outputTokens + (event.outputTokens ?? 0) -
-              (back?.outputTokens ?? 0),
-          ),
-          ...(estimated > 0 ? { estimatedCost: estimated } : {}),
-          ...(event.sessionTotals
-            ? { sessionTotals: event.sessionTotals }
-            : {}),
-        };
-      });
-      const planner = state.plannerCost;
-      const sum = (of: (a: AgentState) => number) =>
-        updated.agents.reduce((total, a) => total + of(a), 0);
-      const { estimatedCost: _, ...rest } = updated;
-      const estimated = roundUsd(sum((a) => a.estimatedCost ?? 0));
-      return {
-        ...rest,
-        cost: roundUsd(sum((a) => a.cost) + (planner?.costUsd ?? 0)),
-        ...(estimated > 0 ? { estimatedCost: estimated } : {}),
-        inputTokens: sum((a) => a.inputTokens) + (planner?.inputTokens ?? 0),
-        outputTokens: sum((a) => a.outputTokens) +
-          (planner?.outputTokens ?? 0),
-      };
-    }
+    case "cost":
+      return foldCost(state, event);
     case "orchestration.budget":
       return {
         ...state,
@@ -262,16 +219,6 @@ function applyEvent(
   }
 }
 
-/** A message-like event from the inbox moves the ingest offset. */
-function withInbox(
-  state: OrchestrationState,
-  inboxEnd: number | undefined,
-): OrchestrationState {
-  return inboxEnd === undefined
-    ? state
-    : { ...state, inboxOffset: Math.max(state.inboxOffset, inboxEnd) };
-}
-
 /**
  * A task that starts again is told the decisions on its requests (see
  * lib/approvals/told.ts): from then on they are marked told.
@@ -305,31 +252,6 @@ function describeInput(input: Record<string, unknown>): string {
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
 
-/** The planner's spend: kept apart, and in the orchestration's totals. */
-function withPlannerCost(
-  state: OrchestrationState,
-  event: Extract<MaosEvent, { type: "cost" }>,
-): OrchestrationState {
-  const was = state.plannerCost ??
-    { costUsd: 0, inputTokens: 0, outputTokens: 0 };
-  const add = {
-    costUsd: roundUsd(event.costUsd ?? 0),
-    inputTokens: event.inputTokens ?? 0,
-    outputTokens: event.outputTokens ?? 0,
-  };
-  return {
-    ...state,
-    plannerCost: {
-      costUsd: roundUsd(was.costUsd + add.costUsd),
-      inputTokens: was.inputTokens + add.inputTokens,
-      outputTokens: was.outputTokens + add.outputTokens,
-    },
-    cost: roundUsd(state.cost + add.costUsd),
-    inputTokens: state.inputTokens + add.inputTokens,
-    outputTokens: state.outputTokens + add.outputTokens,
-  };
-}
-
 /** How many recent turns' tokens an agent keeps (late inbox lines of older turns are refused). */
 const TURN_TOKENS_KEPT = 8;
 
@@ -346,31 +268,4 @@ function withTurnToken(
     ...a,
     turnTokens: [...(a.turnTokens ?? []).slice(1 - TURN_TOKENS_KEPT), turn],
   }));
-}
-
-function withAgent(
-  state: OrchestrationState,
-  id: string,
-  change: (agent: AgentState) => AgentState,
-): OrchestrationState {
-  return {
-    ...state,
-    agents: state.agents.map((a) => (a.id === id ? change(a) : a)),
-  };
-}
-
-function withTask(
-  state: OrchestrationState,
-  id: string,
-  change: (task: TaskState) => TaskState,
-): OrchestrationState {
-  return {
-    ...state,
-    tasks: state.tasks.map((t) => (t.id === id ? change(t) : t)),
-  };
-}
-
-/** Sums of floats drift (0.1 + 0.2); a millionth of a dollar is plenty. */
-function roundUsd(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
 }

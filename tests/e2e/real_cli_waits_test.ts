@@ -18,6 +18,7 @@ import {
 import { say, stall } from "../../standin/mod.ts";
 import { standinCodexConfig } from "../../standin/codex_config.ts";
 import { statusOf, withClaudeProject } from "../agents/_maos_claude.ts";
+import { geminiPlan, withGeminiProject } from "./_gemini.ts";
 
 /** A 127.0.0.1 port nothing listens on (bound, then closed). */
 async function closedPort(): Promise<number> {
@@ -159,6 +160,75 @@ Deno.test("real claude: a planner that gets no answer is stopped at planTimeoutS
       assertEquals(
         fs.readdirSync(path.join(dir, ".maos", "orchestrations")),
         [],
+      );
+    },
+  );
+});
+
+for (
+  const [where, args] of [
+    ["the planner", ["orchestrate", "Add a README", "--driver", "gemini"]],
+    ["a turn", ["orchestrate", "Build it", "--plan"]],
+  ] as const
+) {
+  Deno.test(`real gemini: an unreachable model is one line in ${where}, not minutes of retries`, async () => {
+    await withGeminiProject([], async ({ box, dir }) => {
+      const env = {
+        ...box.env,
+        GOOGLE_GEMINI_BASE_URL: `http://127.0.0.1:${await closedPort()}`,
+      };
+      const argv = args.at(-1) === "--plan"
+        ? [...args, geminiPlan(dir, [["dev", "b"]])]
+        : [...args];
+      const maos = new MaosProcess(argv, { cwd: dir, env });
+      // Within 10 s, as the bound of this test (not a timing assertion).
+      const { code } = await maos.exit(10_000);
+      assertEquals(code, 1, maos.output());
+      const planner = where === "the planner";
+      const lines = (planner ? maos.stderr : maos.stdout).trim().split("\n");
+      const line = planner
+        ? lines[0]
+        : lines.find((l) => l.includes("failed: Do b")) ?? "";
+      const said = `${
+        planner ? "maos: " : "failed: Do b — "
+      }the model could not be reached: `;
+      assert(line.includes(said), maos.output());
+      if (planner) {
+        assert(
+          lines.length <= 2 &&
+            lines.slice(1).every((l) => l.startsWith("hint: ")),
+          maos.stderr,
+        );
+        assertEquals(
+          fs.readdirSync(path.join(dir, ".maos", "orchestrations")),
+          [],
+        );
+      }
+    });
+  });
+}
+
+Deno.test("real gemini: a model that never answers gets the stall notice with what it waits for, then the turn timeout", async () => {
+  await withGeminiProject(
+    [stall(120_000, say("Too late."))],
+    async ({ box, dir }) => {
+      await configure(dir, box.env, {
+        stallWarnSeconds: 1,
+        turnTimeoutSeconds: 8,
+      });
+      const maos = new MaosProcess(
+        ["orchestrate", "Build it", "--plan", geminiPlan(dir, [["dev", "b"]])],
+        { cwd: dir, env: box.env },
+      );
+      // The test's own bound: the turn limit is 8 s.
+      assertEquals((await maos.exit(30_000)).code, 1, maos.output());
+      assertIncludes(
+        maos.stdout,
+        "⏳ [dev] has printed nothing for 1 s — waiting for the model to answer",
+      );
+      assertIncludes(
+        maos.stdout,
+        "failed: Do b — timed out after 8 s (turnTimeoutSeconds) while waiting for the model to answer",
       );
     },
   );

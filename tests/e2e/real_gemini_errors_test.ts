@@ -37,9 +37,14 @@ Deno.test("real gemini: a refused key (401) fails the task with one clear line, 
   });
 });
 
-Deno.test("real gemini: an API that keeps failing (500) is given up after 2 attempts, not minutes; the task fails with the reason", async () => {
+Deno.test("real gemini: an API that keeps failing (500) is given up after modelRetries + 1 attempts, not minutes; the task fails with the reason", async () => {
   await withGeminiProject([], async ({ model, box, dir }) => {
     model.outage = fail(500);
+    // One retry bound for every CLI: modelRetries 0 is 1 attempt.
+    assertEquals((await runMaos(["init"], { cwd: dir, env: box.env })).code, 0);
+    const file = path.join(dir, ".maos", "maos.json");
+    const config = JSON.parse(fs.readFileSync(file, "utf8"));
+    fs.writeFileSync(file, JSON.stringify({ ...config, modelRetries: 0 }));
     const run = await runMaos(
       ["orchestrate", "Build it", "--plan", geminiPlan(dir, [["dev", "b"]])],
       { cwd: dir, env: box.env },
@@ -48,10 +53,10 @@ Deno.test("real gemini: an API that keeps failing (500) is given up after 2 atte
     const all = run.stdout + run.stderr;
     assertIncludes(
       all,
-      "the Gemini API kept failing (500 Internal error encountered.); maos stopped the Gemini CLI after 2 attempts",
+      "the model could not be reached: the Gemini API kept failing (500 Internal error encountered.); maos stopped the Gemini CLI after 1 attempt",
     );
     assertNoStack(all);
-    assertEquals(model.requests.length, 2, JSON.stringify(model.requests));
+    assertEquals(model.requests.length, 1, JSON.stringify(model.requests));
     const [id] = fs.readdirSync(path.join(dir, ".maos", "orchestrations"));
     const status = await statusOf(dir, id, box.env);
     assertEquals(status.status, "failed");

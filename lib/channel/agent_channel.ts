@@ -26,10 +26,10 @@ import {
   type OrchestrationState,
 } from "../../store/schema.ts";
 import { foldEvent } from "../queries/state_fold.ts";
-import { tokenFromEnv } from "./agent_token.ts";
-import { withFileNote } from "./message_bus.ts";
+import { tokenFromEnv } from "../engine/agent_token.ts";
+import { withFileNote } from "../engine/message_bus.ts";
 import { resolveOrchestrationId } from "../queries/choose.ts";
-import type { StoreLocation } from "./run_options.ts";
+import type { StoreLocation } from "../engine/run_options.ts";
 
 /** Which agent of which orchestration this process speaks for (from MAOS_* env). */
 export interface AgentIdentity {

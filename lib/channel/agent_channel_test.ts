@@ -14,8 +14,8 @@ import {
   reportAgentProgress,
   sendAgentMessage,
 } from "./agent_channel.ts";
-import { MessageBus } from "./message_bus.ts";
-import { tokenHash } from "./agent_token.ts";
+import { MessageBus } from "../engine/message_bus.ts";
+import { tokenHash } from "../engine/agent_token.ts";
 
 import { foldEvent } from "../queries/state_fold.ts";
 

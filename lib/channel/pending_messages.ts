@@ -13,7 +13,7 @@ import type { MaosPaths } from "../../store/paths.ts";
 import { isMessageLine } from "../../store/schema.ts";
 import type { MessageView } from "../queries/queries.ts";
 import { foldEvent } from "../queries/state_fold.ts";
-import { refusalOf } from "./agent_token.ts";
+import { refusalOf } from "../engine/agent_token.ts";
 
 /** A message of `message list` that is not in the log yet: no seq. */
 export type PendingMessageView = Omit<MessageView, "seq"> & {
