@@ -21,16 +21,12 @@ export function usdArg(value: string): number {
 /** Parser for a whole number of tokens above 0 (`200000`, `200k`, `1.5M`). */
 export function tokensArg(value: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$/.exec(value);
-  const n = m
-    ? Math.round(
-      Number(m[1]) *
-        (m[2].toLowerCase() === "k"
-          ? 1e3
-          : m[2].toLowerCase() === "m"
-          ? 1e6
-          : 1),
-    )
+  let n = m
+    ? Number(m[1]) *
+      (m[2].toLowerCase() === "k" ? 1e3 : m[2].toLowerCase() === "m" ? 1e6 : 1)
     : NaN;
+  // `1.5` tokens is a typo, not a budget: refused rather than rounded.
+  if (!Number.isInteger(n)) n = NaN;
   if (!(n > 0)) {
     throw new InvalidArgumentError(
       "expected a number of tokens above 0, e.g. 200000 or 200k",

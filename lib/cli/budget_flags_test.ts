@@ -19,7 +19,7 @@ Deno.test("--budget takes dollars (with or without $), --budget-tokens whole tok
     [tokensArg("200000"), tokensArg("200k"), tokensArg("1.5M")],
     [200_000, 200_000, 1_500_000],
   );
-  for (const bad of ["0", "1.5x", "-3", "k"]) {
+  for (const bad of ["0", "1.5x", "-3", "k", "1.5", "1.2345k"]) {
     assertEquals(throws(() => tokensArg(bad)), true, `--budget-tokens ${bad}`);
   }
   assertEquals(budgetFrom({}), undefined);
