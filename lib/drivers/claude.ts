@@ -26,7 +26,7 @@ import {
   PERMISSION_PROMPT_ENV,
 } from "./maos_mcp.ts";
 import { buildPrompt, roleInstructions } from "./prompt.ts";
-import { lastLine } from "./process_outcome.ts";
+import { lastLine, unfinished } from "./process_outcome.ts";
 import { withoutMaosLines } from "./maos_lines.ts";
 
 /** Options of the claude driver (from maos.json driver settings). */
@@ -204,14 +204,7 @@ export class ClaudeDriver implements AgentDriver {
         `Claude Code reported ${result.subtype}`;
       return { status: "failed", summary: why };
     }
-    const how = exit.signal
-      ? `was killed by ${exit.signal}`
-      : `exited with code ${exit.exitCode}`;
-    const why = lastLine(exit.stderr);
-    return {
-      status: "failed",
-      summary: `Claude Code ${how} before finishing${why ? `: ${why}` : ""}`,
-    };
+    return unfinished("Claude Code", exit, lastLine(exit.stderr));
   }
 }
 

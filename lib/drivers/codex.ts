@@ -21,7 +21,7 @@ import { runAgentProcess } from "./agent_process.ts";
 import { CodexStream } from "./codex_stream.ts";
 import { MAX_ARGV_PROMPT_BYTES } from "./claude.ts";
 import { withoutMaosLines } from "./maos_lines.ts";
-import { lastLine } from "./process_outcome.ts";
+import { lastLine, unfinished } from "./process_outcome.ts";
 import { codexMcpArgs, mcpServerSpec } from "./maos_mcp.ts";
 import { buildPrompt } from "./prompt.ts";
 
@@ -143,14 +143,11 @@ export class CodexDriver implements AgentDriver {
       return { status: "stopped", summary: `stopped${kept}` };
     }
     if (stream.failure) return { status: "failed", summary: stream.failure };
-    const how = exit.signal
-      ? `was killed by ${exit.signal}`
-      : `exited with code ${exit.exitCode}`;
-    const why = firstErrorLine(exit.stderr) ?? lastLine(exit.stderr);
-    return {
-      status: "failed",
-      summary: `Codex ${how} before finishing${why ? `: ${why}` : ""}`,
-    };
+    return unfinished(
+      "Codex",
+      exit,
+      firstErrorLine(exit.stderr) ?? lastLine(exit.stderr),
+    );
   }
 }
 

@@ -15,7 +15,7 @@ import {
 } from "./driver.ts";
 import type { GeminiResult, GeminiStream } from "./gemini_stream.ts";
 import { withoutMaosLines } from "./maos_lines.ts";
-import { lastLine } from "./process_outcome.ts";
+import { lastLine, unfinished } from "./process_outcome.ts";
 
 /** Exit codes of the Gemini CLI 0.61.0 (measured). */
 export const GEMINI_EXIT = {
@@ -148,14 +148,7 @@ export function geminiOutcome(
       summary: "the Gemini CLI reached its turn limit (exit 53)",
     };
   }
-  const how = exit.signal
-    ? `was killed by ${exit.signal}`
-    : `exited with code ${exit.exitCode}`;
-  const why = lastLine(exit.stderr);
-  return {
-    status: "failed",
-    summary: `the Gemini CLI ${how} before finishing${why ? `: ${why}` : ""}`,
-  };
+  return unfinished("the Gemini CLI", exit, lastLine(exit.stderr));
 }
 
 /** Exit 41: the CLI's own line says what is missing (no key, a bad auth type). */

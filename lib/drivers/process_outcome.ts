@@ -39,6 +39,25 @@ export function lastLine(text: string): string | undefined {
 }
 
 /**
+ * A CLI that ended before its result: `NAME exited with code 2 before
+ * finishing: WHY` (or `was killed by SIGNAL`), WHY being the stderr line
+ * that says most.
+ */
+export function unfinished(
+  name: string,
+  exit: { exitCode: number | null; signal: string | null },
+  why: string | undefined,
+): { status: "failed"; summary: string } {
+  const how = exit.signal
+    ? `was killed by ${exit.signal}`
+    : `exited with code ${exit.exitCode}`;
+  return {
+    status: "failed",
+    summary: `${name} ${how} before finishing${why ? `: ${why}` : ""}`,
+  };
+}
+
+/**
  * The result of a process that ran: exit 0 → completed (summary: the last
  * output line or "done"); stopped on request → stopped; otherwise failed,
  * naming the exit code or signal and the last stderr line.
