@@ -19,6 +19,11 @@ export async function gitInit(dir: string): Promise<string> {
   return await gitText(dir, ["rev-parse", "HEAD"]);
 }
 
+/** The ids of the orchestrations in a project's `.maos/`, sorted. */
+export function orchestrationIds(dir: string): string[] {
+  return fs.readdirSync(path.join(dir, ".maos", "orchestrations")).sort();
+}
+
 /** Where an agent's worktree is (`.maos/worktrees/<id>/<agent>`). */
 export function worktreeOf(dir: string, id: string, agent: string): string {
   return path.join(fs.realpathSync(dir), ".maos", "worktrees", id, agent);

@@ -14,7 +14,12 @@ import {
   withProject,
   writePlan,
 } from "./_engine_helpers.ts";
-import { gitInit, readFile, worktreeOf } from "./_git_project.ts";
+import {
+  gitInit,
+  orchestrationIds,
+  readFile,
+  worktreeOf,
+} from "./_git_project.ts";
 
 const FETCH = "git fetch origin 'refs/maos/*:refs/maos/*'";
 
@@ -46,8 +51,7 @@ Deno.test("merge in a clone without maos's refs says the commits are missing (ex
     });
     await gitInit(dir);
     await maosOk(["orchestrate", "A", "--plan", plan], { cwd: dir });
-    const id8 = fs.readdirSync(path.join(dir, ".maos", "orchestrations"))[0]
-      .slice(0, 8);
+    const id8 = orchestrationIds(dir)[0].slice(0, 8);
     const clone = await cloneMainOnly(dir);
     const run = await runMaos(["orchestration", "merge", id8], { cwd: clone });
     assertEquals(run.code, 1, run.stdout + run.stderr);
@@ -80,7 +84,7 @@ Deno.test("resume in a clone without maos's refs refuses in one line before anyt
       cwd: dir,
     });
     assertEquals(first.code, 1, first.stdout + first.stderr);
-    const id = fs.readdirSync(path.join(dir, ".maos", "orchestrations"))[0];
+    const id = orchestrationIds(dir)[0];
     const clone = await cloneMainOnly(dir);
     const events = () =>
       fs.readFileSync(

@@ -5,7 +5,6 @@
  * merge must say so with the fetch hint, not "Nothing to merge: … already
  * in main". Found by review 2, cloning a project with `.maos/` committed.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { git, gitText } from "../../lib/git/git.ts";
 import {
@@ -16,7 +15,7 @@ import {
   withProject,
   writePlan,
 } from "./_engine_helpers.ts";
-import { gitInit, showFile } from "./_git_project.ts";
+import { gitInit, orchestrationIds, showFile } from "./_git_project.ts";
 
 Deno.test("merge and diff in a local clone (objects there, no maos branches) say the branch is missing with the fetch hint; merge works once fetched", async () => {
   await withProject(async (dir) => {
@@ -26,8 +25,7 @@ Deno.test("merge and diff in a local clone (objects there, no maos branches) say
     });
     await gitInit(dir);
     await maosOk(["orchestrate", "A", "--plan", plan], { cwd: dir });
-    const id8 = fs.readdirSync(path.join(dir, ".maos", "orchestrations"))[0]
-      .slice(0, 8);
+    const id8 = orchestrationIds(dir)[0].slice(0, 8);
     await git(dir, ["add", "-A"]);
     await git(dir, ["commit", "-qm", "the team's .maos"]);
     const clone = path.join(dir, "runs", "clone");
@@ -73,7 +71,7 @@ Deno.test("diff of a discarded agent names the ref that keeps its work", async (
     });
     await gitInit(dir);
     await maosOk(["orchestrate", "A", "--plan", plan], { cwd: dir });
-    const id = fs.readdirSync(path.join(dir, ".maos", "orchestrations"))[0];
+    const id = orchestrationIds(dir)[0];
     await maosOk(
       ["orchestration", "discard", id.slice(0, 8), "--agent", "dev"],
       {

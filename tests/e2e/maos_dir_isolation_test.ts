@@ -15,11 +15,12 @@ import {
   withProject,
   writePlan,
 } from "./_engine_helpers.ts";
-import { gitInit, showFile, worktreeOf } from "./_git_project.ts";
-
-function ids(dir: string): string[] {
-  return fs.readdirSync(path.join(dir, ".maos", "orchestrations")).sort();
-}
+import {
+  gitInit,
+  orchestrationIds,
+  showFile,
+  worktreeOf,
+} from "./_git_project.ts";
 
 /** Run a first orchestration and commit `.maos/`, as the README advises; returns its id. */
 async function firstRunCommitted(dir: string): Promise<string> {
@@ -29,7 +30,7 @@ async function firstRunCommitted(dir: string): Promise<string> {
   });
   await gitInit(dir);
   await maosOk(["orchestrate", "First", "--plan", plan], { cwd: dir });
-  const [first] = ids(dir);
+  const [first] = orchestrationIds(dir);
   await git(dir, ["add", "-A", ".maos"]);
   await git(dir, ["commit", "-q", "-m", "maos: first orchestration"]);
   assert(
@@ -54,7 +55,7 @@ Deno.test("an agent's rm -rf .maos/orchestrations/<other> in its worktree, then 
     await git(dir, ["add", "-A"]);
     await git(dir, ["commit", "-q", "-m", "plan"]);
     await maosOk(["orchestrate", "Wreck", "--plan", plan], { cwd: dir });
-    const second = ids(dir).find((i) => i !== first)!;
+    const second = orchestrationIds(dir).find((i) => i !== first)!;
     const tree = worktreeOf(dir, second, "wrecker");
     // The agent never had a copy of .maos/ to delete.
     assertEquals(fs.existsSync(path.join(tree, ".maos")), false);
@@ -108,7 +109,7 @@ Deno.test("a branch that removes .maos/ files with git itself (git rm --sparse, 
     await git(dir, ["add", "-A"]);
     await git(dir, ["commit", "-q", "-m", "plan"]);
     await maosOk(["orchestrate", "Sneak", "--plan", plan], { cwd: dir });
-    const second = ids(dir).find((i) => i !== first)!;
+    const second = orchestrationIds(dir).find((i) => i !== first)!;
     const branch = `maos/${second.slice(0, 8)}/sneaky`;
     // The branch really lost it.
     assertEquals(
@@ -156,7 +157,7 @@ Deno.test("a worktree whose creation was cut (still locked 'initializing', no fi
       cwd: dir,
     });
     assertEquals(first.code, 1, first.stdout + first.stderr);
-    const id = ids(dir)[0];
+    const id = orchestrationIds(dir)[0];
     const branch = `maos/${id.slice(0, 8)}/dev`;
     const tree = worktreeOf(dir, id, "dev");
     // What a kill -9 inside `git worktree add --no-checkout --lock` leaves.
@@ -198,7 +199,7 @@ Deno.test("a worktree made before maos left .maos/ out (a full checkout): doctor
     await git(dir, ["add", "-A", ".maos"]);
     await git(dir, ["commit", "-q", "-m", "maos init"]);
     await maosOk(["orchestrate", "Old", "--plan", plan], { cwd: dir });
-    const tree = worktreeOf(dir, ids(dir)[0], "dev");
+    const tree = worktreeOf(dir, orchestrationIds(dir)[0], "dev");
     assertEquals(fs.existsSync(path.join(tree, ".maos")), false);
     // What an older maos made: no sparse checkout, .maos/ there.
     await git(tree, ["sparse-checkout", "disable"]);

@@ -17,11 +17,7 @@ import {
   withProject,
   writePlan,
 } from "./_engine_helpers.ts";
-import { gitInit, showFile } from "./_git_project.ts";
-
-function ids(dir: string): string[] {
-  return fs.readdirSync(path.join(dir, ".maos", "orchestrations")).sort();
-}
+import { gitInit, orchestrationIds, showFile } from "./_git_project.ts";
 
 interface AgentJson {
   id: string;
@@ -38,7 +34,7 @@ Deno.test("agents that write .maos/ in their worktree or git rm it on their bran
     });
     await gitInit(dir);
     await maosOk(["orchestrate", "First", "--plan", one], { cwd: dir });
-    const [first] = ids(dir);
+    const [first] = orchestrationIds(dir);
     await maosOk(["orchestration", "merge", first.slice(0, 8)], { cwd: dir });
     await git(dir, ["add", "-A", ".maos"]);
     await git(dir, ["commit", "-q", "-m", "maos: first orchestration"]);
@@ -66,7 +62,7 @@ Deno.test("agents that write .maos/ in their worktree or git rm it on their bran
     await git(dir, ["add", "-A"]);
     await git(dir, ["commit", "-q", "-m", "plan"]);
     await maosOk(["orchestrate", "Scribble", "--plan", plan], { cwd: dir });
-    const second = ids(dir).find((i) => i !== first)!;
+    const second = orchestrationIds(dir).find((i) => i !== first)!;
     const id8 = second.slice(0, 8);
 
     const merged = await maosOk(["orchestration", "merge", id8], { cwd: dir });
@@ -122,7 +118,7 @@ Deno.test("merge --agent of a discarded agent says its work was discarded and wh
     });
     await gitInit(dir);
     await maosOk(["orchestrate", "Two", "--plan", plan], { cwd: dir });
-    const [id] = ids(dir);
+    const [id] = orchestrationIds(dir);
     const id8 = id.slice(0, 8);
     await maosOk(["orchestration", "discard", id8, "--agent", "writer"], {
       cwd: dir,
